@@ -1,0 +1,224 @@
+"""Administration screens for the admin role (Django admin, in Danish).
+
+Only users holding the ``admin`` role reach these screens; caseworkers never need them.
+The admin uses the normal login page, so lockout and the login log apply here too.
+"""
+
+from functools import wraps
+
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+from boernesag.accounts import services
+from boernesag.accounts.models import (
+    LoginAttempt,
+    LoginLockout,
+    Municipality,
+    RoleAssignment,
+    TeamMembership,
+    Unit,
+    User,
+)
+
+
+class BoernesagAdminSite(admin.AdminSite):
+    site_header = _("Børnesag – administration")
+    site_title = _("Børnesag administration")
+    index_title = _("Organisation, brugere og opsætning")
+
+    def has_permission(self, request):
+        return request.user.is_active and request.user.is_authenticated and request.user.is_admin
+
+    def admin_view(self, view, cacheable=False):
+        inner = super().admin_view(view, cacheable)
+
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            # Logged in without the admin role: refuse, rather than a login loop.
+            if request.user.is_authenticated and not self.has_permission(request):
+                raise PermissionDenied
+            return inner(request, *args, **kwargs)
+
+        return wrapper
+
+    @login_not_required
+    def login(self, request, extra_context=None):
+        query = urlencode({"next": request.GET.get("next", reverse("admin:index"))})
+        return redirect(f"{reverse('accounts:login')}?{query}")
+
+
+admin_site = BoernesagAdminSite(name="admin")
+
+
+class RoleModelAdmin(admin.ModelAdmin):
+    """Grants the admin role every action on the model (roles, not permission tables)."""
+
+    def has_module_permission(self, request):
+        return request.user.is_admin
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_admin
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.is_admin
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_admin
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # nothing here is deleted: deactivate or end the period instead
+
+
+class RoleInline(admin.TabularInline):
+    model = RoleAssignment
+    extra = 0
+    autocomplete_fields = ["unit"]
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.is_admin
+
+    has_change_permission = has_add_permission
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_admin
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class TeamMembershipInline(RoleInline):
+    model = TeamMembership
+    autocomplete_fields = ["team"]
+
+
+@admin.register(Municipality, site=admin_site)
+class MunicipalityAdmin(RoleModelAdmin):
+    list_display = ["name", "cvr", "municipality_number"]
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.is_admin and not Municipality.objects.exists()
+
+
+@admin.register(Unit, site=admin_site)
+class UnitAdmin(RoleModelAdmin):
+    list_display = ["name", "kind", "parent", "code", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name", "code"]
+    autocomplete_fields = ["parent"]
+
+
+class UserCreationForm(AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email", "first_name", "last_name", "job_title")
+
+
+class UserEditForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = ("email", "first_name", "last_name", "job_title", "is_active")
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+
+@admin.register(User, site=admin_site)
+class UserAdmin(DjangoUserAdmin):
+    form = UserEditForm
+    add_form = UserCreationForm
+    inlines = [RoleInline, TeamMembershipInline]
+    list_display = ["email", "first_name", "last_name", "job_title", "is_active"]
+    list_filter = ["is_active", "role_assignments__role"]
+    search_fields = ["email", "first_name", "last_name"]
+    ordering = ["first_name", "last_name"]
+    filter_horizontal = []
+    readonly_fields = ["date_joined", "last_login"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("Person"), {"fields": ["first_name", "last_name", "job_title"]}),
+        (_("Status"), {"fields": ["is_active", "last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": [
+                    "email",
+                    "first_name",
+                    "last_name",
+                    "job_title",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                ],
+            },
+        )
+    ]
+
+    def has_module_permission(self, request):
+        return request.user.is_admin
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_admin
+
+    has_add_permission = has_view_permission
+    has_change_permission = has_view_permission
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # deactivate instead: users are actors in case history
+
+
+@admin.action(description=_("Lås de valgte konti op"))
+def lift_lockouts(modeladmin, request, queryset):
+    for lockout in queryset:
+        services.lockout_lift(lockout=lockout, lifted_by=request.user)
+    messages.success(request, _("Kontiene er låst op."))
+
+
+class LockoutStatusFilter(admin.SimpleListFilter):
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [("active", _("Låst nu"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "active":
+            from django.utils import timezone
+
+            return queryset.filter(lifted_at__isnull=True, locked_until__gt=timezone.now())
+        return queryset
+
+
+@admin.register(LoginLockout, site=admin_site)
+class LoginLockoutAdmin(RoleModelAdmin):
+    list_display = ["email", "locked_at", "locked_until", "lifted_at", "lifted_by"]
+    list_filter = [LockoutStatusFilter]
+    search_fields = ["email"]
+    actions = [lift_lockouts]
+    readonly_fields = ["email", "locked_at", "locked_until", "lifted_at", "lifted_by"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LoginAttempt, site=admin_site)
+class LoginAttemptAdmin(RoleModelAdmin):
+    list_display = ["email", "attempted_at", "succeeded", "ip_address"]
+    list_filter = ["succeeded"]
+    search_fields = ["email"]
+    readonly_fields = ["email", "attempted_at", "succeeded", "ip_address"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,303 @@
+"""Organisation (municipality, units, teams) and the people who log in."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from boernesag.accounts.constants import Role, UnitKind
+
+
+class Municipality(models.Model):
+    """The installation's municipality. One installation serves one municipality."""
+
+    name = models.CharField(_("navn"), max_length=200)
+    cvr = models.CharField(
+        _("CVR-nummer"),
+        max_length=8,
+        validators=[RegexValidator(r"^\d{8}$", _("CVR-nummeret skal være 8 cifre."))],
+    )
+    municipality_number = models.CharField(
+        _("kommunenummer"),
+        max_length=3,
+        validators=[RegexValidator(r"^\d{3}$", _("Kommunenummeret skal være 3 cifre."))],
+    )
+    address = models.TextField(_("adresse"), blank=True)
+    logo = models.FileField(_("logo"), upload_to="municipality/", blank=True)
+
+    class Meta:
+        verbose_name = _("kommune")
+        verbose_name_plural = _("kommune")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(models.Model):
+    """An organisational unit in a tree: municipality → centre/department → team."""
+
+    kind = models.CharField(_("type"), max_length=20, choices=UnitKind.choices)
+    name = models.CharField(_("navn"), max_length=200)
+    code = models.SlugField(_("kode"), max_length=60, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("overordnet enhed"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    is_active = models.BooleanField(_("aktiv"), default=True)
+
+    class Meta:
+        verbose_name = _("enhed")
+        verbose_name_plural = _("enheder")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind=UnitKind.MUNICIPALITY, parent__isnull=True)
+                | (~Q(kind=UnitKind.MUNICIPALITY) & Q(parent__isnull=False)),
+                name="unit_root_is_municipality",
+                violation_error_message=_(
+                    "Kun kommunen er øverst i træet; alle andre enheder skal have en "
+                    "overordnet enhed."
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, username: str | None) -> User:
+        return self.get(email__iexact=(username or "").strip())
+
+    def create_user(self, email: str, password: str | None = None, **fields) -> User:
+        if not email:
+            raise ValueError("email is required")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields) -> User:
+        """`createsuperuser`: an administrator at the municipality unit."""
+        user = self.create_user(email, password, **fields)
+        root = Unit.objects.filter(kind=UnitKind.MUNICIPALITY).first()
+        if root is None:
+            root = Unit.objects.create(kind=UnitKind.MUNICIPALITY, name="Kommune", code="kommune")
+        RoleAssignment.objects.create(user=user, role=Role.ADMIN, unit=root)
+        return user
+
+
+class User(AbstractBaseUser):
+    """A member of staff. Logs in with e-mail and password (single sign-on comes later,
+    keyed on ``sso_subject``)."""
+
+    email = models.EmailField(_("e-mail"), unique=True)
+    first_name = models.CharField(_("fornavn"), max_length=150)
+    last_name = models.CharField(_("efternavn"), max_length=150)
+    job_title = models.CharField(_("stilling"), max_length=150, blank=True)
+    is_active = models.BooleanField(_("aktiv"), default=True)
+    date_joined = models.DateTimeField(_("oprettet"), default=timezone.now)
+    # Raising this number invalidates every session of the user ("log ud overalt").
+    auth_epoch = models.PositiveIntegerField(_("sessionsgeneration"), default=0, editable=False)
+    # Seam for single sign-on (OIDC/SAML): the identity provider's stable subject id.
+    sso_subject = models.CharField(
+        _("SSO-id"), max_length=255, unique=True, null=True, blank=True, editable=False
+    )
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["first_name", "last_name"]
+
+    class Meta:
+        verbose_name = _("bruger")
+        verbose_name_plural = _("brugere")
+        ordering = ["first_name", "last_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(email=models.functions.Lower("email")), name="user_email_lowercase"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name()
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    def get_full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_short_name(self) -> str:
+        return self.first_name
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        # Include auth_epoch so that sessions_end_everywhere() invalidates every session.
+        key_salt = "boernesag.accounts.User.get_session_auth_hash"
+        return salted_hmac(
+            key_salt, f"{self.password}:{self.auth_epoch}", secret=secret, algorithm="sha256"
+        ).hexdigest()
+
+    @cached_property
+    def role_codes(self) -> frozenset[str]:
+        """The roles the user holds today (in any unit). One query, cached per request."""
+        today = timezone.localdate()
+        return frozenset(
+            RoleAssignment.objects.active_on(today).filter(user=self).values_list("role", flat=True)
+        )
+
+    def has_role(self, *roles: str) -> bool:
+        return self.is_active and any(role in self.role_codes for role in roles)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.has_role(Role.ADMIN)
+
+    # Django admin asks these; only administrators use the admin screens.
+    @property
+    def is_staff(self) -> bool:
+        return self.is_admin
+
+    def has_perm(self, perm: str, obj: object | None = None) -> bool:
+        return self.is_admin
+
+    def has_module_perms(self, app_label: str) -> bool:
+        return self.is_admin
+
+
+class DatedQuerySet(models.QuerySet):
+    def active_on(self, day: date):
+        return self.filter(Q(valid_from__lte=day), Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+
+
+class RoleAssignment(models.Model):
+    """A role held by a user in a unit (and the units below it) over a period."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("bruger"), on_delete=models.CASCADE, related_name="role_assignments"
+    )
+    role = models.CharField(_("rolle"), max_length=30, choices=Role.choices)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("enhed"), on_delete=models.PROTECT, related_name="role_assignments"
+    )
+    valid_from = models.DateField(_("fra"), default=timezone.localdate)
+    valid_to = models.DateField(_("til"), null=True, blank=True)
+
+    objects = DatedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rolle")
+        verbose_name_plural = _("roller")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "unit", "valid_from"], name="role_assignment_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="role_assignment_period_valid",
+                violation_error_message=_("Slutdatoen kan ikke ligge før startdatoen."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} – {self.unit}"
+
+
+class TeamMembership(models.Model):
+    """Membership of a team over a period (a caseworker moves team; history stays)."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("bruger"), on_delete=models.CASCADE, related_name="team_memberships"
+    )
+    team = models.ForeignKey(
+        Unit,
+        verbose_name=_("team"),
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        limit_choices_to={"kind": UnitKind.TEAM},
+    )
+    valid_from = models.DateField(_("fra"), default=timezone.localdate)
+    valid_to = models.DateField(_("til"), null=True, blank=True)
+
+    objects = DatedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("teammedlemskab")
+        verbose_name_plural = _("teammedlemskaber")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "team", "valid_from"], name="team_membership_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="team_membership_period_valid",
+                violation_error_message=_("Slutdatoen kan ikke ligge før startdatoen."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.team}"
+
+
+class LoginAttempt(models.Model):
+    """Every login attempt, kept as a security log. The e-mail is stored as typed
+    (lower-cased) so that attempts on unknown addresses are limited just the same."""
+
+    email = models.CharField(_("e-mail"), max_length=254, db_index=True)
+    attempted_at = models.DateTimeField(_("tidspunkt"), default=timezone.now, db_index=True)
+    succeeded = models.BooleanField(_("lykkedes"))
+    ip_address = models.GenericIPAddressField(_("IP-adresse"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("loginforsøg")
+        verbose_name_plural = _("loginforsøg")
+        ordering = ["-attempted_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} {self.attempted_at:%Y-%m-%d %H:%M}"
+
+
+class LoginLockout(models.Model):
+    """An e-mail address locked after repeated failed logins, until ``locked_until``
+    or until an administrator lifts it."""
+
+    email = models.CharField(_("e-mail"), max_length=254, db_index=True)
+    locked_at = models.DateTimeField(_("låst"), default=timezone.now)
+    locked_until = models.DateTimeField(_("låst indtil"))
+    lifted_at = models.DateTimeField(_("låst op"), null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        User,
+        verbose_name=_("låst op af"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("låst konto")
+        verbose_name_plural = _("låste konti")
+        ordering = ["-locked_at"]
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def is_active(self) -> bool:
+        return self.lifted_at is None and self.locked_until > timezone.now()

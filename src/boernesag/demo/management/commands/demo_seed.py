@@ -1,0 +1,27 @@
+from django.core.management.base import BaseCommand
+
+from boernesag.accounts.models import Municipality
+from boernesag.demo.management.commands.demo_logins import print_logins
+from boernesag.demo.services import demo_organisation_seed
+
+
+class Command(BaseCommand):
+    help = "Create Demo Kommune with its organisation and demo users (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Only seed when the database has no municipality yet (used by make run).",
+        )
+        parser.add_argument("--quiet-logins", action="store_true", help="Do not print logins.")
+
+    def handle(self, *args, if_empty: bool, quiet_logins: bool, **options):
+        if if_empty and Municipality.objects.exists():
+            self.stdout.write("Databasen har allerede en kommune; demodata oprettes ikke.")
+            return
+        created = demo_organisation_seed()
+        summary = ", ".join(f"{key}: {count}" for key, count in created.items())
+        self.stdout.write(self.style.SUCCESS(f"Demo Kommune er klar (oprettet {summary})."))
+        if not quiet_logins:
+            print_logins(self.stdout)

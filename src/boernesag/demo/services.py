@@ -1,0 +1,61 @@
+"""Creating Demo Kommune. Idempotent: running it again changes nothing."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from boernesag.accounts.models import Municipality, RoleAssignment, TeamMembership, Unit, User
+from boernesag.demo import data
+
+
+@transaction.atomic
+def demo_organisation_seed() -> dict[str, int]:
+    """Create the municipality, its units and staff; return how many rows were created."""
+    created = {"municipality": 0, "units": 0, "users": 0, "roles": 0, "memberships": 0}
+    if not Municipality.objects.exists():
+        Municipality.objects.create(**data.MUNICIPALITY)
+        created["municipality"] += 1
+
+    units: dict[str, Unit] = {}
+    for code, name, kind, parent_code in data.UNITS:
+        unit, was_created = Unit.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "kind": kind,
+                "parent": units[parent_code] if parent_code else None,
+            },
+        )
+        units[code] = unit
+        created["units"] += was_created
+
+    for local, first, last, title, roles, teams in data.USERS:
+        email = data.email_for(local)
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User.objects.create_user(
+                email, data.DEMO_PASSWORD, first_name=first, last_name=last, job_title=title
+            )
+            created["users"] += 1
+        for role, unit_code in roles:
+            _, was_created = RoleAssignment.objects.get_or_create(
+                user=user, role=role, unit=units[unit_code], valid_from=data.DEMO_SINCE
+            )
+            created["roles"] += was_created
+        for team_code in teams:
+            _, was_created = TeamMembership.objects.get_or_create(
+                user=user, team=units[team_code], valid_from=data.DEMO_SINCE
+            )
+            created["memberships"] += was_created
+    return created
+
+
+def demo_logins() -> list[tuple[str, str, str]]:
+    """(role label, name, e-mail) for every demo user, in the order of data.USERS."""
+    from boernesag.accounts.constants import Role
+
+    rows = []
+    for local, first, last, _title, roles, _teams in data.USERS:
+        labels = ", ".join(str(Role(role).label) for role, _ in roles)
+        rows.append((labels, f"{first} {last}", data.email_for(local)))
+    return rows

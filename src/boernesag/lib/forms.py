@@ -1,0 +1,31 @@
+"""Form helpers: DKFDS classes on widgets and error wiring for screen readers."""
+
+from django import forms
+
+
+class DkfdsFormMixin:
+    """Gives widgets DKFDS classes, and points fields with errors at their message."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-checkbox"
+            elif isinstance(widget, forms.Select | forms.SelectMultiple):
+                css = "form-select"
+            elif isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+                css = ""
+            else:
+                css = "form-input"
+            if css:
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    def _post_clean(self):
+        super()._post_clean()
+        for name in self.errors:
+            if name in self.fields:
+                bound = self[name]
+                widget = self.fields[name].widget
+                widget.attrs["aria-invalid"] = "true"
+                widget.attrs["aria-describedby"] = f"{bound.auto_id}-error"

@@ -1,0 +1,128 @@
+"""Role-based navigation. One list, filtered by the roles the user holds.
+
+Items whose capability comes in a later issue point at a "Kommer snart" page; the issue
+that builds the capability replaces ``url_name`` with the real page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from boernesag.accounts.constants import Role
+
+R = Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    key: str
+    label: str
+    description: str
+    roles: frozenset[str]
+    url_name: str | None = None  # None: "Kommer snart"
+
+    @property
+    def url(self) -> str:
+        if self.url_name:
+            return reverse(self.url_name)
+        return reverse("web:coming_soon", args=[self.key])
+
+    @property
+    def coming_soon(self) -> bool:
+        return self.url_name is None
+
+
+NAV_ITEMS: list[NavItem] = [
+    NavItem(
+        "mine-sager",
+        _("Mine sager"),
+        _("Dine åbne sager med seneste aktivitet."),
+        frozenset({R.CASEWORKER}),
+    ),
+    NavItem(
+        "mine-frister",
+        _("Mine frister"),
+        _("Alt der forfalder i dine sager, det mest presserende først."),
+        frozenset({R.CASEWORKER}),
+    ),
+    NavItem(
+        "modtagelse",
+        _("Modtagelse"),
+        _("Underretninger og henvendelser, vurdering inden for 24 timer og fordeling."),
+        frozenset({R.INTAKE_COORDINATOR}),
+    ),
+    NavItem(
+        "find-barn",
+        _("Find barn"),
+        _("Søg et barn frem på CPR-nummer eller navn."),
+        frozenset({R.CASEWORKER, R.INTAKE_COORDINATOR, R.TEAM_LEADER}),
+    ),
+    NavItem(
+        "teamets-sager",
+        _("Teamets sager"),
+        _("Teamets sager, sagstal og frister."),
+        frozenset({R.TEAM_LEADER}),
+    ),
+    NavItem(
+        "ledelsestilsyn",
+        _("Ledelsestilsyn"),
+        _("Stikprøver af sager gennemgået efter spørgeliste."),
+        frozenset({R.TEAM_LEADER, R.MANAGER}),
+    ),
+    NavItem(
+        "lovoverholdelse",
+        _("Lovoverholdelse"),
+        _("Overholdelse af lovens frister pr. regel, kvartal, team og sagsbehandler."),
+        frozenset({R.TEAM_LEADER, R.MANAGER}),
+    ),
+    NavItem(
+        "noegletal",
+        _("Nøgletal"),
+        _("Sagstal, tilgang og afgang, foranstaltninger og økonomi."),
+        frozenset({R.MANAGER, R.FINANCE}),
+    ),
+    NavItem(
+        "indsatskatalog",
+        _("Indsatskatalog"),
+        _("Kommunens indsatsvifte: indsatser, leverandører og serviceniveau."),
+        frozenset(
+            {R.CASEWORKER, R.INTAKE_COORDINATOR, R.TEAM_LEADER, R.MANAGER, R.FINANCE, R.ADMIN}
+        ),
+    ),
+    NavItem(
+        "takster",
+        _("Takster og kontrakter"),
+        _("Priser, takster og kontrakter med leverandører."),
+        frozenset({R.FINANCE, R.ADMIN}),
+    ),
+    NavItem(
+        "adgangslog",
+        _("Adgangslog"),
+        _("Hvem har set hvilke børns oplysninger, og adgange med begrundelse."),
+        frozenset({R.TEAM_LEADER, R.ADMIN}),
+    ),
+    NavItem(
+        "regler",
+        _("Regler og frister"),
+        _("Lovens frister og kommunens lokale standarder."),
+        frozenset({R.ADMIN}),
+    ),
+    NavItem(
+        "administration",
+        _("Organisation og brugere"),
+        _("Enheder, teams, brugere, roller og låste konti."),
+        frozenset({R.ADMIN}),
+        url_name="admin:index",
+    ),
+]
+
+NAV_BY_KEY = {item.key: item for item in NAV_ITEMS}
+
+
+def nav_for(user) -> list[NavItem]:
+    if not user.is_authenticated:
+        return []
+    return [item for item in NAV_ITEMS if user.has_role(*item.roles)]

@@ -1,0 +1,70 @@
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import render
+from django.template import loader
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import requires_csrf_token
+
+from boernesag.accounts.selectors import user_role_assignments, user_teams
+from boernesag.web.navigation import NAV_BY_KEY, nav_for
+
+
+def home(request):
+    return render(
+        request,
+        "web/home.html",
+        {
+            "assignments": user_role_assignments(user=request.user),
+            "teams": user_teams(user=request.user),
+            "sections": [item for item in nav_for(request.user)],
+        },
+    )
+
+
+def coming_soon(request, key: str):
+    item = NAV_BY_KEY.get(key)
+    if item is None or not item.coming_soon:
+        raise Http404
+    if not request.user.has_role(*item.roles):
+        raise PermissionDenied
+    return render(
+        request, "web/coming_soon.html", {"item": item, "breadcrumbs": [(item.label, None)]}
+    )
+
+
+@login_not_required
+@requires_csrf_token
+def bad_request(request, exception=None):
+    return render(request, "400.html", status=400)
+
+
+@login_not_required
+@requires_csrf_token
+def permission_denied(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+@login_not_required
+@requires_csrf_token
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+@login_not_required
+@requires_csrf_token
+def server_error(request):
+    # No context processors: the database may be what failed.
+    from django.http import HttpResponseServerError
+
+    return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+@login_not_required
+def csrf_failure(request, reason=""):
+    return render(
+        request,
+        "403.html",
+        {"message": _("Formularen var udløbet. Gå tilbage, genindlæs siden og prøv igen.")},
+        status=403,
+    )
