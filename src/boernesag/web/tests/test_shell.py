@@ -139,3 +139,22 @@ def test_login_page_shows_the_municipality_name(client, municipality):
     html = client.get("/konto/log-ind/").content.decode()
     assert "Testkommune" in html
     assert 'class="skipnav" href="#main-content"' in html
+
+
+@pytest.mark.django_db
+def test_start_page_query_count_is_fixed(client, make_user, django_assert_num_queries):
+    from boernesag.accounts.services import role_grant, team_join
+    from boernesag.accounts.tests.factories import UnitFactory
+
+    user = make_user(Role.CASEWORKER)
+    client.force_login(user)
+    client.get("/")
+    # session, user, municipality, roles, role assignments, teams
+    with django_assert_num_queries(6):
+        client.get("/")
+    for _ in range(5):
+        unit = UnitFactory()
+        role_grant(user=user, role=Role.TEAM_LEADER, unit=unit)
+        team_join(user=user, team=unit)
+    with django_assert_num_queries(6):
+        client.get("/")

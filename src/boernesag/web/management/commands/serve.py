@@ -1,15 +1,18 @@
 """Run the web server and the django-tasks database worker together (make run).
 
-Ctrl-C stops both; the embedded PostgreSQL (if used) stops when the last process using
-it has exited.
+This process owns the embedded PostgreSQL (when DATABASE_URL is unset): the children get its
+URL in DATABASE_URL, so they never start or stop it themselves. Ctrl-C stops both children
+and then the embedded database, when this process exits.
 """
 
+import os
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 MANAGE = str(Path(__file__).resolve().parents[5] / "manage.py")
@@ -22,9 +25,12 @@ class Command(BaseCommand):
         parser.add_argument("--addrport", default="127.0.0.1:8000")
 
     def handle(self, *args, addrport: str, **options):
+        env = dict(os.environ, DATABASE_URL=settings.DATABASE_URL)
         procs = [
-            subprocess.Popen([sys.executable, MANAGE, "runserver", "--noreload", addrport]),
-            subprocess.Popen([sys.executable, MANAGE, "db_worker"]),
+            subprocess.Popen(
+                [sys.executable, MANAGE, "runserver", "--noreload", addrport], env=env
+            ),
+            subprocess.Popen([sys.executable, MANAGE, "db_worker"], env=env),
         ]
         self.stdout.write(f"Børnesag kører på http://{addrport}/ – stop med Ctrl-C.")
         stopping = False
@@ -36,13 +42,21 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
         while not stopping and all(p.poll() is None for p in procs):
-            time.sleep(0.5)
-        for proc in procs:
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGINT)
-        for proc in procs:
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            time.sleep(0.3)
+        # Ctrl-C in a terminal already reached the children; give them a moment first.
+        self._stop_all(procs, grace=3)
         self.stdout.write("Børnesag er stoppet.")
+
+    def _stop_all(self, procs, grace: float) -> None:
+        deadline = time.monotonic() + grace
+        while time.monotonic() < deadline and any(p.poll() is None for p in procs):
+            time.sleep(0.2)
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            alive = [p for p in procs if p.poll() is None]
+            for proc in alive:
+                proc.send_signal(sig)
+            for proc in alive:
+                try:
+                    proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    pass
