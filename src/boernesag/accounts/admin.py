@@ -123,7 +123,14 @@ class UserCreationForm(AdminUserCreationForm):
 class UserEditForm(UserChangeForm):
     class Meta:
         model = User
-        fields = ("email", "first_name", "last_name", "job_title", "is_active")
+        fields = (
+            "email",
+            "first_name",
+            "last_name",
+            "job_title",
+            "is_active",
+            "may_see_protected_addresses",
+        )
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
@@ -143,6 +150,7 @@ class UserAdmin(DjangoUserAdmin):
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (_("Person"), {"fields": ["first_name", "last_name", "job_title"]}),
+        (_("Adgang"), {"fields": ["may_see_protected_addresses"]}),
         (_("Status"), {"fields": ["is_active", "last_login", "date_joined"]}),
     ]
     add_fieldsets = [

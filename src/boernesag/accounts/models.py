@@ -31,6 +31,14 @@ class Municipality(models.Model):
         validators=[RegexValidator(r"^\d{3}$", _("Kommunenummeret skal være 3 cifre."))],
     )
     address = models.TextField(_("adresse"), blank=True)
+    caseworkers_see_team_cases = models.BooleanField(
+        _("sagsbehandlere ser teamets sager"),
+        default=True,
+        help_text=_(
+            "Til: sagsbehandlere kan åbne alle sager i deres team (fx ved sygdom og ferie). "
+            "Fra: kun egne sager; andre sager kræver en begrundelse."
+        ),
+    )
     logo = models.FileField(_("logo"), upload_to="municipality/", blank=True)
 
     class Meta:
@@ -111,6 +119,11 @@ class User(AbstractBaseUser):
     job_title = models.CharField(_("stilling"), max_length=150, blank=True)
     is_active = models.BooleanField(_("aktiv"), default=True)
     date_joined = models.DateTimeField(_("oprettet"), default=timezone.now)
+    may_see_protected_addresses = models.BooleanField(
+        _("må se beskyttede adresser"),
+        default=False,
+        help_text=_("Navne- og adressebeskyttelse: kun brugere med denne ret ser adressen."),
+    )
     # Raising this number invalidates every session of the user ("log ud overalt").
     auth_epoch = models.PositiveIntegerField(_("sessionsgeneration"), default=0, editable=False)
     # Seam for single sign-on (OIDC/SAML): the identity provider's stable subject id.

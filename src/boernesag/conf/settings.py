@@ -46,6 +46,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 INSTALLED_APPS = [
     "boernesag.web",
     "boernesag.accounts",
+    "boernesag.persons",
+    "boernesag.cases",
+    "boernesag.audit",
     "boernesag.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -53,6 +56,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
+    "pgtrigger",
+    "pghistory",
     "django_htmx",
     "template_partials",
     "rules.apps.AutodiscoverRulesConfig",
@@ -72,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "pghistory.middleware.HistoryMiddleware",
     "boernesag.web.middleware.LoginRequiredMiddleware",
 ]
 
@@ -133,6 +140,13 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "boernesag.web.views.csrf_failure"
+
+# --- Casework ----------------------------------------------------------------------------
+ACCESS_GRANT_HOURS = env_int("ACCESS_GRANT_HOURS", 8)
+JOURNAL_CORRECTION_HOURS = env_int("JOURNAL_CORRECTION_HOURS", 24)
+DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_MB", 25) * 1_000_000
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5_000_000
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5_000_000
 
 # --- Security headers ----------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -59,3 +59,17 @@ def demo_logins() -> list[tuple[str, str, str]]:
         labels = ", ".join(str(Role(role).label) for role, _ in roles)
         rows.append((labels, f"{first} {last}", data.email_for(local)))
     return rows
+
+
+DEMO_CHILDREN = 150
+
+
+def demo_casework_seed() -> dict[str, int]:
+    """Children, families and case histories – once. Idempotent: if demo children exist,
+    nothing is added."""
+    from boernesag.demo.casework import generate
+    from boernesag.persons.models import Person
+
+    if Person.objects.filter(cpr_is_test=True).exists():
+        return {}
+    return generate(children=DEMO_CHILDREN)

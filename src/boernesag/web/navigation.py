@@ -41,6 +41,7 @@ NAV_ITEMS: list[NavItem] = [
         _("Mine sager"),
         _("Dine åbne sager med seneste aktivitet."),
         frozenset({R.CASEWORKER}),
+        url_name="cases:my_cases",
     ),
     NavItem(
         "mine-frister",
@@ -59,12 +60,14 @@ NAV_ITEMS: list[NavItem] = [
         _("Find barn"),
         _("Søg et barn frem på CPR-nummer eller navn."),
         frozenset({R.CASEWORKER, R.INTAKE_COORDINATOR, R.TEAM_LEADER}),
+        url_name="cases:child_search",
     ),
     NavItem(
         "teamets-sager",
         _("Teamets sager"),
         _("Teamets sager, sagstal og frister."),
         frozenset({R.TEAM_LEADER}),
+        url_name="cases:team_cases",
     ),
     NavItem(
         "ledelsestilsyn",
@@ -103,6 +106,7 @@ NAV_ITEMS: list[NavItem] = [
         _("Adgangslog"),
         _("Hvem har set hvilke børns oplysninger, og adgange med begrundelse."),
         frozenset({R.TEAM_LEADER, R.ADMIN}),
+        url_name="cases:access_log",
     ),
     NavItem(
         "regler",

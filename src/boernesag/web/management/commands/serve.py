@@ -5,6 +5,7 @@ URL in DATABASE_URL, so they never start or stop it themselves. Ctrl-C stops bot
 and then the embedded database, when this process exits.
 """
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -56,7 +57,5 @@ class Command(BaseCommand):
             for proc in alive:
                 proc.send_signal(sig)
             for proc in alive:
-                try:
+                with contextlib.suppress(subprocess.TimeoutExpired):
                     proc.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    pass

@@ -1,0 +1,108 @@
+"""Who looked at which child's data, and reason-based access.
+
+Both tables are append-only: the database refuses UPDATE and DELETE (see the migration).
+The access log is hash-chained so that ``manage.py audit_verify`` detects any row that is
+altered or removed.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AccessLogEntry(models.Model):
+    at = models.DateTimeField(_("tidspunkt"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("bruger"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    child = models.ForeignKey(
+        "persons.Person",
+        verbose_name=_("barn"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    case = models.ForeignKey(
+        "cases.Case",
+        verbose_name=_("sag"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    what = models.CharField(_("hvad"), max_length=60)
+    object_ref = models.CharField(_("objekt"), max_length=60, blank=True)
+    reason = models.TextField(_("begrundelse"), blank=True)
+    grant = models.ForeignKey(
+        "audit.AccessGrant", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    prev_hash = models.CharField(max_length=64)
+    row_hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("opslag i adgangslog")
+        verbose_name_plural = _("adgangslog")
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["child", "-at"], name="accesslog_child_at"),
+            models.Index(fields=["case", "-at"], name="accesslog_case_at"),
+            models.Index(fields=["user", "-at"], name="accesslog_user_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.what}"
+
+
+class AccessGrant(models.Model):
+    """Time-limited access to one child's data, granted to a user who stated a reason.
+
+    Appears on the team leader's review list until it has been reviewed."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("bruger"),
+        on_delete=models.PROTECT,
+        related_name="access_grants",
+    )
+    child = models.ForeignKey(
+        "persons.Person",
+        verbose_name=_("barn"),
+        on_delete=models.PROTECT,
+        related_name="access_grants",
+    )
+    reason = models.TextField(_("begrundelse"))
+    granted_at = models.DateTimeField(_("givet"), default=timezone.now)
+    expires_at = models.DateTimeField(_("udløber"))
+
+    class Meta:
+        verbose_name = _("adgang med begrundelse")
+        verbose_name_plural = _("adgange med begrundelse")
+        ordering = ["-granted_at"]
+        indexes = [models.Index(fields=["user", "child", "expires_at"], name="grant_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.child_id}"
+
+
+class AccessGrantReview(models.Model):
+    """A team leader's review of a reason-based access (separate, so grants stay immutable)."""
+
+    grant = models.OneToOneField(AccessGrant, on_delete=models.PROTECT, related_name="review")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(default=timezone.now)
+    approved = models.BooleanField(_("i orden"))
+    note = models.TextField(_("bemærkning"), blank=True)
+
+    class Meta:
+        verbose_name = _("gennemgang af adgang")
+        verbose_name_plural = _("gennemgange af adgange")
+
+    def __str__(self) -> str:
+        return f"{self.grant_id}: {'OK' if self.approved else 'ikke OK'}"

@@ -1,0 +1,239 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from boernesag.accounts.constants import Role, UnitKind
+from boernesag.accounts.models import Unit, User
+from boernesag.cases.constants import (
+    ConsentForm,
+    ConsentScope,
+    DocumentKind,
+    EventKind,
+    JournalKind,
+    MeetingKind,
+)
+from boernesag.lib.forms import DkfdsFormMixin
+
+REQUIRED = {"required": _("Udfyld feltet.")}
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class ChildSearchForm(DkfdsFormMixin, forms.Form):
+    q = forms.CharField(
+        label=_("CPR-nummer eller navn"),
+        max_length=100,
+        required=False,
+        help_text=_("CPR-nummer som DDMMÅÅ-LLLL, eller for- og efternavn (begyndelsen er nok)."),
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+
+
+class AccessRequestForm(DkfdsFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Begrundelse"),
+        min_length=10,
+        error_messages={
+            "required": _("Skriv hvorfor du har brug for adgang."),
+            "min_length": _("Skriv en begrundelse på mindst 10 tegn."),
+        },
+        help_text=_("Begrundelsen gemmes i adgangsloggen og gennemgås af en teamleder."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+def _team_choices():
+    return Unit.objects.filter(kind=UnitKind.TEAM, is_active=True).order_by("name")
+
+
+def _caseworker_choices():
+    today = timezone.localdate()
+    return (
+        User.objects.filter(
+            is_active=True,
+            role_assignments__role=Role.CASEWORKER,
+            role_assignments__valid_from__lte=today,
+        )
+        .distinct()
+        .order_by("first_name", "last_name")
+    )
+
+
+class CaseOpenForm(DkfdsFormMixin, forms.Form):
+    team = forms.ModelChoiceField(
+        label=_("Team"), queryset=Unit.objects.none(), error_messages=REQUIRED
+    )
+    caseworker = forms.ModelChoiceField(
+        label=_("Sagsbehandler"), queryset=User.objects.none(), required=False
+    )
+    reason = forms.CharField(
+        label=_("Baggrund"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = _team_choices()
+        self.fields["caseworker"].queryset = _caseworker_choices()
+
+
+class ReassignForm(CaseOpenForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Begrundelse"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Skriv hvorfor sagen omfordeles.")},
+    )
+
+
+class TimelineFilterForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Vis"), required=False, choices=[("", _("Alle hændelser")), *EventKind.choices]
+    )
+
+
+class JournalForm(DkfdsFormMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Type"), choices=JournalKind.choices, initial=JournalKind.NOTE)
+    title = forms.CharField(label=_("Overskrift"), max_length=200, error_messages=REQUIRED)
+    occurred_on = forms.DateField(
+        label=_("Dato for det noterede"),
+        widget=DATE,
+        initial=timezone.localdate,
+        error_messages={"required": _("Skriv en dato."), "invalid": _("Skriv en gyldig dato.")},
+    )
+    text = forms.CharField(
+        label=_("Tekst"), widget=forms.Textarea(attrs={"rows": 6}), error_messages=REQUIRED
+    )
+
+
+class JournalCorrectForm(DkfdsFormMixin, forms.Form):
+    title = forms.CharField(label=_("Overskrift"), max_length=200, error_messages=REQUIRED)
+    text = forms.CharField(
+        label=_("Tekst"), widget=forms.Textarea(attrs={"rows": 8}), error_messages=REQUIRED
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class JournalAddendumForm(DkfdsFormMixin, forms.Form):
+    text = forms.CharField(
+        label=_("Tilføjelse"), widget=forms.Textarea(attrs={"rows": 5}), error_messages=REQUIRED
+    )
+
+
+class JournalSearchForm(DkfdsFormMixin, forms.Form):
+    q = forms.CharField(
+        label=_("Søg i journalen"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+
+
+class DocumentForm(DkfdsFormMixin, forms.Form):
+    file = forms.FileField(
+        label=_("Fil"),
+        error_messages={"required": _("Vælg en fil.")},
+        help_text=_("PDF, billeder eller Office-dokumenter."),
+    )
+    title = forms.CharField(label=_("Titel"), max_length=200, error_messages=REQUIRED)
+    kind = forms.ChoiceField(label=_("Type"), choices=DocumentKind.choices)
+    document_date = forms.DateField(
+        label=_("Dokumentets dato"),
+        widget=DATE,
+        initial=timezone.localdate,
+        error_messages={"invalid": _("Skriv en gyldig dato.")},
+    )
+
+
+class MeetingForm(DkfdsFormMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Mødetype"), choices=MeetingKind.choices)
+    held_at = forms.DateTimeField(
+        label=_("Tidspunkt"),
+        widget=DATETIME,
+        error_messages={
+            "required": _("Skriv tidspunktet."),
+            "invalid": _("Skriv et gyldigt tidspunkt."),
+        },
+    )
+    agenda = forms.CharField(
+        label=_("Dagsorden"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    staff = forms.ModelMultipleChoiceField(
+        label=_("Deltagere fra kommunen"), queryset=User.objects.none(), required=False
+    )
+    persons = forms.MultipleChoiceField(label=_("Deltagende personer"), required=False)
+    other_participants = forms.CharField(
+        label=_("Andre deltagere"), required=False, help_text=_("Fx skole, sundhedsplejerske, PPR.")
+    )
+
+    def __init__(self, *args, person_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = User.objects.filter(is_active=True).order_by(
+            "first_name", "last_name"
+        )
+        self.fields["persons"].choices = person_choices
+
+
+class MeetingFinishForm(DkfdsFormMixin, forms.Form):
+    minutes = forms.CharField(
+        label=_("Referat"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={"required": _("Skriv et referat.")},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ConsentFormForm(DkfdsFormMixin, forms.Form):
+    given_by = forms.ChoiceField(
+        label=_("Givet af"), error_messages={"required": _("Vælg hvem der giver samtykke.")}
+    )
+    scope = forms.ChoiceField(label=_("Samtykke til"), choices=ConsentScope.choices)
+    description = forms.CharField(
+        label=_("Beskrivelse"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    form = forms.ChoiceField(
+        label=_("Form"),
+        choices=ConsentForm.choices,
+        widget=forms.RadioSelect,
+        initial=ConsentForm.WRITTEN,
+    )
+    given_on = forms.DateField(
+        label=_("Givet den"),
+        widget=DATE,
+        initial=timezone.localdate,
+        error_messages={"invalid": _("Skriv en gyldig dato.")},
+    )
+    valid_until = forms.DateField(
+        label=_("Gælder til"),
+        widget=DATE,
+        required=False,
+        error_messages={"invalid": _("Skriv en gyldig dato.")},
+    )
+    oral_note = forms.CharField(
+        label=_("Notat om mundtligt samtykke"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kræves ved mundtligt samtykke: hvad blev der sagt, og hvem var til stede."),
+    )
+
+    def __init__(self, *args, person_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["given_by"].choices = [("", "---------"), *person_choices]
+
+
+class ConsentWithdrawForm(DkfdsFormMixin, forms.Form):
+    withdrawn_on = forms.DateField(
+        label=_("Trukket tilbage den"), widget=DATE, initial=timezone.localdate
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class GrantReviewForm(DkfdsFormMixin, forms.Form):
+    approved = forms.TypedChoiceField(
+        label=_("Vurdering"),
+        coerce=lambda v: v == "1",
+        choices=[("1", _("I orden")), ("0", _("Ikke i orden – følges op"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Bemærkning"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

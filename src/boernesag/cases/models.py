@@ -1,0 +1,304 @@
+"""The case and everything recorded on it."""
+
+from __future__ import annotations
+
+import uuid
+
+import pghistory
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from boernesag.cases.constants import (
+    ConsentForm,
+    ConsentScope,
+    DocumentKind,
+    EventKind,
+    JournalKind,
+    MeetingKind,
+    Phase,
+)
+
+USER = settings.AUTH_USER_MODEL
+
+
+class CaseQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(closed_at__isnull=True)
+
+    def visible_to(self, user):
+        """The one gate for reading cases: need-to-know (see cases/access.py)."""
+        from boernesag.cases.access import case_visibility_q
+
+        return self.filter(case_visibility_q(user))
+
+
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    model_name="CaseHistory",
+    obj_field=pghistory.ObjForeignKey(related_name="history"),
+)
+class Case(models.Model):
+    child = models.ForeignKey(
+        "persons.Person", verbose_name=_("barn"), on_delete=models.PROTECT, related_name="cases"
+    )
+    caseworker = models.ForeignKey(
+        USER,
+        verbose_name=_("sagsbehandler"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    team = models.ForeignKey(
+        "accounts.Unit", verbose_name=_("team"), on_delete=models.PROTECT, related_name="cases"
+    )
+    opened_at = models.DateTimeField(_("oprettet"), default=timezone.now)
+    closed_at = models.DateTimeField(_("afsluttet"), null=True, blank=True)
+    phase = models.CharField(_("fase"), max_length=20, choices=Phase.choices, default=Phase.INQUIRY)
+    last_activity_at = models.DateTimeField(_("seneste aktivitet"), default=timezone.now)
+    last_activity_kind = models.CharField(max_length=40, blank=True, choices=EventKind.choices)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("sag")
+        verbose_name_plural = _("sager")
+        ordering = ["-last_activity_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child"],
+                condition=Q(closed_at__isnull=True),
+                name="case_one_open_per_child",
+                violation_error_message=_("Barnet har allerede en åben sag."),
+            )
+        ]
+        indexes = [
+            models.Index(fields=["caseworker", "closed_at"], name="case_caseworker_open"),
+            models.Index(fields=["team", "closed_at"], name="case_team_open"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        return f"{self.opened_at:%Y}-{self.pk:06d}" if self.pk else ""
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class CaseEvent(models.Model):
+    """Append-only record of everything that happened in a case. The database refuses
+    UPDATE and DELETE on this table (trigger in the migration)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(_("hændelse"), max_length=40, choices=EventKind.choices)
+    occurred_at = models.DateTimeField(_("skete"))
+    recorded_at = models.DateTimeField(_("registreret"), default=timezone.now)
+    actor = models.ForeignKey(
+        USER, verbose_name=_("udført af"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    subject_type = models.CharField(max_length=40, blank=True)
+    subject_id = models.BigIntegerField(null=True, blank=True)
+    payload = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("hændelse")
+        verbose_name_plural = _("hændelser")
+        indexes = [
+            models.Index(fields=["case", "-occurred_at", "-id"], name="event_case_timeline"),
+            models.Index(fields=["kind", "occurred_at"], name="event_kind_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.occurred_at:%Y-%m-%d}"
+
+    @property
+    def recorded_late(self) -> bool:
+        return (self.recorded_at - self.occurred_at).total_seconds() > 3600
+
+
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    model_name="JournalEntryHistory",
+    obj_field=pghistory.ObjForeignKey(related_name="history"),
+)
+class JournalEntry(models.Model):
+    """Notatpligt (offentlighedsloven § 13). Corrected only by the author within the window;
+    after that only an addendum. pghistory keeps every earlier text."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="journal_entries")
+    kind = models.CharField(
+        _("type"), max_length=30, choices=JournalKind.choices, default=JournalKind.NOTE
+    )
+    title = models.CharField(_("overskrift"), max_length=200)
+    text = models.TextField(_("tekst"))
+    occurred_on = models.DateField(_("dato for det noterede"))
+    author = models.ForeignKey(
+        USER, verbose_name=_("forfatter"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("skrevet"), default=timezone.now)
+    corrected_at = models.DateTimeField(_("rettet"), null=True, blank=True)
+    addendum_to = models.ForeignKey(
+        "self",
+        verbose_name=_("tilføjelse til"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="addenda",
+    )
+    search = models.GeneratedField(
+        expression=SearchVector("title", "text", config="danish"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("journalnotat")
+        verbose_name_plural = _("journalnotater")
+        ordering = ["-occurred_on", "-id"]
+        indexes = [
+            GinIndex(fields=["search"], name="journal_search"),
+            models.Index(fields=["case", "-occurred_on", "-id"], name="journal_case_order"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+def document_path(instance, filename: str) -> str:
+    # Never the original name or anything personal in the path.
+    return f"cases/{instance.case_id}/{uuid.uuid4().hex}"
+
+
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    model_name="DocumentHistory",
+    obj_field=pghistory.ObjForeignKey(related_name="history"),
+)
+class Document(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
+    title = models.CharField(_("titel"), max_length=200)
+    kind = models.CharField(
+        _("type"), max_length=20, choices=DocumentKind.choices, default=DocumentKind.OTHER
+    )
+    document_date = models.DateField(_("dokumentets dato"))
+    file = models.FileField(_("fil"), upload_to=document_path, max_length=255)
+    original_name = models.CharField(_("filnavn"), max_length=255)
+    content_type = models.CharField(_("filtype"), max_length=100)
+    size = models.PositiveBigIntegerField(_("størrelse"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("dokument")
+        verbose_name_plural = _("dokumenter")
+        ordering = ["-document_date", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    model_name="MeetingHistory",
+    obj_field=pghistory.ObjForeignKey(related_name="history"),
+)
+class Meeting(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="meetings")
+    kind = models.CharField(_("mødetype"), max_length=30, choices=MeetingKind.choices)
+    held_at = models.DateTimeField(_("tidspunkt"))
+    agenda = models.TextField(_("dagsorden"), blank=True)
+    minutes = models.TextField(_("referat"), blank=True)
+    staff = models.ManyToManyField(
+        USER, verbose_name=_("deltagere fra kommunen"), blank=True, related_name="+"
+    )
+    persons = models.ManyToManyField(
+        "persons.Person", verbose_name=_("deltagende personer"), blank=True, related_name="+"
+    )
+    other_participants = models.TextField(
+        _("andre deltagere"), blank=True, help_text=_("Fx skole, sundhedsplejerske, PPR.")
+    )
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    finished_at = models.DateTimeField(_("afsluttet"), null=True, blank=True)
+    journal_entry = models.OneToOneField(
+        JournalEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="meeting"
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("møde")
+        verbose_name_plural = _("møder")
+        ordering = ["-held_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.held_at:%Y-%m-%d}"
+
+
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    model_name="ConsentHistory",
+    obj_field=pghistory.ObjForeignKey(related_name="history"),
+)
+class Consent(models.Model):
+    """Consent from a custody holder or a young person aged 15+ (BL §§ 22, 46)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="consents")
+    given_by = models.ForeignKey(
+        "persons.Person", verbose_name=_("givet af"), on_delete=models.PROTECT, related_name="+"
+    )
+    scope = models.CharField(_("samtykke til"), max_length=30, choices=ConsentScope.choices)
+    description = models.TextField(_("beskrivelse"), blank=True)
+    form = models.CharField(_("form"), max_length=10, choices=ConsentForm.choices)
+    given_on = models.DateField(_("givet"))
+    valid_until = models.DateField(_("gælder til"), null=True, blank=True)
+    withdrawn_on = models.DateField(_("trukket tilbage"), null=True, blank=True)
+    journal_entry = models.ForeignKey(
+        JournalEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("samtykke")
+        verbose_name_plural = _("samtykker")
+        ordering = ["-given_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("given_on")),
+                name="consent_period_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gte=models.F("given_on")),
+                name="consent_withdrawn_after_given",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_scope_display()} ({self.given_by})"
+
+    def is_active_on(self, day) -> bool:
+        return (
+            self.given_on <= day
+            and (self.valid_until is None or day <= self.valid_until)
+            and (self.withdrawn_on is None or day < self.withdrawn_on)
+        )
+
+    @property
+    def is_active(self) -> bool:
+        return self.is_active_on(timezone.localdate())

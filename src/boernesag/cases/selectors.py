@@ -1,0 +1,118 @@
+"""Reads of cases and children, always through the need-to-know gate."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from boernesag.cases.access import case_visibility_q, scope_for
+from boernesag.cases.models import Case, CaseEvent, JournalEntry
+from boernesag.persons.cpr import CprError, looks_like_cpr, parse_cpr
+from boernesag.persons.models import Person, Relation
+
+TIMELINE_PAGE = 25
+
+
+def children_visible_to(user):
+    visible_case = Case.objects.filter(case_visibility_q(user), child=OuterRef("pk"))
+    granted = scope_for(user).granted_child_ids if user.is_authenticated else frozenset()
+    return Person.objects.filter(Q(Exists(visible_case)) | Q(pk__in=granted))
+
+
+@dataclass
+class ChildSearchResult:
+    children: list[Person]
+    hidden_match: Person | None = None  # exact CPR match the user may not see
+    cpr_error: str = ""
+
+
+def child_search(*, user, query: str, limit: int = 50) -> ChildSearchResult:
+    """Exact CPR number, or names with prefix search (every word must match)."""
+    query = (query or "").strip()
+    if not query:
+        return ChildSearchResult(children=[])
+    if looks_like_cpr(query) or query.replace("-", "").isdigit():
+        try:
+            number = parse_cpr(query).number
+        except CprError as exc:
+            return ChildSearchResult(children=[], cpr_error=str(exc))
+        person = Person.objects.filter(cpr=number).first()
+        if person is None:
+            return ChildSearchResult(children=[])
+        if children_visible_to(user).filter(pk=person.pk).exists():
+            return ChildSearchResult(children=[person])
+        if person.cases.exists():
+            return ChildSearchResult(children=[], hidden_match=person)
+        return ChildSearchResult(children=[])
+    words = [w for w in query.replace(":", " ").replace("&", " ").replace("|", " ").split() if w]
+    from django.contrib.postgres.search import SearchQuery
+
+    raw = " & ".join(f"{w.replace(chr(39), '')}:*" for w in words if w.replace("'", ""))
+    if not raw:
+        return ChildSearchResult(children=[])
+    found = (
+        children_visible_to(user)
+        .filter(name_search=SearchQuery(raw, search_type="raw", config="simple"))
+        .order_by("last_name", "first_name")[:limit]
+    )
+    return ChildSearchResult(children=list(found))
+
+
+def my_cases(*, user):
+    return (
+        Case.objects.open()
+        .filter(caseworker=user)
+        .select_related("child", "team")
+        .order_by("-last_activity_at")
+    )
+
+
+def team_cases(*, user):
+    led = scope_for(user).led_unit_ids
+    return (
+        Case.objects.open()
+        .filter(team_id__in=led)
+        .select_related("child", "team", "caseworker")
+        .order_by("team__name", "-last_activity_at")
+    )
+
+
+def case_timeline(
+    *, case: Case, kind: str = "", before: int | None = None, limit: int = TIMELINE_PAGE
+):
+    events = CaseEvent.objects.filter(case=case).select_related("actor")
+    if kind:
+        events = events.filter(kind=kind)
+    if before:
+        # keyset paging on (occurred_at, id): events recorded late sort by when they happened
+        anchor = (
+            CaseEvent.objects.filter(case=case, pk=before)
+            .values_list("occurred_at", flat=True)
+            .first()
+        )
+        if anchor is not None:
+            events = events.filter(Q(occurred_at__lt=anchor) | Q(occurred_at=anchor, id__lt=before))
+    page = list(events.order_by("-occurred_at", "-id")[: limit + 1])
+    return page[:limit], len(page) > limit
+
+
+def case_journal(*, case: Case, query: str = ""):
+    entries = JournalEntry.objects.filter(case=case).select_related("author", "addendum_to")
+    if query.strip():
+        from django.contrib.postgres.search import SearchQuery
+
+        entries = entries.filter(
+            search=SearchQuery(query.strip(), search_type="websearch", config="danish")
+        )
+    return entries.order_by("-occurred_on", "-id")
+
+
+def child_relations(*, child: Person):
+    return (
+        Relation.objects.active_on(timezone.localdate())
+        .filter(child=child)
+        .select_related("person")
+        .order_by("kind", "person__last_name")
+    )

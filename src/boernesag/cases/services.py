@@ -1,0 +1,406 @@
+"""All writes to cases go through these services. Each runs in one transaction, takes an
+explicit actor and writes its case event."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from boernesag.audit.services import access_grant_create
+from boernesag.cases.constants import ConsentForm, EventKind, JournalKind
+from boernesag.cases.documents import check_upload
+from boernesag.cases.events import event_record
+from boernesag.cases.models import Case, Consent, Document, JournalEntry, Meeting
+
+
+class ConflictError(Exception):
+    """Someone else saved the record after it was opened (version mismatch)."""
+
+
+class NotAllowed(Exception):
+    pass
+
+
+def _bump(model, obj, expected_version: int | None, **fields) -> None:
+    """Optimistic locking: update only if nobody saved since ``expected_version``."""
+    qs = model.objects.filter(pk=obj.pk)
+    if expected_version is not None:
+        qs = qs.filter(version=expected_version)
+    if not qs.update(version=F("version") + 1, **fields):
+        raise ConflictError()
+    obj.refresh_from_db()
+
+
+@transaction.atomic
+def case_open(
+    *, child, caseworker, team, opened_by, reason: str = "", opened_at: datetime | None = None
+) -> Case:
+    """Open a case for a child. At most one open case per child (database constraint)."""
+    opened_at = opened_at or timezone.now()
+    try:
+        with transaction.atomic():
+            case = Case.objects.create(
+                child=child,
+                caseworker=caseworker,
+                team=team,
+                opened_at=opened_at,
+                last_activity_at=opened_at,
+            )
+    except IntegrityError as exc:
+        raise ValidationError(_("Barnet har allerede en åben sag.")) from exc
+    event_record(
+        case=case,
+        kind=EventKind.CASE_OPENED,
+        actor=opened_by,
+        occurred_at=opened_at,
+        subject=case,
+        payload={"reason": reason, "caseworker": getattr(caseworker, "pk", None), "team": team.pk},
+    )
+    return case
+
+
+@transaction.atomic
+def case_reassign(
+    *, case: Case, caseworker, team, by, reason: str, expected_version: int | None
+) -> Case:
+    """Move a case to another caseworker and/or team; who, when and why is the event."""
+    if not (reason or "").strip():
+        raise ValidationError(_("Skriv hvorfor sagen omfordeles."))
+    before = {"caseworker": case.caseworker_id, "team": case.team_id}
+    _bump(Case, case, expected_version, caseworker=caseworker, team=team)
+    event_record(
+        case=case,
+        kind=EventKind.CASE_REASSIGNED,
+        actor=by,
+        subject=case,
+        payload={
+            "from": before,
+            "to": {"caseworker": getattr(caseworker, "pk", None), "team": team.pk},
+            "reason": reason.strip(),
+        },
+    )
+    return case
+
+
+@transaction.atomic
+def case_close(*, case: Case, by, reason: str, closed_at: datetime | None = None) -> Case:
+    closed_at = closed_at or timezone.now()
+    _bump(Case, case, None, closed_at=closed_at)
+    event_record(
+        case=case,
+        kind=EventKind.CASE_CLOSED,
+        actor=by,
+        occurred_at=closed_at,
+        subject=case,
+        payload={"reason": reason},
+    )
+    return case
+
+
+def _occurred_at(day: date) -> datetime:
+    now = timezone.localtime()
+    if day >= now.date():
+        return now
+    return timezone.make_aware(datetime.combine(day, datetime.min.time()).replace(hour=12))
+
+
+@transaction.atomic
+def journal_write(
+    *, case: Case, author, kind: str, title: str, text: str, occurred_on: date
+) -> JournalEntry:
+    """Notatpligt: write a journal entry. The date of the noted thing may not be in the
+    future."""
+    if occurred_on > timezone.localdate():
+        raise ValidationError({"occurred_on": _("Datoen kan ikke ligge i fremtiden.")})
+    entry = JournalEntry.objects.create(
+        case=case,
+        author=author,
+        kind=kind,
+        title=title.strip(),
+        text=text.strip(),
+        occurred_on=occurred_on,
+    )
+    event_record(
+        case=case,
+        kind=EventKind.JOURNAL_WRITTEN,
+        actor=author,
+        occurred_at=_occurred_at(occurred_on),
+        subject=entry,
+        payload={"kind": kind, "title": entry.title},
+    )
+    return entry
+
+
+def journal_correction_deadline(entry: JournalEntry) -> datetime:
+    return entry.created_at + timedelta(hours=settings.JOURNAL_CORRECTION_HOURS)
+
+
+def journal_can_correct(entry: JournalEntry, user) -> bool:
+    return (
+        entry.author_id == user.pk
+        and timezone.now() <= journal_correction_deadline(entry)
+        and entry.addendum_to_id is None
+        and entry.kind != JournalKind.MEETING_MINUTES
+    )
+
+
+@transaction.atomic
+def journal_correct(
+    *, entry: JournalEntry, author, title: str, text: str, expected_version: int
+) -> JournalEntry:
+    """Only the author, only within JOURNAL_CORRECTION_HOURS; the earlier text is kept in
+    the history (pghistory)."""
+    if entry.author_id != author.pk:
+        raise NotAllowed(_("Kun forfatteren kan rette et journalnotat."))
+    if not journal_can_correct(entry, author):
+        raise NotAllowed(
+            _(
+                "Notatet kan ikke længere rettes (fristen på %(hours)s timer er udløbet). "
+                "Skriv en tilføjelse i stedet."
+            )
+            % {"hours": settings.JOURNAL_CORRECTION_HOURS}
+        )
+    _bump(
+        JournalEntry,
+        entry,
+        expected_version,
+        title=title.strip(),
+        text=text.strip(),
+        corrected_at=timezone.now(),
+    )
+    event_record(
+        case=entry.case,
+        kind=EventKind.JOURNAL_CORRECTED,
+        actor=author,
+        subject=entry,
+        payload={"title": entry.title},
+    )
+    return entry
+
+
+@transaction.atomic
+def journal_addendum(*, entry: JournalEntry, author, text: str) -> JournalEntry:
+    addendum = JournalEntry.objects.create(
+        case=entry.case,
+        author=author,
+        kind=entry.kind,
+        title=_("Tilføjelse til: %(title)s") % {"title": entry.title},
+        text=text.strip(),
+        occurred_on=timezone.localdate(),
+        addendum_to=entry,
+    )
+    event_record(
+        case=entry.case,
+        kind=EventKind.JOURNAL_ADDENDUM,
+        actor=author,
+        subject=addendum,
+        payload={"to": entry.pk},
+    )
+    return addendum
+
+
+@transaction.atomic
+def document_add(
+    *, case: Case, uploaded_by, file, title: str, kind: str, document_date: date
+) -> Document:
+    """Store an uploaded document after checking size and type by content."""
+    content_type = check_upload(file, max_bytes=settings.DOCUMENT_MAX_BYTES)
+    digest = hashlib.sha256()
+    for chunk in file.chunks():
+        digest.update(chunk)
+    file.seek(0)
+    document = Document(
+        case=case,
+        title=title.strip(),
+        kind=kind,
+        document_date=document_date,
+        original_name=file.name[:255],
+        content_type=content_type,
+        size=file.size,
+        sha256=digest.hexdigest(),
+        uploaded_by=uploaded_by,
+    )
+    document.file.save(file.name, file, save=False)
+    document.save()
+    event_record(
+        case=case,
+        kind=EventKind.DOCUMENT_ADDED,
+        actor=uploaded_by,
+        subject=document,
+        payload={"title": document.title, "kind": kind},
+    )
+    return document
+
+
+@transaction.atomic
+def meeting_create(
+    *,
+    case: Case,
+    by,
+    kind: str,
+    held_at: datetime,
+    agenda: str = "",
+    staff=(),
+    persons=(),
+    other_participants: str = "",
+) -> Meeting:
+    meeting = Meeting.objects.create(
+        case=case,
+        kind=kind,
+        held_at=held_at,
+        agenda=agenda.strip(),
+        other_participants=other_participants.strip(),
+        created_by=by,
+    )
+    meeting.staff.set(staff)
+    meeting.persons.set(persons)
+    event_record(
+        case=case,
+        kind=EventKind.MEETING_PLANNED,
+        actor=by,
+        subject=meeting,
+        payload={"kind": kind, "held_at": held_at.isoformat()},
+    )
+    return meeting
+
+
+@transaction.atomic
+def meeting_finish(*, meeting: Meeting, by, minutes: str, expected_version: int) -> Meeting:
+    """Finishing a meeting puts its minutes in the journal."""
+    if meeting.finished_at is not None:
+        raise NotAllowed(_("Mødet er allerede afsluttet."))
+    if not minutes.strip():
+        raise ValidationError({"minutes": _("Skriv et referat, før mødet afsluttes.")})
+    if meeting.held_at > timezone.now():
+        raise ValidationError({"minutes": _("Mødet er ikke holdt endnu.")})
+    participants = ", ".join(
+        [u.get_full_name() for u in meeting.staff.all()]
+        + [p.full_name for p in meeting.persons.all()]
+        + ([meeting.other_participants] if meeting.other_participants else [])
+    )
+    text = minutes.strip()
+    if participants:
+        text = _("Deltagere: %(p)s") % {"p": participants} + "\n\n" + text
+    entry = JournalEntry.objects.create(
+        case=meeting.case,
+        author=by,
+        kind=JournalKind.MEETING_MINUTES,
+        title=_("Referat: %(kind)s") % {"kind": meeting.get_kind_display()},
+        text=text,
+        occurred_on=timezone.localtime(meeting.held_at).date(),
+    )
+    _bump(
+        Meeting,
+        meeting,
+        expected_version,
+        minutes=minutes.strip(),
+        finished_at=timezone.now(),
+        journal_entry=entry,
+    )
+    event_record(
+        case=meeting.case,
+        kind=EventKind.MEETING_HELD,
+        actor=by,
+        occurred_at=meeting.held_at,
+        subject=meeting,
+        payload={"kind": meeting.kind, "journal_entry": entry.pk},
+    )
+    return meeting
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    case: Case,
+    by,
+    given_by,
+    scope: str,
+    form: str,
+    given_on: date,
+    valid_until: date | None = None,
+    description: str = "",
+    oral_note: str = "",
+) -> Consent:
+    """Record a consent. An oral consent needs a journal note of what was said."""
+    if form == ConsentForm.ORAL and not oral_note.strip():
+        raise ValidationError(
+            {"oral_note": _("Et mundtligt samtykke skal noteres: skriv hvad der blev sagt.")}
+        )
+    if given_on > timezone.localdate():
+        raise ValidationError({"given_on": _("Datoen kan ikke ligge i fremtiden.")})
+    if valid_until and valid_until < given_on:
+        raise ValidationError(
+            {"valid_until": _("Slutdatoen kan ikke ligge før datoen for samtykket.")}
+        )
+    consent = Consent(
+        case=case,
+        given_by=given_by,
+        scope=scope,
+        form=form,
+        given_on=given_on,
+        valid_until=valid_until,
+        description=description.strip(),
+        recorded_by=by,
+    )
+    if form == ConsentForm.ORAL:
+        consent.journal_entry = journal_write(
+            case=case,
+            author=by,
+            kind=JournalKind.CONSENT_NOTE,
+            title=_("Mundtligt samtykke fra %(name)s") % {"name": given_by.full_name},
+            text=oral_note,
+            occurred_on=given_on,
+        )
+    consent.save()
+    event_record(
+        case=case,
+        kind=EventKind.CONSENT_GIVEN,
+        actor=by,
+        subject=consent,
+        occurred_at=_occurred_at(given_on),
+        payload={"scope": scope, "form": form, "given_by": given_by.pk},
+    )
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(*, consent: Consent, by, withdrawn_on: date, expected_version: int) -> Consent:
+    if withdrawn_on < consent.given_on:
+        raise ValidationError(
+            {"withdrawn_on": _("Datoen kan ikke ligge før samtykket blev givet.")}
+        )
+    _bump(Consent, consent, expected_version, withdrawn_on=withdrawn_on)
+    event_record(
+        case=consent.case,
+        kind=EventKind.CONSENT_WITHDRAWN,
+        actor=by,
+        subject=consent,
+        occurred_at=_occurred_at(withdrawn_on),
+        payload={"scope": consent.scope},
+    )
+    return consent
+
+
+@transaction.atomic
+def access_request(*, user, child, reason: str):
+    """Time-limited access to a child on a stated reason; visible on the case timeline and
+    on the team leader's review list."""
+    if len((reason or "").strip()) < 10:
+        raise ValidationError({"reason": _("Skriv en begrundelse på mindst 10 tegn.")})
+    grant = access_grant_create(user=user, child=child, reason=reason)
+    for case in Case.objects.filter(child=child).open():
+        event_record(
+            case=case,
+            kind=EventKind.ACCESS_GRANTED,
+            actor=user,
+            payload={"reason": grant.reason, "expires_at": grant.expires_at.isoformat()},
+        )
+    user.__dict__.pop("_case_scope", None)
+    return grant

@@ -1,0 +1,47 @@
+from django.urls import path
+
+from boernesag.cases import views, views_audit
+
+app_name = "cases"
+
+urlpatterns = [
+    path("boern/", views.child_search, name="child_search"),
+    path("boern/<int:pk>/", views.child_detail, name="child"),
+    path("boern/<int:pk>/adgang/", views.child_access_request, name="access_request"),
+    path("boern/<int:pk>/ny-sag/", views.case_open, name="case_open"),
+    path("sager/mine/", views.my_cases, name="my_cases"),
+    path("sager/team/", views.team_cases, name="team_cases"),
+    path("sager/<int:pk>/", views.case_detail, name="case"),
+    path("sager/<int:pk>/tidslinje/", views.case_timeline, name="timeline"),
+    path("sager/<int:pk>/journal/", views.case_journal, name="journal"),
+    path(
+        "sager/<int:pk>/journal/<int:entry_pk>/ret/", views.journal_correct, name="journal_correct"
+    ),
+    path(
+        "sager/<int:pk>/journal/<int:entry_pk>/tilfoej/",
+        views.journal_addendum,
+        name="journal_addendum",
+    ),
+    path("sager/<int:pk>/dokumenter/", views.case_documents, name="documents"),
+    path(
+        "sager/<int:pk>/dokumenter/<int:document_pk>/hent/",
+        views.document_download,
+        name="document_download",
+    ),
+    path("sager/<int:pk>/moeder/", views.case_meetings, name="meetings"),
+    path("sager/<int:pk>/moeder/<int:meeting_pk>/", views.meeting_finish, name="meeting"),
+    path("sager/<int:pk>/samtykker/", views.case_consents, name="consents"),
+    path(
+        "sager/<int:pk>/samtykker/<int:consent_pk>/tilbagekald/",
+        views.consent_withdraw,
+        name="consent_withdraw",
+    ),
+    path("sager/<int:pk>/omfordel/", views.case_reassign, name="reassign"),
+    path("adgangslog/", views_audit.access_log, name="access_log"),
+    path(
+        "adgangslog/<int:grant_pk>/gennemgaa/",
+        views_audit.access_grant_review_view,
+        name="grant_review",
+    ),
+    path("adgangslog/barn/<int:pk>/", views_audit.child_access_log, name="child_access_log"),
+]

@@ -1,0 +1,31 @@
+import time
+
+from django.core.management.base import BaseCommand
+
+from boernesag.demo.casework import generate
+from boernesag.demo.services import demo_organisation_seed
+
+
+class Command(BaseCommand):
+    help = (
+        "Generate a large municipality for benchmarks: N children with families, cases and "
+        "timelines, inserted in bulk (adds to what exists)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--children", type=int, required=True)
+        parser.add_argument(
+            "--events-per-case",
+            type=int,
+            default=0,
+            help="Extra events per case (125 gives ~1.5 million at 15,000).",
+        )
+        parser.add_argument("--seed", type=int, default=7)
+
+    def handle(self, *args, children: int, events_per_case: int, seed: int, **options):
+        demo_organisation_seed()
+        started = time.perf_counter()
+        counts = generate(children=children, seed=seed, events_per_case=events_per_case)
+        seconds = time.perf_counter() - started
+        summary = ", ".join(f"{k}: {v}" for k, v in counts.items())
+        self.stdout.write(self.style.SUCCESS(f"Genereret på {seconds:.1f} s ({summary})."))
