@@ -62,6 +62,7 @@ test: lint check-migrations importlint pytest
 
 bench: install
 	$(PY) bench/run.py
+	$(PY) bench/casework.py
 
 clean:
 	rm -rf var/static .pytest_cache

@@ -43,6 +43,8 @@ def main() -> None:
     from bench.cases import BENCHMARKS
 
     setup_test_environment()
+    # never the test suite's database: benchmarks and tests may run at the same time
+    connection.settings_dict["TEST"]["NAME"] = "bench_boernesag"
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         from boernesag.demo.services import demo_organisation_seed

@@ -73,3 +73,49 @@ def demo_casework_seed() -> dict[str, int]:
     if Person.objects.filter(cpr_is_test=True).exists():
         return {}
     return generate(children=DEMO_CHILDREN)
+
+
+CHILDREN_PER_CASEWORKER = 35
+SCALE_TEAMS = ["distrikt-nord", "distrikt-syd", "distrikt-vest", "ungeteamet", "handicapteamet"]
+
+
+@transaction.atomic
+def staff_scale(*, children: int) -> int:
+    """Add caseworkers so that a generated municipality has a realistic caseload
+    (about CHILDREN_PER_CASEWORKER children each). They share the demo password."""
+    from boernesag.accounts.constants import Role
+
+    wanted = children // CHILDREN_PER_CASEWORKER
+    existing = RoleAssignment.objects.filter(role=Role.CASEWORKER).count()
+    missing = max(wanted - existing, 0)
+    if not missing:
+        return 0
+    teams = {u.code: u for u in Unit.objects.filter(code__in=SCALE_TEAMS)}
+    hashed = User.objects.get(email=data.email_for("mette.hansen")).password
+    start = User.objects.filter(email__startswith="raadgiver").count()
+    users = User.objects.bulk_create(
+        [
+            User(
+                email=f"raadgiver{start + i}@{data.DEMO_DOMAIN}",
+                first_name="Rådgiver",
+                last_name=str(start + i),
+                job_title="Socialrådgiver",
+                password=hashed,
+            )
+            for i in range(missing)
+        ]
+    )
+    codes = [SCALE_TEAMS[i % len(SCALE_TEAMS)] for i in range(missing)]
+    RoleAssignment.objects.bulk_create(
+        [
+            RoleAssignment(user=u, role=Role.CASEWORKER, unit=teams[c], valid_from=data.DEMO_SINCE)
+            for u, c in zip(users, codes, strict=True)
+        ]
+    )
+    TeamMembership.objects.bulk_create(
+        [
+            TeamMembership(user=u, team=teams[c], valid_from=data.DEMO_SINCE)
+            for u, c in zip(users, codes, strict=True)
+        ]
+    )
+    return missing

@@ -23,6 +23,7 @@ def test_demo_seed_builds_demo_kommune_and_is_idempotent():
     out = StringIO()
     call_command("demo_seed", stdout=out)
     first = counts()
+    first_casework = casework_counts()
     assert Municipality.objects.get().name == "Demo Kommune"
     assert User.objects.count() >= 20
     held = set(RoleAssignment.objects.values_list("role", flat=True))
@@ -35,6 +36,39 @@ def test_demo_seed_builds_demo_kommune_and_is_idempotent():
 
     call_command("demo_seed", stdout=StringIO())
     assert counts() == first
+    assert casework_counts() == first_casework
+
+
+def casework_counts():
+    from boernesag.cases.models import Case, CaseEvent, Consent, JournalEntry, Meeting
+    from boernesag.persons.models import Person
+
+    return [M.objects.count() for M in (Person, Case, CaseEvent, JournalEntry, Meeting, Consent)]
+
+
+@pytest.mark.django_db
+def test_demo_casework_is_realistic_and_consistent_with_its_events():
+    from boernesag.cases.constants import PHASE_AFTER_EVENT
+    from boernesag.cases.events import phase_from_events
+    from boernesag.cases.models import Case
+    from boernesag.persons.models import Person
+
+    call_command("demo_seed", stdout=StringIO())
+    children = Person.objects.filter(cases__isnull=False).distinct().count()
+    all_children = Person.objects.filter(relations__isnull=False).distinct().count()
+    assert all_children >= 150
+    assert 100 <= Case.objects.count() <= 140
+    assert children == Case.objects.values("child").distinct().count()
+    assert Person.objects.filter(cpr_is_test=False).count() == 0
+    phases = set(Case.objects.values_list("phase", flat=True))
+    assert len(phases) >= 5  # a realistic spread over the process
+    assert Case.objects.filter(closed_at__isnull=False).exists()
+    for case in Case.objects.all():
+        latest = case.events.order_by("-occurred_at", "-id").first()
+        assert case.last_activity_at == latest.occurred_at
+        assert case.phase == phase_from_events(case)
+        assert case.events.filter(kind__in=list(PHASE_AFTER_EVENT)).exists()
+        assert case.journal_entries.exists()
 
 
 @pytest.mark.django_db

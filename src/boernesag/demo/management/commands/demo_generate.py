@@ -3,7 +3,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from boernesag.demo.casework import generate
-from boernesag.demo.services import demo_organisation_seed
+from boernesag.demo.services import demo_organisation_seed, staff_scale
 
 
 class Command(BaseCommand):
@@ -25,6 +25,9 @@ class Command(BaseCommand):
     def handle(self, *args, children: int, events_per_case: int, seed: int, **options):
         demo_organisation_seed()
         started = time.perf_counter()
+        added = staff_scale(children=children)
+        if added:
+            self.stdout.write(f"{added} ekstra sagsbehandlere oprettet (ca. 35 børn hver).")
         counts = generate(children=children, seed=seed, events_per_case=events_per_case)
         seconds = time.perf_counter() - started
         summary = ", ".join(f"{k}: {v}" for k, v in counts.items())

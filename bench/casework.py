@@ -1,0 +1,99 @@
+"""Benchmark: "Mine sager" and the case page in a municipality of the largest size.
+
+    .venv/bin/python bench/casework.py [--children 15000] [--events-per-case 125]
+
+Builds a throw-away database, generates the municipality with ``demo_generate`` (timed),
+then measures server time (Django test client, median of repeated requests) and query
+counts for "Mine sager" and the case page of a typical caseworker.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "boernesag.conf.settings_test")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+
+
+def timed(client, url, repeat):
+    client.get(url)
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        response = client.get(url)
+        samples.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(url)
+    return statistics.median(samples), len(ctx.captured_queries)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--children", type=int, default=15000)
+    parser.add_argument("--events-per-case", type=int, default=125)
+    parser.add_argument("--repeat", type=int, default=30)
+    args = parser.parse_args()
+
+    setup_test_environment()
+    # never the test suite's database: benchmarks and tests may run at the same time
+    connection.settings_dict["TEST"]["NAME"] = "bench_boernesag"
+    old = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        from boernesag.accounts.models import User
+        from boernesag.cases.models import Case, CaseEvent
+        from boernesag.demo.services import demo_organisation_seed
+
+        demo_organisation_seed()
+        start = time.perf_counter()
+        call_command("demo_generate", children=args.children, events_per_case=args.events_per_case)
+        generated = time.perf_counter() - start
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        cases, events = Case.objects.count(), CaseEvent.objects.count()
+        print(
+            f"generated {args.children} children, {cases} cases, {events} events "
+            f"in {generated:.0f} s"
+        )
+        worker = User.objects.annotate(n=Count("cases")).filter(n__gt=0).order_by("-n").first()
+        client = Client()
+        client.force_login(worker)
+        case = (
+            Case.objects.filter(caseworker=worker)
+            .annotate(n=Count("events"))
+            .order_by("-n")
+            .first()
+        )
+        for label, url in [
+            (
+                f"Mine sager ({worker.cases.filter(closed_at__isnull=True).count()} open cases)",
+                "/sager/mine/",
+            ),
+            (f"case page ({case.events.count()} events)", f"/sager/{case.pk}/"),
+            ("case journal", f"/sager/{case.pk}/journal/"),
+        ]:
+            median, queries = timed(client, url, args.repeat)
+            print(f"{label:<45} median {median:7.1f} ms   {queries} queries")
+    finally:
+        connection.creation.destroy_test_db(old, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
