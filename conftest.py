@@ -3,6 +3,12 @@
 import os
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# Speed is measured in bench/, not in tests: no per-example time limits (the first holiday
+# lookup for a year, or a busy CI machine, must not make a property test flaky).
+hypothesis_settings.register_profile("boernesag", deadline=None)
+hypothesis_settings.load_profile("boernesag")
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls from the
 # same thread are still synchronous and safe.

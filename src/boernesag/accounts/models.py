@@ -124,6 +124,11 @@ class User(AbstractBaseUser):
         default=False,
         help_text=_("Navne- og adressebeskyttelse: kun brugere med denne ret ser adressen."),
     )
+    wants_deadline_digest = models.BooleanField(
+        _("morgenmail med ugens frister"),
+        default=False,
+        help_text=_("Hver morgen en e-mail med de frister, der forfalder i ugen."),
+    )
     # Raising this number invalidates every session of the user ("log ud overalt").
     auth_epoch = models.PositiveIntegerField(_("sessionsgeneration"), default=0, editable=False)
     # Seam for single sign-on (OIDC/SAML): the identity provider's stable subject id.

@@ -40,6 +40,25 @@ class EventKind(models.TextChoices):
     MEASURE_STARTED = "measure_started", _("Foranstaltning iværksat")
     FOLLOW_UP_HELD = "follow_up_held", _("Opfølgning gennemført")
     MEASURE_ENDED = "measure_ended", _("Foranstaltning ophørt")
+    RECEIPT_SENT = "receipt_sent", _("Kvittering sendt til underretter")
+    NOTIFIER_INFORMED = "notifier_informed", _("Underretter orienteret")
+    YOUTH_PLAN_DECIDED = "youth_plan_decided", _("Stillingtagen til ungeplan")
+    YOUTH_SUPPORT_DECIDED = "youth_support_decided", _("Afgørelse om efterværn/ungestøtte")
+    SUPERVISION_VISIT_HELD = "supervision_visit_held", _("Tilsynsbesøg gennemført")
+    POLICE_DOCUMENTATION_RECEIVED = (
+        "police_documentation_received",
+        _("Politiets dokumentation for ungdomskriminalitet modtaget"),
+    )
+    NETWORK_MEETING_HELD = "network_meeting_held", _("Netværksmøde og foreløbig plan")
+    TREATMENT_REQUESTED = "treatment_requested", _("Anmodning om misbrugsbehandling")
+    TREATMENT_OFFERED = "treatment_offered", _("Misbrugsbehandling tilbudt")
+    ACCESS_REQUESTED = "access_requested", _("Anmodning om aktindsigt")
+    ACCESS_REQUEST_DECIDED = "access_request_decided", _("Afgørelse om aktindsigt")
+    DECISION_SENT = "decision_sent", _("Afgørelse sendt")
+    APPEAL_RECEIVED = "appeal_received", _("Klage modtaget")
+    APPEAL_RECONSIDERED = "appeal_reconsidered", _("Klage genvurderet")
+    CLOCK_PAUSED = "clock_paused", _("Frist sat i bero")
+    CLOCK_RESUMED = "clock_resumed", _("Frist genoptaget")
 
 
 # The phase a case is in after an event of this kind. Events not listed leave it unchanged.

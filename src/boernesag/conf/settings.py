@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "boernesag.persons",
     "boernesag.cases",
     "boernesag.audit",
+    "boernesag.deadlines",
     "boernesag.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -147,6 +148,8 @@ JOURNAL_CORRECTION_HOURS = env_int("JOURNAL_CORRECTION_HOURS", 24)
 DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_MB", 25) * 1_000_000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5_000_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5_000_000
+
+DEADLINE_DAILY_AT = env_str("DEADLINE_DAILY_AT", "06:00")  # escalation and digest time
 
 # --- Security headers ----------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

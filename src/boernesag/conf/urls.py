@@ -5,6 +5,7 @@ from boernesag.accounts.admin import admin_site
 urlpatterns = [
     path("", include("boernesag.web.urls")),
     path("", include("boernesag.cases.urls")),
+    path("frister/", include("boernesag.deadlines.urls")),
     path("konto/", include("boernesag.accounts.urls")),
     path("administration/", admin_site.urls),
 ]

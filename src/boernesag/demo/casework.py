@@ -269,8 +269,47 @@ def _staff():
     return teams, workers
 
 
+HISTORY_TRIGGERS = [
+    "persons.Person:insert_insert",
+    "persons.Relation:insert_insert",
+    "cases.Case:insert_insert",
+    "cases.Case:update_update",
+    "cases.JournalEntry:insert_insert",
+    "cases.Meeting:insert_insert",
+    "cases.Consent:insert_insert",
+]
+
+
 @transaction.atomic
 def generate(
+    *, children: int, seed: int = 2026, events_per_case: int = 0, today: date | None = None
+) -> dict[str, int]:
+    """Create ``children`` children in families, cases for most of them, and timelines.
+
+    ``events_per_case`` > 0 pads every case with extra journal entries and events (for
+    benchmarks). Generated rows are bulk loads, not edits: the change-history triggers are
+    skipped for them, and for large loads the journal's full-text index is rebuilt once at
+    the end instead of row by row."""
+    import pgtrigger
+
+    large = children * max(events_per_case, 10) > 200_000
+    with pgtrigger.ignore(*HISTORY_TRIGGERS):
+        if large:
+            with connection.cursor() as cursor:
+                cursor.execute("DROP INDEX IF EXISTS journal_search")
+        counts = _generate(
+            children=children, seed=seed, events_per_case=events_per_case, today=today
+        )
+        if large:
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending FK checks
+                cursor.execute(
+                    "CREATE INDEX journal_search ON cases_journalentry USING gin (search)"
+                )
+    return counts
+
+
+def _generate(
     *, children: int, seed: int = 2026, events_per_case: int = 0, today: date | None = None
 ) -> dict[str, int]:
     """Create ``children`` children in families, cases for ~80 % of them, and timelines.
@@ -288,7 +327,6 @@ def generate(
             "distrikt-vest",
             "ungeteamet",
             "handicapteamet",
-            "modtagelsen",
         )
         if workers.get(code)
     ]
@@ -394,6 +432,9 @@ def generate(
                     else rng.choice([c for c in case_teams if c != "ungeteamet"])
                 )
                 opened = today - timedelta(days=rng.randint(3, 720))
+                # very new cases are still with the intake team
+                if (today - opened).days < 20 and workers.get("modtagelsen"):
+                    code = "modtagelsen"
                 plans.append((child, [persons[p] for p in parents], code, opened))
     cases = [
         Case(
@@ -435,7 +476,11 @@ def generate(
                 ev(EventKind.JOURNAL_WRITTEN, day, 15, {"kind": kind, "title": title})
 
         ev(EventKind.CASE_OPENED, opened, 9, {"reason": "Underretning", "demo": True})
-        ev(EventKind.REPORT_RECEIVED, opened, 9, {"demo": True})
+        professional = rng.random() < 0.65
+        ev(EventKind.REPORT_RECEIVED, opened, 9, {"notifier_professional": professional})
+        if professional and rng.random() < 0.9:
+            # most receipts go out in time, some late (6 weekdays ≈ 8–9 calendar days)
+            ev(EventKind.RECEIPT_SENT, opened + timedelta(days=rng.choice([1, 2, 3, 5, 12])), 11)
         day = opened + timedelta(days=rng.choice([0, 1, 1, 2]))
         ev(EventKind.REPORT_ASSESSED, day, 14, {"demo": True})
         note(
@@ -507,12 +552,36 @@ def generate(
             if progress > 0.5:
                 ev(EventKind.PLAN_MADE, conclude + timedelta(days=rng.randint(5, 30)))
                 dday = conclude + timedelta(days=rng.randint(10, 40))
-                ev(EventKind.DECISION_MADE, dday, 11, {"outcome": "grant"})
-                ev(EventKind.MEASURE_STARTED, dday + timedelta(days=rng.randint(3, 20)))
+                measure_kind = rng.choice(
+                    ["support"] * 6 + ["placement_with_consent"] * 2 + ["placement_without_consent"]
+                )
+                ev(
+                    EventKind.DECISION_MADE,
+                    dday,
+                    11,
+                    {"outcome": "grant", "measure_kind": measure_kind},
+                )
+                sday = dday + timedelta(days=rng.randint(3, 20))
+                ev(EventKind.MEASURE_STARTED, sday, 10, {"measure_kind": measure_kind})
+                if measure_kind != "support":
+                    vday = sday + timedelta(days=rng.choice([90, 170, 200]))
+                    while vday <= today and rng.random() < 0.85:
+                        ev(EventKind.SUPERVISION_VISIT_HELD, vday)
+                        vday += timedelta(days=rng.choice([120, 170, 190]))
                 fday = dday + timedelta(days=rng.choice([80, 90, 95, 120]))
                 while fday <= today and rng.random() < 0.8:
-                    ev(EventKind.FOLLOW_UP_HELD, fday)
-                    fday += timedelta(days=rng.choice([150, 180, 200]))
+                    gap = rng.choice([150, 180, 200])
+                    # Barnets Lov § 95: the next follow-up date is set, with reasons
+                    ev(
+                        EventKind.FOLLOW_UP_HELD,
+                        fday,
+                        10,
+                        {
+                            "next_follow_up_due": (fday + timedelta(days=180)).isoformat(),
+                            "reason": "Stabil udvikling; opfølgning om et halvt år",
+                        },
+                    )
+                    fday += timedelta(days=gap)
                 if progress > 0.85:
                     end = fday - timedelta(days=rng.randint(1, 20))
                     ev(EventKind.MEASURE_ENDED, end)

@@ -72,11 +72,22 @@ def demo_casework_seed() -> dict[str, int]:
 
     if Person.objects.filter(cpr_is_test=True).exists():
         return {}
-    return generate(children=DEMO_CHILDREN)
+    counts = generate(children=DEMO_CHILDREN)
+    from boernesag.deadlines.engine import rebuild_all
+
+    counts["clocks"] = rebuild_all()
+    return counts
 
 
 CHILDREN_PER_CASEWORKER = 35
-SCALE_TEAMS = ["distrikt-nord", "distrikt-syd", "distrikt-vest", "ungeteamet", "handicapteamet"]
+SCALE_TEAMS = [
+    "distrikt-nord",
+    "distrikt-syd",
+    "distrikt-vest",
+    "ungeteamet",
+    "handicapteamet",
+    "modtagelsen",
+]
 
 
 @transaction.atomic

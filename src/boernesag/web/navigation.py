@@ -48,6 +48,7 @@ NAV_ITEMS: list[NavItem] = [
         _("Mine frister"),
         _("Alt der forfalder i dine sager, det mest presserende først."),
         frozenset({R.CASEWORKER}),
+        url_name="deadlines:mine",
     ),
     NavItem(
         "modtagelse",
@@ -70,6 +71,13 @@ NAV_ITEMS: list[NavItem] = [
         url_name="cases:team_cases",
     ),
     NavItem(
+        "teamets-frister",
+        _("Teamets frister"),
+        _("Overskredne og snart forfaldne frister i teamet, og eskalerede frister."),
+        frozenset({R.TEAM_LEADER}),
+        url_name="deadlines:team",
+    ),
+    NavItem(
         "ledelsestilsyn",
         _("Ledelsestilsyn"),
         _("Stikprøver af sager gennemgået efter spørgeliste."),
@@ -80,6 +88,7 @@ NAV_ITEMS: list[NavItem] = [
         _("Lovoverholdelse"),
         _("Overholdelse af lovens frister pr. regel, kvartal, team og sagsbehandler."),
         frozenset({R.TEAM_LEADER, R.MANAGER}),
+        url_name="deadlines:compliance",
     ),
     NavItem(
         "noegletal",
@@ -113,6 +122,7 @@ NAV_ITEMS: list[NavItem] = [
         _("Regler og frister"),
         _("Lovens frister og kommunens lokale standarder."),
         frozenset({R.ADMIN}),
+        url_name="deadlines:rules",
     ),
     NavItem(
         "administration",

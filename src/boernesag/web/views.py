@@ -6,6 +6,7 @@ from django.template import loader
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
 
+from boernesag.accounts.constants import Role
 from boernesag.accounts.selectors import user_role_assignments, user_teams
 from boernesag.web.navigation import NAV_BY_KEY, nav_for
 
@@ -18,6 +19,7 @@ def home(request):
             "assignments": user_role_assignments(user=request.user),
             "teams": user_teams(user=request.user),
             "sections": [item for item in nav_for(request.user)],
+            "show_deadlines": request.user.has_role(Role.CASEWORKER),
         },
     )
 

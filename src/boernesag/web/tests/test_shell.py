@@ -16,6 +16,7 @@ EXPECTED_NAV = {
     Role.TEAM_LEADER: [
         "Find barn",
         "Teamets sager",
+        "Teamets frister",
         "Ledelsestilsyn",
         "Lovoverholdelse",
         "Indsatskatalog",
@@ -61,7 +62,7 @@ def test_user_with_several_roles_gets_the_union_of_their_navigation(client):
 @pytest.mark.django_db
 def test_coming_soon_pages_respect_roles(client, make_user):
     client.force_login(make_user(Role.CASEWORKER))
-    page = client.get("/kommer-snart/mine-frister/")
+    page = client.get("/kommer-snart/indsatskatalog/")
     assert page.status_code == 200
     assert "Kommer snart" in page.content.decode()
     assert client.get("/kommer-snart/noegletal/").status_code == 403
@@ -69,6 +70,7 @@ def test_coming_soon_pages_respect_roles(client, make_user):
     # real pages are never "coming soon"
     assert client.get("/kommer-snart/administration/").status_code == 404
     assert client.get("/kommer-snart/mine-sager/").status_code == 404
+    assert client.get("/kommer-snart/mine-frister/").status_code == 404
 
 
 def test_every_nav_item_has_a_unique_key_and_roles():

@@ -1,4 +1,5 @@
-"""Run the web server and the django-tasks database worker together (make run).
+"""Run the web server, the django-tasks database worker and the daily scheduler together
+(make run).
 
 This process owns the embedded PostgreSQL (when DATABASE_URL is unset): the children get its
 URL in DATABASE_URL, so they never start or stop it themselves. Ctrl-C stops both children
@@ -32,6 +33,7 @@ class Command(BaseCommand):
                 [sys.executable, MANAGE, "runserver", "--noreload", addrport], env=env
             ),
             subprocess.Popen([sys.executable, MANAGE, "db_worker"], env=env),
+            subprocess.Popen([sys.executable, MANAGE, "scheduler"], env=env),
         ]
         self.stdout.write(f"Børnesag kører på http://{addrport}/ – stop med Ctrl-C.")
         stopping = False

@@ -1,0 +1,197 @@
+"""Reads for deadlines. Lists go through the case gate; compliance is one SQL aggregate."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from boernesag.cases.access import case_visibility_q, scope_for
+from boernesag.deadlines.calendar import TZ
+from boernesag.deadlines.models import Clock, Escalation
+from boernesag.deadlines.rules import load_rules
+
+
+def my_deadlines(*, user):
+    """Running clocks in the user's own open cases, most urgent first."""
+    return (
+        Clock.objects.running()
+        .filter(case__caseworker=user, case__closed_at__isnull=True)
+        .select_related("case", "case__child")
+        .order_by(F("paused_since").asc(nulls_first=True), "due_at")
+    )
+
+
+def case_deadlines(*, case):
+    return Clock.objects.filter(case=case).order_by("-started_at", "rule_key")
+
+
+def team_deadlines(*, user, within_days: int = 14):
+    led = scope_for(user).led_unit_ids
+    horizon = timezone.now() + timedelta(days=within_days)
+    return (
+        Clock.objects.running()
+        .filter(case__team_id__in=led, case__closed_at__isnull=True, due_at__lte=horizon)
+        .select_related("case", "case__child", "case__caseworker", "case__team")
+        .order_by("due_at")
+    )
+
+
+def team_escalations(*, user):
+    led = scope_for(user).led_unit_ids
+    return (
+        Escalation.objects.filter(case__team_id__in=led, case__closed_at__isnull=True)
+        .select_related("case", "case__child", "case__caseworker")
+        .order_by("-escalated_at")
+    )
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: str  # "quarter" or "month"
+    year: int
+    number: int
+
+    @property
+    def start(self) -> datetime:
+        month = (self.number - 1) * 3 + 1 if self.kind == "quarter" else self.number
+        return datetime(self.year, month, 1, tzinfo=TZ)
+
+    @property
+    def end(self) -> datetime:
+        months = 3 if self.kind == "quarter" else 1
+        index = self.start.month - 1 + months
+        return datetime(self.year + index // 12, index % 12 + 1, 1, tzinfo=TZ)
+
+    @property
+    def label(self) -> str:
+        if self.kind == "quarter":
+            return f"{self.number}. kvartal {self.year}"
+        months = [
+            "januar",
+            "februar",
+            "marts",
+            "april",
+            "maj",
+            "juni",
+            "juli",
+            "august",
+            "september",
+            "oktober",
+            "november",
+            "december",
+        ]
+        return f"{months[self.number - 1]} {self.year}"
+
+
+OUTCOMES = ("met", "late", "missed", "paused", "open")
+
+
+def _outcome_filters(due: str, now: datetime) -> dict[str, Q]:
+    running = Q(stopped_at__isnull=True, cancelled_at__isnull=True)
+    return {
+        "met": Q(stopped_at__isnull=False, stopped_at__lte=F(due)),
+        "late": Q(stopped_at__isnull=False, stopped_at__gt=F(due)),
+        "missed": running & Q(paused_since__isnull=True, **{f"{due}__lt": now}),
+        "paused": running & Q(paused_since__isnull=False),
+        "open": running & Q(paused_since__isnull=True, **{f"{due}__gte": now}),
+    }
+
+
+def compliance_clocks(*, period: Period, local: bool = False):
+    """Clocks that count in compliance: rules that count, due in the period, not cancelled."""
+    due = "local_due_at" if local else "due_at"
+    counted = [key for key, rule in load_rules().items() if rule.compliance]
+    return Clock.objects.filter(
+        rule_key__in=counted,
+        cancelled_at__isnull=True,
+        **{f"{due}__gte": period.start, f"{due}__lt": period.end},
+    )
+
+
+def compliance_table(
+    *, period: Period, group: str = "team", local: bool = False, now: datetime | None = None
+) -> list[dict]:
+    """Rows of (rule, team or caseworker) with counts per outcome, computed in SQL."""
+    now = now or timezone.now()
+    due = "local_due_at" if local else "due_at"
+    group_fields = {
+        "team": ["case__team_id", "case__team__name"],
+        "caseworker": [
+            "case__caseworker_id",
+            "case__caseworker__first_name",
+            "case__caseworker__last_name",
+        ],
+        "rule": [],
+    }[group]
+    filters = _outcome_filters(due, now)
+    rows = (
+        compliance_clocks(period=period, local=local)
+        .values("rule_key", *group_fields)
+        .annotate(**{name: Count("id", filter=q) for name, q in filters.items()})
+        .order_by("rule_key", *group_fields)
+    )
+    rules = load_rules()
+    result = []
+    for row in rows:
+        decided = row["met"] + row["late"] + row["missed"]
+        if group == "team":
+            who, who_id = row["case__team__name"], row["case__team_id"]
+        elif group == "caseworker":
+            who = (
+                f"{row['case__caseworker__first_name'] or ''} "
+                f"{row['case__caseworker__last_name'] or ''}"
+            ).strip() or "Ikke fordelt"
+            who_id = row["case__caseworker_id"]
+        else:
+            who, who_id = "Hele kommunen", None
+        result.append(
+            {
+                **{k: row[k] for k in OUTCOMES},
+                "rule_key": row["rule_key"],
+                "rule_title": rules[row["rule_key"]].title,
+                "who": who,
+                "who_id": who_id,
+                "total": decided + row["paused"] + row["open"],
+                "rate": round(100 * row["met"] / decided, 1) if decided else None,
+            }
+        )
+    return result
+
+
+def compliance_drilldown(
+    *,
+    period: Period,
+    rule_key: str,
+    outcome: str,
+    group: str,
+    who_id: int | None,
+    local: bool = False,
+    now: datetime | None = None,
+):
+    now = now or timezone.now()
+    due = "local_due_at" if local else "due_at"
+    qs = compliance_clocks(period=period, local=local).filter(
+        _outcome_filters(due, now)[outcome], rule_key=rule_key
+    )
+    if group == "team":
+        qs = qs.filter(case__team_id=who_id)
+    elif group == "caseworker":
+        qs = qs.filter(case__caseworker_id=who_id)
+    return qs.select_related("case", "case__team", "case__caseworker").order_by(due)
+
+
+def visible_case_ids(user, case_ids) -> set[int]:
+    from boernesag.cases.models import Case
+
+    return set(
+        Case.objects.filter(case_visibility_q(user), pk__in=case_ids).values_list("pk", flat=True)
+    )
+
+
+def current_period(kind: str = "quarter", today: date | None = None) -> Period:
+    today = today or timezone.localdate()
+    number = (today.month - 1) // 3 + 1 if kind == "quarter" else today.month
+    return Period(kind, today.year, number)

@@ -1,0 +1,362 @@
+import json
+from datetime import date, datetime, timedelta
+from io import StringIO
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+
+from boernesag.cases.constants import EventKind
+from boernesag.cases.events import event_record
+from boernesag.cases.tests.factories import build_world
+from boernesag.deadlines import services
+from boernesag.deadlines.calendar import TZ
+from boernesag.deadlines.engine import case_clocks_refresh, rebuild_all
+from boernesag.deadlines.models import Clock, Escalation
+from boernesag.deadlines.selectors import Period, compliance_table
+from boernesag.deadlines.tasks import deadlines_escalate, deadlines_send_digests
+
+
+@pytest.fixture
+def w(db):
+    return build_world(phase_event=None)
+
+
+def snapshot():
+    return sorted(
+        Clock.objects.values_list(
+            "case_id",
+            "rule_key",
+            "rule_version",
+            "law",
+            "sequence",
+            "subject",
+            "start_event_id",
+            "started_at",
+            "due_at",
+            "local_due_at",
+            "stop_event_id",
+            "stopped_at",
+            "cancelled_at",
+            "paused_since",
+            "paused_seconds",
+            "pause_reason",
+        )
+    )
+
+
+def test_events_open_and_close_clocks_in_the_same_transaction(w):
+    start = timezone.now() - timedelta(days=10)
+    event_record(
+        case=w.case, kind=EventKind.ASSESSMENT_STARTED, actor=w.caseworker, occurred_at=start
+    )
+    clock = Clock.objects.get(case=w.case, rule_key="assessment_duration")
+    assert clock.law == "BL" and clock.rule_version == 2 and clock.is_running
+    event_record(case=w.case, kind=EventKind.ASSESSMENT_CONCLUDED, actor=w.caseworker)
+    clock = Clock.objects.get(case=w.case, rule_key="assessment_duration")
+    assert clock.outcome() == "met"
+
+
+def test_events_recorded_late_count_by_when_they_happened(w):
+    start = datetime(2023, 11, 1, 10, tzinfo=TZ)  # before Barnets Lov
+    event_record(
+        case=w.case, kind=EventKind.ASSESSMENT_STARTED, actor=w.caseworker, occurred_at=start
+    )
+    clock = Clock.objects.get(case=w.case, rule_key="assessment_duration")
+    assert (clock.law, clock.due_at.date()) == ("SEL", date(2024, 3, 1))
+    # a conclusion that happened in time but is recorded now
+    event_record(
+        case=w.case,
+        kind=EventKind.ASSESSMENT_CONCLUDED,
+        actor=w.caseworker,
+        occurred_at=datetime(2024, 2, 20, 10, tzinfo=TZ),
+    )
+    clock = Clock.objects.get(case=w.case, rule_key="assessment_duration")
+    assert clock.outcome() == "met"
+    assert w.case.events.get(kind=EventKind.ASSESSMENT_CONCLUDED).recorded_late
+
+
+def test_rebuild_gives_identical_clocks_on_the_demo_municipality(db):
+    from boernesag.demo.services import demo_casework_seed, demo_organisation_seed
+
+    demo_organisation_seed()
+    demo_casework_seed()
+    first = snapshot()
+    assert len(first) > 200
+    assert {c[1] for c in first} >= {
+        "report_assessment",
+        "notifier_receipt",
+        "assessment_duration",
+        "measure_follow_up",
+    }
+    rebuild_all()
+    assert snapshot() == first
+    # and the incremental path per case gives the same as the rebuild
+    from boernesag.cases.models import Case
+
+    for case_id in Case.objects.values_list("pk", flat=True)[:40]:
+        case_clocks_refresh(case_id)
+    assert snapshot() == first
+    call_command("deadlines_rebuild", stdout=StringIO())
+    assert snapshot() == first
+
+
+def test_demo_has_a_realistic_mix_of_outcomes(db):
+    from boernesag.demo.services import demo_casework_seed, demo_organisation_seed
+
+    demo_organisation_seed()
+    demo_casework_seed()
+    outcomes = {c.outcome() for c in Clock.objects.all()}
+    assert {"met", "late", "missed", "open"} <= outcomes
+
+
+def test_pausing_needs_a_reason_and_moves_the_deadline(w):
+    event_record(
+        case=w.case,
+        kind=EventKind.ASSESSMENT_STARTED,
+        actor=w.caseworker,
+        occurred_at=timezone.now() - timedelta(days=5),
+    )
+    with pytest.raises(ValidationError):
+        services.clock_pause(
+            case=w.case, rule_key="assessment_duration", by=w.caseworker, reason=""
+        )
+    services.clock_pause(
+        case=w.case,
+        rule_key="assessment_duration",
+        by=w.caseworker,
+        reason="Afventer forældrenes samtykke",
+    )
+    clock = Clock.objects.get(case=w.case, rule_key="assessment_duration")
+    assert clock.outcome() == "paused" and clock.pause_reason == "Afventer forældrenes samtykke"
+    services.clock_resume(case=w.case, rule_key="assessment_duration", by=w.caseworker)
+    assert Clock.objects.get(case=w.case, rule_key="assessment_duration").paused_since is None
+
+
+def test_local_standard_may_tighten_but_never_loosen(w, settings):
+    with pytest.raises(ValidationError) as error:
+        services.local_standard_set(
+            rule_key="assessment_duration",
+            amount=5,
+            unit="months",
+            valid_from=date(2026, 1, 1),
+            reason="Mere tid",
+            by=w.admin,
+        )
+    assert "aldrig lempeligere" in str(error.value)
+    with pytest.raises(ValidationError):  # 130 days is longer than 4 months for some starts
+        services.local_standard_set(
+            rule_key="assessment_duration",
+            amount=122,
+            unit="days",
+            valid_from=date(2026, 1, 1),
+            reason="x",
+            by=w.admin,
+        )
+    event_record(
+        case=w.case,
+        kind=EventKind.ASSESSMENT_STARTED,
+        actor=w.caseworker,
+        occurred_at=datetime(2026, 2, 2, 10, tzinfo=TZ),
+    )
+    services.local_standard_set(
+        rule_key="assessment_duration",
+        amount=2,
+        unit="months",
+        valid_from=date(2026, 1, 1),
+        reason="Varde-modellen: undersøgelsen afsluttes på 2 måneder",
+        by=w.admin,
+    )
+    clock = Clock.objects.get(case=w.case, rule_key="assessment_duration")
+    assert clock.local_due_at.date() == date(2026, 4, 2)
+    assert clock.due_at.date() == date(2026, 6, 2)
+
+
+def test_escalation_is_daily_idempotent_and_digest_has_no_names(w):
+    event_record(
+        case=w.case,
+        kind=EventKind.ASSESSMENT_STARTED,
+        actor=w.caseworker,
+        occurred_at=timezone.now() - timedelta(days=200),
+    )
+    assert deadlines_escalate.call() == 1
+    assert deadlines_escalate.call() == 0
+    assert Escalation.objects.get().rule_key == "assessment_duration"
+    rebuild_all()
+    assert deadlines_escalate.call() == 0  # survives a rebuild
+    w.caseworker.wants_deadline_digest = True
+    w.caseworker.save()
+    assert deadlines_send_digests.call() == 1
+    (message,) = mail.outbox
+    assert w.case.reference in message.body
+    assert w.child.first_name not in message.body and w.child.cpr not in message.body
+
+
+def test_compliance_counts_are_sql_and_match_the_clocks(w):
+    now = datetime(2026, 6, 30, 12, tzinfo=TZ)
+    for day, stop in [(1, 10), (2, 140), (3, None)]:
+        case = w.case if day == 1 else build_other_case(w, day)
+        start = datetime(2026, 1, day, 10, tzinfo=TZ)
+        event_record(
+            case=case, kind=EventKind.ASSESSMENT_STARTED, actor=w.caseworker, occurred_at=start
+        )
+        if stop:
+            event_record(
+                case=case,
+                kind=EventKind.ASSESSMENT_CONCLUDED,
+                actor=w.caseworker,
+                occurred_at=start + timedelta(days=stop),
+            )
+    rows = compliance_table(period=Period("quarter", 2026, 2), group="team", now=now)
+    (row,) = [r for r in rows if r["rule_key"] == "assessment_duration"]
+    assert (row["met"], row["late"], row["missed"], row["paused"], row["open"]) == (1, 1, 1, 0, 0)
+    assert row["rate"] == 33.3 and row["who"] == "Team Nord"
+
+
+def build_other_case(w, n):
+    from boernesag.cases.services import case_open
+    from boernesag.cases.tests.factories import child
+
+    return case_open(
+        child=child(first=f"Barn{n}"),
+        caseworker=w.caseworker,
+        team=w.team_a,
+        opened_by=w.caseworker,
+    )
+
+
+def test_compliance_page_drilldown_and_csv(w):
+    event_record(
+        case=w.case,
+        kind=EventKind.ASSESSMENT_STARTED,
+        actor=w.caseworker,
+        occurred_at=timezone.now() - timedelta(days=200),
+    )
+    due = Clock.objects.get(rule_key="assessment_duration").due_at.astimezone(TZ)
+    quarter = (due.month - 1) // 3 + 1
+    client = Client()
+    client.force_login(w.manager)
+    query = f"kind=quarter&year={due.year}&number={quarter}&group=team&basis=law"
+    page = client.get(f"/frister/lovoverholdelse/?{query}")
+    assert page.status_code == 200
+    assert "Børnefaglig undersøgelse afsluttet inden for 4 måneder" in page.content.decode()
+    drill = client.get(
+        f"/frister/lovoverholdelse/sager/?{query}&rule=assessment_duration"
+        f"&outcome=missed&who={w.team_a.pk}"
+    )
+    html = drill.content.decode()
+    assert w.case.reference in html
+    assert w.child.first_name not in html  # managers see no personal data
+    assert f'href="/sager/{w.case.pk}/"' not in html  # and no link into a case they can't see
+    csv = client.get(f"/frister/lovoverholdelse/?{query}&format=csv")
+    text = csv.content.decode("utf-8-sig")
+    assert text.splitlines()[0] == (
+        "Periode;Regel;Enhed/sagsbehandler;Overholdt;"
+        "Overholdt for sent;Overskredet;I bero;Løber;"
+        "Lovoverholdelse (%)"
+    )
+    assert ";Team Nord;0;0;1;0;0;0" in text
+    leader = Client()
+    leader.force_login(w.leader_a)
+    drill = leader.get(
+        f"/frister/lovoverholdelse/sager/?{query}&rule=assessment_duration"
+        f"&outcome=missed&who={w.team_a.pk}"
+    )
+    assert f'href="/sager/{w.case.pk}/"' in drill.content.decode()
+    caseworker = Client()
+    caseworker.force_login(w.caseworker)
+    assert caseworker.get(f"/frister/lovoverholdelse/?{query}").status_code == 403
+
+
+def test_deadlines_due_command_prints_json():
+    out = StringIO()
+    call_command(
+        "deadlines_due",
+        "notifier_receipt",
+        "2026-03-27T19:00",
+        "--notifier-kind",
+        "professional",
+        stdout=out,
+    )
+    data = json.loads(out.getvalue())
+    assert data == {
+        "rule": "notifier_receipt",
+        "version": 2,
+        "law": "BL",
+        "reference": "Barnets Lov § 138 (verificér)",
+        "verified": False,
+        "start": "2026-03-27T19:00:00+01:00",
+        "due": "2026-04-09T23:59:59.999999+02:00",
+        "conditions_met": True,
+    }
+    out = StringIO()
+    call_command(
+        "deadlines_due",
+        "youth_support_decision",
+        "2023-05-01",
+        "--birth-date",
+        "2006-02-10",
+        stdout=out,
+    )
+    data = json.loads(out.getvalue())
+    assert (data["law"], data["due"][:10]) == ("SEL", "2023-08-10")
+
+
+@pytest.mark.django_db
+def test_my_deadlines_and_case_panel_pages(w):
+    event_record(
+        case=w.case,
+        kind=EventKind.ASSESSMENT_STARTED,
+        actor=w.caseworker,
+        occurred_at=timezone.now() - timedelta(days=200),
+    )
+    client = Client()
+    client.force_login(w.caseworker)
+    html = client.get("/frister/mine/").content.decode()
+    assert "Børnefaglig undersøgelse afsluttet inden for 4 måneder" in html
+    assert "Overskredet med" in html and "Barnets Lov § 20, stk. 3" in html
+    panel = client.get(f"/frister/sag/{w.case.pk}/", HTTP_HX_REQUEST="true")
+    assert "Sæt i bero" in panel.content.decode()
+    other = Client()
+    other.force_login(w.other_caseworker)
+    assert other.get(f"/frister/sag/{w.case.pk}/").status_code == 403
+
+
+def test_rules_page_marks_unverified_references_and_admin_sets_local_standard(w):
+    client = Client()
+    client.force_login(w.admin)
+    html = client.get("/frister/regler/").content.decode()
+    assert "(henvisning ikke verificeret)" in html
+    response = client.post(
+        "/frister/regler/",
+        {
+            "rule_key": "assessment_duration",
+            "amount": "6",
+            "unit": "months",
+            "valid_from": "2026-01-01",
+            "reason": "Vi vil have mere tid",
+        },
+    )
+    assert response.status_code == 400
+    assert "aldrig lempeligere" in response.content.decode()
+    assert (
+        'value="Vi vil have mere tid"' in response.content.decode()
+        or "Vi vil have mere tid" in response.content.decode()
+    )
+    caseworker = Client()
+    caseworker.force_login(w.caseworker)
+    assert (
+        caseworker.post("/frister/regler/", {"rule_key": "assessment_duration"}).status_code == 403
+    )
+
+
+def test_calculator_page(w):
+    client = Client()
+    client.force_login(w.caseworker)
+    html = client.get(
+        "/frister/beregn/", {"rule_key": "report_assessment", "start": "2026-03-28T18:00"}
+    ).content.decode()
+    assert "søndag 29. marts 2026 19:00" in html

@@ -1,0 +1,295 @@
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from boernesag.accounts.constants import Role
+from boernesag.audit.services import access_log_record
+from boernesag.cases.access import may
+from boernesag.cases.models import Case
+from boernesag.deadlines import selectors, services
+from boernesag.deadlines.calculator import calculate
+from boernesag.deadlines.calendar import TZ
+from boernesag.deadlines.forms import (
+    CalculatorForm,
+    CompliancePeriodForm,
+    LocalStandardForm,
+    PauseForm,
+)
+from boernesag.deadlines.models import LocalStandard
+from boernesag.deadlines.rules import LAWS, RuleError, load_rules
+from boernesag.deadlines.selectors import OUTCOMES, Period
+
+OUTCOME_LABELS = {
+    "met": _("Overholdt"),
+    "late": _("Overholdt for sent"),
+    "missed": _("Overskredet"),
+    "paused": _("I bero"),
+    "open": _("Løber"),
+}
+
+
+def my_deadlines(request):
+    if not request.user.has_role(Role.CASEWORKER):
+        raise PermissionDenied
+    clocks = list(selectors.my_deadlines(user=request.user)[:200])
+    template = (
+        "deadlines/partials/my_deadlines.html" if request.htmx else "deadlines/my_deadlines.html"
+    )
+    return render(
+        request,
+        template,
+        {"clocks": clocks, "now": timezone.now(), "breadcrumbs": [(_("Mine frister"), None)]},
+    )
+
+
+def case_panel(request, pk: int):
+    case = get_object_or_404(Case.objects.select_related("child"), pk=pk)
+    if not may("view", request.user, case):
+        raise PermissionDenied
+    access_log_record(user=request.user, what="deadlines", child_id=case.child_id, case_id=case.pk)
+    return render(
+        request,
+        "deadlines/partials/case_panel.html",
+        {
+            "case": case,
+            "clocks": list(selectors.case_deadlines(case=case)),
+            "now": timezone.now(),
+            "can_edit": may("edit", request.user, case),
+            "pause_form": PauseForm(),
+        },
+    )
+
+
+@require_POST
+def clock_pause(request, pk: int, rule_key: str):
+    case = get_object_or_404(Case, pk=pk)
+    if not may("edit", request.user, case):
+        raise PermissionDenied
+    form = PauseForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Skriv en begrundelse for at sætte fristen i bero."))
+        if request.POST.get("action") == "resume":
+            services.clock_resume(case=case, rule_key=rule_key, by=request.user)
+            messages.success(request, _("Fristen løber igen."))
+        else:
+            services.clock_pause(
+                case=case, rule_key=rule_key, by=request.user, reason=form.cleaned_data["reason"]
+            )
+            messages.success(request, _("Fristen er sat i bero. Begrundelsen er registreret."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("cases:case", pk=case.pk)
+
+
+def team_deadlines(request):
+    if not request.user.has_role(Role.TEAM_LEADER):
+        raise PermissionDenied
+    return render(
+        request,
+        "deadlines/team.html",
+        {
+            "clocks": list(selectors.team_deadlines(user=request.user)[:300]),
+            "escalations": list(selectors.team_escalations(user=request.user)[:100]),
+            "now": timezone.now(),
+            "breadcrumbs": [(_("Teamets frister"), None)],
+        },
+    )
+
+
+def _may_see_compliance(user) -> bool:
+    return user.has_role(Role.MANAGER, Role.TEAM_LEADER, Role.ADMIN)
+
+
+def _period_from(request):
+    today = timezone.localdate()
+    initial = {
+        "kind": "quarter",
+        "year": today.year,
+        "number": (today.month - 1) // 3 + 1,
+        "group": "team",
+        "basis": "law",
+    }
+    form = CompliancePeriodForm(request.GET or initial)
+    if not form.is_valid():
+        return form, None
+    d = form.cleaned_data
+    return form, Period(d["kind"], d["year"], d["number"])
+
+
+def compliance(request):
+    if not _may_see_compliance(request.user):
+        raise PermissionDenied
+    form, period = _period_from(request)
+    rows = []
+    if period is not None:
+        rows = selectors.compliance_table(
+            period=period,
+            group=form.cleaned_data["group"],
+            local=form.cleaned_data["basis"] == "local",
+        )
+    if period is not None and request.GET.get("format") == "csv":
+        return _compliance_csv(rows, period)
+    return render(
+        request,
+        "deadlines/compliance.html",
+        {
+            "form": form,
+            "period": period,
+            "rows": rows,
+            "outcomes": OUTCOMES,
+            "labels": OUTCOME_LABELS,
+            "query": request.GET.urlencode(),
+            "breadcrumbs": [(_("Lovoverholdelse"), None)],
+        },
+    )
+
+
+def _compliance_csv(rows, period):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="lovoverholdelse-{period.year}-{period.kind}{period.number}.csv"'
+    )
+    response.write("\ufeff")  # Excel opens UTF-8 with BOM correctly
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(
+        [
+            _("Periode"),
+            _("Regel"),
+            _("Enhed/sagsbehandler"),
+            _("Overholdt"),
+            _("Overholdt for sent"),
+            _("Overskredet"),
+            _("I bero"),
+            _("Løber"),
+            _("Lovoverholdelse (%)"),
+        ]
+    )
+    for r in rows:
+        writer.writerow(
+            [
+                period.label,
+                r["rule_title"],
+                r["who"],
+                r["met"],
+                r["late"],
+                r["missed"],
+                r["paused"],
+                r["open"],
+                "" if r["rate"] is None else str(r["rate"]).replace(".", ","),
+            ]
+        )
+    return response
+
+
+def compliance_drilldown(request):
+    if not _may_see_compliance(request.user):
+        raise PermissionDenied
+    form, period = _period_from(request)
+    outcome, rule_key = request.GET.get("outcome"), request.GET.get("rule")
+    if period is None or outcome not in OUTCOMES or rule_key not in load_rules():
+        raise Http404
+    who = request.GET.get("who")
+    group = form.cleaned_data["group"]
+    clocks = list(
+        selectors.compliance_drilldown(
+            period=period,
+            rule_key=rule_key,
+            outcome=outcome,
+            group=group,
+            who_id=int(who) if who and who.isdigit() else None,
+            local=form.cleaned_data["basis"] == "local",
+        )[:1000]
+    )
+    visible = selectors.visible_case_ids(request.user, [c.case_id for c in clocks])
+    return render(
+        request,
+        "deadlines/drilldown.html",
+        {
+            "clocks": clocks,
+            "visible": visible,
+            "period": period,
+            "rule": load_rules()[rule_key],
+            "outcome_label": OUTCOME_LABELS[outcome],
+            "basis_local": form.cleaned_data["basis"] == "local",
+            "breadcrumbs": [
+                (_("Lovoverholdelse"), f"/frister/lovoverholdelse/?{request.GET.urlencode()}"),
+                (OUTCOME_LABELS[outcome], None),
+            ],
+        },
+    )
+
+
+def rules_overview(request):
+    if not request.user.has_role(
+        Role.ADMIN, Role.MANAGER, Role.TEAM_LEADER, Role.CASEWORKER, Role.INTAKE_COORDINATOR
+    ):
+        raise PermissionDenied
+    is_admin = request.user.has_role(Role.ADMIN)
+    form = LocalStandardForm(request.POST or None)
+    if request.method == "POST":
+        if not is_admin:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.local_standard_set(by=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(
+                    request, _("Den lokale standard er gemt, og fristerne er genberegnet.")
+                )
+                return redirect("deadlines:rules")
+    return render(
+        request,
+        "deadlines/rules.html",
+        {
+            "rules": sorted(load_rules().values(), key=lambda r: r.title),
+            "laws": LAWS,
+            "local_standards": LocalStandard.objects.select_related("created_by"),
+            "form": form if is_admin else None,
+            "is_admin": is_admin,
+            "breadcrumbs": [(_("Regler og frister"), None)],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def calculator(request):
+    form = CalculatorForm(request.GET or None)
+    result, error = None, ""
+    if request.GET and form.is_valid():
+        d = form.cleaned_data
+        try:
+            result = calculate(
+                rule_key=d["rule_key"],
+                start=d["start"].astimezone(TZ),
+                birth_date=d["birth_date"],
+                notifier_kind=d["notifier_kind"],
+                measure_kind=d["measure_kind"],
+                local=d["local"],
+            )
+        except RuleError as exc:
+            error = str(exc)
+    return render(
+        request,
+        "deadlines/calculator.html",
+        {
+            "form": form,
+            "result": result,
+            "error": error,
+            "breadcrumbs": [
+                (_("Regler og frister"), "/frister/regler/"),
+                (_("Fristberegner"), None),
+            ],
+        },
+    )
