@@ -45,6 +45,52 @@ def timed(client, url, repeat):
     return statistics.median(samples), len(ctx.captured_queries)
 
 
+def deadline_figures(case, worker, repeat):
+    """Clock overhead per service call, rebuild time and the quarterly compliance view."""
+    from django.db import transaction
+
+    from boernesag.cases.constants import EventKind
+    from boernesag.cases.events import event_record
+    from boernesag.deadlines.selectors import compliance_table, current_period
+
+    def service_call(kind):
+        samples = []
+        for _ in range(repeat):
+            with transaction.atomic():
+                start = time.perf_counter()
+                event_record(case=case, kind=kind, actor=worker)
+                samples.append((time.perf_counter() - start) * 1000)
+                transaction.set_rollback(True)
+        return statistics.median(samples)
+
+    plain = service_call(EventKind.DOCUMENT_ADDED)  # no rule reacts to it
+    with_clocks = service_call(EventKind.ASSESSMENT_STARTED)  # opens a clock
+    print(f"{'event without clocks':<45} median {plain:7.1f} ms")
+    print(
+        f"{'event that opens a clock':<45} median {with_clocks:7.1f} ms "
+        f"(clock overhead {with_clocks - plain:.1f} ms)"
+    )
+    start = time.perf_counter()
+    call_command("deadlines_rebuild", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    print(f"{'deadlines_rebuild (all cases)':<45} {time.perf_counter() - start:7.1f} s")
+    period = current_period("quarter")
+    samples = []
+    for _ in range(5):
+        start = time.perf_counter()
+        compliance_table(period=period, group="team")
+        samples.append((time.perf_counter() - start) * 1000)
+    print(
+        f"{'quarterly compliance, whole municipality':<45} median "
+        f"{statistics.median(samples):7.1f} ms"
+    )
+    client = Client()
+    from boernesag.accounts.models import User as U
+
+    client.force_login(U.objects.get(email="susanne.brandt@demo-kommune.dk"))
+    median, queries = timed(client, "/frister/lovoverholdelse/", 5)
+    print(f"{'compliance page (manager)':<45} median {median:7.1f} ms   {queries} queries")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--children", type=int, default=15000)
@@ -91,6 +137,7 @@ def main():
         ]:
             median, queries = timed(client, url, args.repeat)
             print(f"{label:<45} median {median:7.1f} ms   {queries} queries")
+        deadline_figures(case, worker, args.repeat)
     finally:
         connection.creation.destroy_test_db(old, verbosity=0)
 

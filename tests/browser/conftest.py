@@ -68,6 +68,8 @@ def page(browser, live_server, csp_watch):
     page.set_default_timeout(10_000)
     page.on("console", csp_watch.on_console)
     yield page
+    # no request may still be running on the live server when the database is flushed
+    page.wait_for_load_state("networkidle")
     context.close()
 
 
@@ -85,6 +87,8 @@ def axe(browser, live_server):
         try:
             checker = context.new_page()
             checker.goto(path)
+            # HTMX panels load after the page: check them too, and let them finish
+            checker.wait_for_load_state("networkidle")
             checker.add_script_tag(content=AXE_SOURCE.read_text())
             result = checker.evaluate(
                 "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"

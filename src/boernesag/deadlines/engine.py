@@ -278,11 +278,40 @@ def _events_for(case_id: int) -> list[Ev]:
     return [Ev(i, k, t, f"{st}:{sid}" if st and sid else "", p) for i, k, t, st, sid, p in rows]
 
 
+COMPARED = (
+    "rule_key",
+    "rule_version",
+    "law",
+    "sequence",
+    "subject",
+    "start_event_id",
+    "started_at",
+    "due_at",
+    "local_due_at",
+    "stop_event_id",
+    "stopped_at",
+    "cancelled_at",
+    "paused_since",
+    "paused_seconds",
+    "pause_reason",
+)
+
+
 def _save(case_id: int, clocks: list[ClockState]) -> None:
+    """Write only what changed: most events open or close one clock."""
     from boernesag.deadlines.models import Clock
 
-    Clock.objects.filter(case_id=case_id).delete()
-    Clock.objects.bulk_create([Clock.from_state(case_id, c) for c in clocks])
+    existing = {
+        row[1:]: row[0]
+        for row in Clock.objects.filter(case_id=case_id).values_list("id", *COMPARED)
+    }
+    wanted = {c.comparable(): c for c in clocks}
+    stale = [pk for key, pk in existing.items() if key not in wanted]
+    if stale:
+        Clock.objects.filter(pk__in=stale).delete()
+    new = [Clock.from_state(case_id, c) for key, c in wanted.items() if key not in existing]
+    if new:
+        Clock.objects.bulk_create(new)
 
 
 @transaction.atomic

@@ -1,0 +1,95 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from boernesag.accounts.tests.factories import PASSWORD
+from boernesag.cases.constants import EventKind
+from boernesag.cases.events import event_record
+from boernesag.cases.tests.factories import build_world
+from boernesag.deadlines.calendar import TZ
+from boernesag.deadlines.models import Clock
+from tests.browser.conftest import login
+
+RULE = "Børnefaglig undersøgelse afsluttet inden for 4 måneder"
+
+
+@pytest.fixture
+def world(transactional_db):
+    w = build_world(phase_event=None)
+    event_record(
+        case=w.case,
+        kind=EventKind.ASSESSMENT_STARTED,
+        actor=w.caseworker,
+        occurred_at=timezone.now() - timedelta(days=130),
+    )
+    return w
+
+
+def test_caseworker_sees_the_due_deadline_on_start_page_and_case_page(page, world, csp_watch):
+    login(page, world.caseworker.email, PASSWORD)
+    deadlines = page.locator("#my-deadlines")
+    expect(deadlines.get_by_text(RULE)).to_be_visible()
+    expect(deadlines.get_by_text("Overskredet med")).to_be_visible()
+    deadlines.get_by_role("link", name="Emma Hansen").click()
+    panel = page.locator("#case-deadlines")
+    expect(panel.get_by_role("cell", name=f"{RULE} Barnets Lov")).to_be_visible()
+    expect(panel.get_by_text("Barnets Lov § 20, stk. 3")).to_be_visible()
+    # pause with a reason, from the keyboard
+    panel.get_by_label(f"Begrundelse for at sætte fristen i bero: {RULE}").fill(
+        "Afventer forældrenes samtykke"
+    )
+    panel.get_by_label(f"Begrundelse for at sætte fristen i bero: {RULE}").press("Enter")
+    expect(page.get_by_text("Fristen er sat i bero")).to_be_visible()
+    expect(
+        page.locator("#case-deadlines").get_by_text("I bero: Afventer forældrenes samtykke")
+    ).to_be_visible()
+    assert csp_watch.violations == []
+
+
+def test_manager_opens_compliance_and_drills_down_to_the_case(page, world, axe):
+    due = Clock.objects.get(rule_key="assessment_duration").due_at.astimezone(TZ)
+    login(page, world.manager.email, PASSWORD)
+    page.get_by_role("navigation", name="Hovedmenu").get_by_role(
+        "link", name="Lovoverholdelse"
+    ).click()
+    page.get_by_label("År").fill(str(due.year))
+    page.get_by_label("Kvartal/måned nr.").fill(str((due.month - 1) // 3 + 1))
+    page.get_by_role("button", name="Vis").click()
+    row = page.get_by_role("row").filter(has_text=RULE)
+    expect(row).to_contain_text("Team Nord")
+    expect(row).to_contain_text("0 %")
+    row.get_by_role("link", name="1").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"{RULE}: Overskredet")
+    expect(page.get_by_role("cell", name=world.case.reference)).to_be_visible()
+    expect(page.get_by_text("Emma")).to_have_count(0)
+    assert axe(page, page.url.replace(page.url.split("/frister")[0], "")) == []
+
+
+def test_team_leader_follows_the_drilldown_into_the_case(page, world):
+    due = Clock.objects.get(rule_key="assessment_duration").due_at.astimezone(TZ)
+    login(page, world.leader_a.email, PASSWORD)
+    quarter = (due.month - 1) // 3 + 1
+    page.goto(
+        f"/frister/lovoverholdelse/?kind=quarter&year={due.year}&number={quarter}"
+        "&group=team&basis=law"
+    )
+    page.get_by_role("row").filter(has_text=RULE).get_by_role("link", name="1").click()
+    page.get_by_role("link", name=world.case.reference).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Emma Hansen")
+
+
+def test_axe_on_deadline_pages(page, world, axe):
+    login(page, world.admin.email, PASSWORD)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Goddag")
+    for path in [
+        "/frister/regler/",
+        "/frister/beregn/?rule_key=report_assessment&start=2026-03-27T19:00",
+    ]:
+        assert axe(page, path) == [], path
+    page.get_by_role("button", name="Log ud").click()
+    login(page, world.caseworker.email, PASSWORD)
+    expect(page.locator("#my-deadlines").get_by_text(RULE)).to_be_visible()
+    assert axe(page, "/frister/mine/") == []
+    assert axe(page, f"/sager/{world.case.pk}/") == []
