@@ -40,7 +40,14 @@ def _bump(model, obj, expected_version: int | None, **fields) -> None:
 
 @transaction.atomic
 def case_open(
-    *, child, caseworker, team, opened_by, reason: str = "", opened_at: datetime | None = None
+    *,
+    child,
+    caseworker,
+    team,
+    opened_by,
+    reason: str = "",
+    opened_at: datetime | None = None,
+    extra_payload: dict | None = None,
 ) -> Case:
     """Open a case for a child. At most one open case per child (database constraint)."""
     opened_at = opened_at or timezone.now()
@@ -61,7 +68,12 @@ def case_open(
         actor=opened_by,
         occurred_at=opened_at,
         subject=case,
-        payload={"reason": reason, "caseworker": getattr(caseworker, "pk", None), "team": team.pk},
+        payload={
+            "reason": reason,
+            "caseworker": getattr(caseworker, "pk", None),
+            "team": team.pk,
+            **(extra_payload or {}),
+        },
     )
     return case
 

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "boernesag.cases",
     "boernesag.audit",
     "boernesag.deadlines",
+    "boernesag.letters",
+    "boernesag.intake",
     "boernesag.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -149,6 +151,9 @@ DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_MB", 25) * 1_000_000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5_000_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5_000_000
 
+LETTER_DELIVERY_ADAPTER = env_str(
+    "LETTER_DELIVERY_ADAPTER", "boernesag.letters.delivery.LocalOutboxAdapter"
+)
 DEADLINE_DAILY_AT = env_str("DEADLINE_DAILY_AT", "06:00")  # escalation and digest time
 
 # --- Security headers ----------------------------------------------------------------
