@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("boernesag.web.urls")),
     path("", include("boernesag.cases.urls")),
     path("frister/", include("boernesag.deadlines.urls")),
+    path("modtagelse/", include("boernesag.intake.urls")),
     path("konto/", include("boernesag.accounts.urls")),
     path("administration/", admin_site.urls),
 ]

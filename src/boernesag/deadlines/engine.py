@@ -109,7 +109,7 @@ def _conditions_met(version: RuleVersion, ev: Ev, birth_date: date | None) -> bo
     return True
 
 
-def _payload_due(value) -> datetime | None:
+def _payload_due(value, *, exact: bool = False) -> datetime | None:
     if not value:
         return None
     if isinstance(value, str):
@@ -117,7 +117,7 @@ def _payload_due(value) -> datetime | None:
         if moment is not None:
             return moment if moment.tzinfo else moment.replace(tzinfo=TZ)
         day = parse_date(value)
-        if day is not None:
+        if day is not None and not exact:
             return end_of_day(day)
     return None
 
@@ -186,7 +186,11 @@ def compute_clocks(
         version = rule.version_for(ev.occurred_at)
         if version is None or not _conditions_met(version, ev, birth_date):
             return
-        legal = version_due(version, ev.occurred_at, payload=ev.payload, birth_date=birth_date)
+        start = ev.occurred_at
+        if version.start_from_payload:
+            # e.g. Barnets Lov § 20, stk. 3: from when the municipality became aware
+            start = _payload_due(ev.payload.get(version.start_from_payload), exact=True) or start
+        legal = version_due(version, start, payload=ev.payload, birth_date=birth_date)
         if legal is None:
             return
         sequence[rule.key] = sequence.get(rule.key, 0) + 1
@@ -197,9 +201,9 @@ def compute_clocks(
             sequence=sequence[rule.key],
             subject=ev.subject,
             start_event_id=ev.id,
-            started_at=ev.occurred_at,
+            started_at=start,
             due_at=legal,
-            local_due_at=local_due(rule.key, version, ev.occurred_at, legal, local_rules),
+            local_due_at=local_due(rule.key, version, start, legal, local_rules),
             version_obj=version,
         )
         clocks.append(clock)

@@ -73,6 +73,7 @@ class RuleVersion:
     due_from_payload: str | None
     due_from_birthday: tuple[int, int] | None  # (years, months)
     restart_on_stop: bool
+    start_from_payload: str | None = None
     conditions: dict = field(default_factory=dict, hash=False, compare=False)
 
     def applies_on(self, day: date) -> bool:
@@ -129,6 +130,7 @@ VERSION_KEYS = {
     "due_from_birthday",
     "restart_on_stop",
     "conditions",
+    "start_from_payload",
 }
 CONDITION_KEYS = {"payload_equals", "payload_in", "child_age_at_least"}
 
@@ -229,6 +231,7 @@ def parse_rule_file(path: Path, *, known_kinds: set[str] | None = None) -> Rule:
                 due_from_payload=raw.get("due_from_payload"),
                 due_from_birthday=birthday,
                 restart_on_stop=bool(raw.get("restart_on_stop", False)),
+                start_from_payload=raw.get("start_from_payload"),
                 conditions=conditions,
             )
         )

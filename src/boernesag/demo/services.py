@@ -76,6 +76,9 @@ def demo_casework_seed() -> dict[str, int]:
     from boernesag.deadlines.engine import rebuild_all
 
     counts["clocks"] = rebuild_all()
+    from boernesag.demo.intake import demo_intake_seed
+
+    counts.update(demo_intake_seed())
     return counts
 
 

@@ -32,8 +32,13 @@ class NotifierKind(models.TextChoices):
 
 # Professionals with a duty to report (skærpet underretningspligt) get receipts and feedback.
 PROFESSIONAL_NOTIFIERS = {
-    NotifierKind.SCHOOL, NotifierKind.DAYCARE, NotifierKind.HEALTH_VISITOR, NotifierKind.DOCTOR,
-    NotifierKind.POLICE, NotifierKind.OTHER_MUNICIPALITY, NotifierKind.OTHER_PROFESSIONAL,
+    NotifierKind.SCHOOL,
+    NotifierKind.DAYCARE,
+    NotifierKind.HEALTH_VISITOR,
+    NotifierKind.DOCTOR,
+    NotifierKind.POLICE,
+    NotifierKind.OTHER_MUNICIPALITY,
+    NotifierKind.OTHER_PROFESSIONAL,
 }
 
 

@@ -24,14 +24,15 @@ class LetterTemplate(models.Model):
     """The text of a letter kind, edited by administrators. The body is a Django template
     with the variables listed in ``help_text``."""
 
-    kind = models.CharField(_("brevtype"), max_length=20, choices=LetterKind.choices,
-                            unique=True)
+    kind = models.CharField(_("brevtype"), max_length=20, choices=LetterKind.choices, unique=True)
     subject = models.CharField(_("overskrift"), max_length=200)
     body = models.TextField(
         _("brødtekst"),
-        help_text=_("Variabler: {{ notifier_name }}, {{ received_date }}, {{ children }} "
-                    "(fornavne), {{ outcome_text }} (kun tilbagemelding), {{ caseworker }}, "
-                    "{{ municipality }}."),
+        help_text=_(
+            "Variabler: {{ notifier_name }}, {{ received_date }}, {{ children }} "
+            "(fornavne), {{ outcome_text }} (kun tilbagemelding), {{ caseworker }}, "
+            "{{ municipality }}."
+        ),
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -54,14 +55,17 @@ class Letter(models.Model):
     recipient_email = models.EmailField(_("modtagers e-mail"), blank=True)
     documents = models.ManyToManyField("cases.Document", related_name="+", blank=True)
     intake_item_id = models.BigIntegerField(null=True, blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=LetterStatus.choices,
-                              default=LetterStatus.TO_SEND)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+")
+    status = models.CharField(
+        _("status"), max_length=20, choices=LetterStatus.choices, default=LetterStatus.TO_SEND
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
-    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                on_delete=models.PROTECT, related_name="+")
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("brev")

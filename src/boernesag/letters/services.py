@@ -50,40 +50,68 @@ def letter_template_get(kind: str) -> LetterTemplate:
 def render_pdf(*, subject: str, body: str, recipient_name: str, recipient_address: str) -> bytes:
     from weasyprint import HTML
 
-    html = render_to_string("letters/letter.html", {
-        "municipality": municipality_get(), "subject": subject, "body": body,
-        "recipient_name": recipient_name, "recipient_address": recipient_address,
-        "date": timezone.localdate(),
-    })
+    html = render_to_string(
+        "letters/letter.html",
+        {
+            "municipality": municipality_get(),
+            "subject": subject,
+            "body": body,
+            "recipient_name": recipient_name,
+            "recipient_address": recipient_address,
+            "date": timezone.localdate(),
+        },
+    )
     return HTML(string=html).write_pdf()
 
 
 @transaction.atomic
-def letter_create(*, kind: str, cases, context: dict, recipient_name: str,
-                  recipient_address: str = "", recipient_email: str = "", by,
-                  intake_item_id: int | None = None) -> Letter:
+def letter_create(
+    *,
+    kind: str,
+    cases,
+    context: dict,
+    recipient_name: str,
+    recipient_address: str = "",
+    recipient_email: str = "",
+    by,
+    intake_item_id: int | None = None,
+) -> Letter:
     """Render the municipality's text for ``kind`` and store the PDF on every case.
 
     ``context`` holds only what the letter may say: never addresses of children (a child
     may have navne- og adressebeskyttelse)."""
     template = letter_template_get(kind)
     municipality = municipality_get()
-    body = Template(template.body).render(Context(
-        {**context, "municipality": municipality.name if municipality else ""},
-        autoescape=False))
+    body = Template(template.body).render(
+        Context(
+            {**context, "municipality": municipality.name if municipality else ""}, autoescape=False
+        )
+    )
     subject = template.subject
-    pdf = render_pdf(subject=subject, body=body, recipient_name=recipient_name,
-                     recipient_address=recipient_address)
-    letter = Letter.objects.create(kind=kind, subject=subject, recipient_name=recipient_name,
-                                   recipient_address=recipient_address,
-                                   recipient_email=recipient_email, created_by=by,
-                                   intake_item_id=intake_item_id)
+    pdf = render_pdf(
+        subject=subject,
+        body=body,
+        recipient_name=recipient_name,
+        recipient_address=recipient_address,
+    )
+    letter = Letter.objects.create(
+        kind=kind,
+        subject=subject,
+        recipient_name=recipient_name,
+        recipient_address=recipient_address,
+        recipient_email=recipient_email,
+        created_by=by,
+        intake_item_id=intake_item_id,
+    )
     for case in cases:
         document = document_add(
-            case=case, uploaded_by=by,
+            case=case,
+            uploaded_by=by,
             file=SimpleUploadedFile(f"{kind}-{letter.pk}.pdf", pdf, "application/pdf"),
-            title=f"{subject} ({recipient_name})", kind=DocumentKind.LETTER_OUT,
-            document_date=timezone.localdate())
+            title=f"{subject} ({recipient_name})",
+            kind=DocumentKind.LETTER_OUT,
+            document_date=timezone.localdate(),
+        )
         letter.documents.add(document)
     letter.status = delivery_adapter().deliver(letter)
     letter.save(update_fields=["status"])

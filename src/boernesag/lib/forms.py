@@ -14,8 +14,10 @@ class DkfdsFormMixin:
                 css = "form-checkbox"
             elif isinstance(widget, forms.Select | forms.SelectMultiple):
                 css = "form-select"
-            elif isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
-                css = ""
+            elif isinstance(widget, forms.CheckboxSelectMultiple):  # before RadioSelect: subclass
+                css = "form-checkbox"
+            elif isinstance(widget, forms.RadioSelect):
+                css = "form-radio"
             else:
                 css = "form-input"
             if css:

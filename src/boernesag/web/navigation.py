@@ -55,6 +55,14 @@ NAV_ITEMS: list[NavItem] = [
         _("Modtagelse"),
         _("Underretninger og henvendelser, vurdering inden for 24 timer og fordeling."),
         frozenset({R.INTAKE_COORDINATOR}),
+        url_name="intake:queue",
+    ),
+    NavItem(
+        "udbakke",
+        _("Udbakke"),
+        _("Kvitteringer og tilbagemeldinger, der skal sendes."),
+        frozenset({R.INTAKE_COORDINATOR}),
+        url_name="intake:outbox",
     ),
     NavItem(
         "find-barn",

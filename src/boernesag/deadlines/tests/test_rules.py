@@ -368,3 +368,13 @@ def test_rule_key_must_match_file_name(tmp_path):
     )
     with pytest.raises(RuleError, match="skal være filens navn"):
         parse_rule_file(path)
+
+
+def test_investigation_runs_from_when_the_municipality_became_aware():
+    aware = t(2026, 1, 10, 8)
+    (clock,) = run(
+        "assessment_duration",
+        [Ev(1, "assessment_started", t(2026, 1, 20), "", {"aware_at": aware.isoformat()})],
+    )
+    assert clock.started_at == aware
+    assert clock.due_at.date() == date(2026, 5, 10)

@@ -1,8 +1,10 @@
+from datetime import timedelta
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from boernesag.accounts.constants import Role
 from boernesag.accounts.models import Municipality, RoleAssignment, TeamMembership, Unit, User
@@ -68,7 +70,15 @@ def test_demo_casework_is_realistic_and_consistent_with_its_events():
         assert case.last_activity_at == latest.occurred_at
         assert case.phase == phase_from_events(case)
         assert case.events.filter(kind__in=list(PHASE_AFTER_EVENT)).exists()
-        assert case.journal_entries.exists()
+        if case.opened_at < timezone.now() - timedelta(days=1):  # not the live intake queue
+            assert case.journal_entries.exists()
+    # the intake queue has something to do, and every demo case has its report
+    from boernesag.intake.models import IntakeChild
+
+    assert IntakeChild.objects.filter(assessed_at__isnull=True).count() >= 5
+    assert IntakeChild.objects.filter(child__isnull=True).exists()  # an unknown child
+    assert IntakeChild.objects.filter(item__reasons__contains=["violence"]).exists()
+    assert not Case.objects.exclude(intake_reports__isnull=False).exists()
 
 
 @pytest.mark.django_db

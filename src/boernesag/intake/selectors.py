@@ -1,0 +1,99 @@
+"""Reads for intake, filtered by who needs them."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import timedelta
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from boernesag.accounts.constants import Role
+from boernesag.accounts.models import RoleAssignment, User
+from boernesag.cases.access import scope_for
+from boernesag.cases.models import Case
+from boernesag.intake.constants import IntakeKind
+from boernesag.intake.models import IntakeChild, IntakeItem
+from boernesag.persons.constants import RelationKind
+from boernesag.persons.models import Relation
+
+
+def items_visible_to(user):
+    """Intake coordinators see all intake; caseworkers only items about their own cases;
+    team leaders items about cases in their teams."""
+    if user.has_role(Role.INTAKE_COORDINATOR):
+        return IntakeItem.objects.all()
+    led = scope_for(user).led_unit_ids
+    mine = IntakeChild.objects.filter(item=OuterRef("pk")).filter(
+        Q(case__caseworker=user) | Q(case__team_id__in=led)
+    )
+    return IntakeItem.objects.filter(Exists(mine))
+
+
+def may_see_notifier(user, item: IntakeItem) -> bool:
+    """Notifier contact details: only intake coordinators and the responsible caseworker."""
+    if user.has_role(Role.INTAKE_COORDINATOR):
+        return True
+    return item.children.filter(case__caseworker=user).exists()
+
+
+def queue():
+    """Children awaiting assessment, the least time left first (the 24 hours run from
+    receipt; applications and inquiries after concern reports received at the same time)."""
+    return (
+        IntakeChild.objects.filter(assessed_at__isnull=True)
+        .select_related("item", "child", "case")
+        .order_by("item__received_at", "item__kind", "id")
+    )
+
+
+def recently_assessed(days: int = 7):
+    since = timezone.now() - timedelta(days=days)
+    return (
+        IntakeChild.objects.filter(assessed_at__gte=since)
+        .select_related("item", "child", "case", "assessed_by")
+        .order_by("-assessed_at")
+    )
+
+
+def assessment_due(item: IntakeItem):
+    if item.kind != IntakeKind.CONCERN_REPORT:
+        return None
+    return item.received_at + timedelta(hours=24)
+
+
+def child_reports(child):
+    return (
+        IntakeChild.objects.filter(child=child)
+        .select_related("item", "assessed_by")
+        .order_by("-item__received_at")
+    )
+
+
+def caseloads():
+    """Open cases per caseworker, counted per child and per family (children sharing a
+    custody holder count once). Fixed number of queries."""
+    today = timezone.localdate()
+    workers = list(
+        User.objects.filter(
+            is_active=True,
+            pk__in=RoleAssignment.objects.active_on(today)
+            .filter(role=Role.CASEWORKER)
+            .values("user_id"),
+        ).order_by("first_name", "last_name")
+    )
+    rows = list(
+        Case.objects.open().filter(caseworker__in=workers).values_list("caseworker_id", "child_id")
+    )
+    holders = defaultdict(set)
+    for child_id, person_id in Relation.objects.filter(
+        child_id__in={c for _, c in rows}, kind=RelationKind.CUSTODY_HOLDER
+    ).values_list("child_id", "person_id"):
+        holders[child_id].add(person_id)
+    children = defaultdict(set)
+    families = defaultdict(set)
+    for worker_id, child_id in rows:
+        children[worker_id].add(child_id)
+        family = min(holders[child_id]) if holders[child_id] else f"c{child_id}"
+        families[worker_id].add(family)
+    return [(w, len(children[w.pk]), len(families[w.pk])) for w in workers]

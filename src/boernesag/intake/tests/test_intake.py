@@ -1,0 +1,396 @@
+import io
+from datetime import datetime, timedelta
+
+import pypdf
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.utils import timezone
+
+from boernesag.accounts.constants import Role
+from boernesag.accounts.services import role_grant, team_join
+from boernesag.accounts.tests.factories import UserFactory
+from boernesag.cases.constants import EventKind, Phase
+from boernesag.cases.events import event_record
+from boernesag.cases.models import Case
+from boernesag.cases.tests.factories import build_world
+from boernesag.deadlines.calendar import TZ
+from boernesag.deadlines.models import Clock
+from boernesag.intake import services
+from boernesag.intake.constants import Outcome
+from boernesag.intake.models import IntakeChild
+from boernesag.letters.models import Letter, LetterStatus
+from boernesag.persons.services import person_create
+
+
+@pytest.fixture
+def w(db):
+    return build_world(phase_event=None)
+
+
+def register(w, *, children, received_at=None, notifier_kind="school", reasons=(), **extra):
+    return services.intake_register(
+        kind=extra.pop("kind", "concern_report"),
+        channel="phone",
+        received_at=received_at or timezone.now(),
+        notifier_kind=notifier_kind,
+        notifier_name="Lærer Lise Ølstrup",
+        notifier_organisation="Demoby Skole",
+        notifier_address="Skolevej 2\n9990 Demoby",
+        content="Barnet kommer ofte sultent.",
+        by=w.intake,
+        children=children,
+        reasons=list(reasons),
+        **extra,
+    )
+
+
+def siblings():
+    a = person_create(cpr="0304154123", first_name="Alma", last_name="Berg")
+    b = person_create(cpr="1208184456", first_name="Bo", last_name="Berg")
+    return a, b
+
+
+def pdf_text(document) -> str:
+    with document.file.open("rb") as handle:
+        return "\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(handle.read())).pages)
+
+
+def test_a_report_about_two_siblings_gives_two_assessments_cases_and_clocks(w):
+    a, b = siblings()
+    item = register(w, children=[services.ChildRef(a.cpr), services.ChildRef(b.cpr)])
+    rows = list(item.children.order_by("id"))
+    assert [r.child for r in rows] == [a, b]
+    for row in rows:
+        assert row.case.team == w.intake_team and row.case.caseworker is None
+        event = row.case.events.get(kind=EventKind.REPORT_RECEIVED)
+        assert event.subject_id == row.pk and event.payload["notifier_professional"] is True
+        rules = set(Clock.objects.filter(case=row.case).values_list("rule_key", flat=True))
+        assert rules == {"report_assessment", "notifier_receipt"}
+
+
+def test_a_report_on_a_child_with_an_open_case_joins_it(w):
+    item = register(w, children=[services.ChildRef(w.child.cpr)])
+    assert item.children.get().case == w.case
+    assert Case.objects.filter(child=w.child).count() == 1
+
+
+def test_received_at_in_the_future_is_refused_and_backdating_needs_a_reason(w):
+    with pytest.raises(ValidationError) as error:
+        register(
+            w,
+            children=[services.ChildRef(w.child.cpr)],
+            received_at=timezone.now() + timedelta(hours=2),
+        )
+    assert "fremtiden" in str(error.value)
+    with pytest.raises(ValidationError) as error:
+        register(
+            w,
+            children=[services.ChildRef(w.child.cpr)],
+            received_at=timezone.now() - timedelta(days=2),
+        )
+    assert "tidligere modtagelsestidspunkt" in str(error.value)
+    item = register(
+        w,
+        children=[services.ChildRef(w.child.cpr)],
+        received_at=timezone.now() - timedelta(days=2),
+        backdate_reason="Lå i den fælles postkasse over weekenden",
+    )
+    event = w.case.events.get(kind=EventKind.REPORT_RECEIVED)
+    assert event.recorded_late and item.backdate_reason.startswith("Lå i")
+
+
+def test_friday_evening_before_easter_gets_the_right_deadlines(w):
+    friday = datetime(2026, 3, 27, 19, 30, tzinfo=TZ)
+    item = register(
+        w,
+        children=[services.ChildRef(w.child.cpr)],
+        received_at=friday,
+        backdate_reason="Registreret efter påske",
+    )
+    clocks = {c.rule_key: c for c in Clock.objects.filter(case=w.case)}
+    assert clocks["report_assessment"].due_at == datetime(2026, 3, 28, 19, 30, tzinfo=TZ)
+    assert clocks["notifier_receipt"].due_at.date().isoformat() == "2026-04-09"
+    assert item.children.get().case == w.case
+
+
+def test_private_and_anonymous_notifiers_get_no_receipt(w):
+    item = register(w, children=[services.ChildRef(w.child.cpr)], notifier_kind="private")
+    assert not Clock.objects.filter(case=w.case, rule_key="notifier_receipt").exists()
+    with pytest.raises(ValidationError, match="Kun fagpersoner"):
+        services.receipt_send(item=item, by=w.intake)
+    assert not Letter.objects.exists()
+
+
+def test_applications_have_no_24_hour_clock(w):
+    register(
+        w, kind="application", notifier_kind="family", children=[services.ChildRef(w.child.cpr)]
+    )
+    assert not Clock.objects.filter(case=w.case, rule_key="report_assessment").exists()
+
+
+def test_receipt_letter_pdf_goes_on_each_case_and_in_the_outbox_without_addresses(w):
+    a, b = siblings()
+    a.street, a.postcode, a.city, a.address_protected = "Hemmelig Vej 7", "9999", "Skjulby", True
+    a.save()
+    item = register(w, children=[services.ChildRef(a.cpr), services.ChildRef(b.cpr)])
+    letter = services.receipt_send(item=item, by=w.intake)
+    assert letter.status == LetterStatus.TO_SEND
+    assert letter.recipient_name == "Lærer Lise Ølstrup, Demoby Skole"
+    documents = list(letter.documents.all())
+    assert {d.case.child for d in documents} == {a, b}
+    text = pdf_text(documents[0])
+    assert "Kvittering for modtagelse af underretning" in text
+    assert "Kære Lærer Lise Ølstrup" in text
+    assert "Skolevej 2" in text  # the notifier's address, as recipient
+    assert "Hemmelig Vej" not in text and "Skjulby" not in text
+    assert a.cpr not in text
+    for row in item.children.all():
+        clock = Clock.objects.get(case=row.case, rule_key="notifier_receipt")
+        assert clock.outcome() == "met"
+        assert row.case.events.filter(kind=EventKind.DOCUMENT_ADDED).exists()
+
+
+def test_assessment_outcomes(w):
+    a, b = siblings()
+    item = register(w, children=[services.ChildRef(a.cpr), services.ChildRef(b.cpr)])
+    first, second = item.children.order_by("id")
+    services.intake_assess(
+        intake_child=first,
+        by=w.intake,
+        at_risk=True,
+        acute_needed=False,
+        outcome=Outcome.INVESTIGATION,
+        reasons_text="Bekymrende fravær.",
+        expected_version=1,
+        caseworker=w.caseworker,
+        team=w.team_a,
+    )
+    case = Case.objects.get(pk=first.case_id)
+    assert (case.caseworker, case.team, case.phase) == (w.caseworker, w.team_a, Phase.ASSESSMENT)
+    clock = Clock.objects.get(case=case, rule_key="assessment_duration")
+    assert clock.started_at == item.received_at  # 4 months from when we became aware
+    assert Clock.objects.get(case=case, rule_key="report_assessment").outcome() == "met"
+    services.intake_assess(
+        intake_child=second,
+        by=w.intake,
+        at_risk=False,
+        acute_needed=False,
+        outcome=Outcome.NO_ACTION,
+        reasons_text="Ingen bekymring for Bo.",
+        expected_version=1,
+    )
+    closed = Case.objects.get(pk=second.case_id)
+    assert closed.closed_at is not None and closed.phase == Phase.CLOSURE
+    with pytest.raises(ValidationError, match="allerede vurderet"):
+        services.intake_assess(
+            intake_child=IntakeChild.objects.get(pk=second.pk),
+            by=w.intake,
+            at_risk=False,
+            acute_needed=False,
+            outcome=Outcome.ADVICE,
+            reasons_text="x",
+            expected_version=2,
+        )
+    # feedback tells the notifier that an investigation was started
+    letter = services.feedback_send(item=item, by=w.intake)
+    assert "børnefaglig undersøgelse" in pdf_text(letter.documents.first())
+
+
+def test_forwarding_needs_the_municipality(w):
+    item = register(w, children=[services.ChildRef(w.child.cpr)])
+    row = item.children.get()
+    with pytest.raises(ValidationError) as error:
+        services.intake_assess(
+            intake_child=row,
+            by=w.intake,
+            at_risk=False,
+            acute_needed=False,
+            outcome=Outcome.FORWARDED,
+            reasons_text="Flyttet",
+            expected_version=1,
+        )
+    assert "forwarded_to" in error.value.message_dict
+    services.intake_assess(
+        intake_child=row,
+        by=w.intake,
+        at_risk=False,
+        acute_needed=False,
+        outcome=Outcome.FORWARDED,
+        reasons_text="Familien er flyttet",
+        forwarded_to="Aarhus Kommune",
+        expected_version=1,
+    )
+    item.refresh_from_db()
+    assert item.forwarded_to == "Aarhus Kommune"
+
+
+def test_violence_reports_require_the_child_conversation_and_barnehus_checklist(w):
+    item = register(w, children=[services.ChildRef(w.child.cpr)], reasons=["violence"])
+    row = item.children.get()
+    assert item.is_flagged
+    with pytest.raises(ValidationError) as error:
+        services.intake_assess(
+            intake_child=row,
+            by=w.intake,
+            at_risk=True,
+            acute_needed=True,
+            outcome=Outcome.INVESTIGATION,
+            reasons_text="Mærker på armen",
+            expected_version=1,
+        )
+    assert {"child_conversation_on", "barnehus"} <= set(error.value.message_dict)
+    with pytest.raises(ValidationError) as error:
+        services.intake_assess(
+            intake_child=row,
+            by=w.intake,
+            at_risk=True,
+            acute_needed=True,
+            outcome=Outcome.INVESTIGATION,
+            reasons_text="Mærker på armen",
+            expected_version=1,
+            child_conversation_on=timezone.localdate(),
+            barnehus="not_relevant",
+        )
+    assert "barnehus_note" in error.value.message_dict
+    services.intake_assess(
+        intake_child=row,
+        by=w.intake,
+        at_risk=True,
+        acute_needed=True,
+        outcome=Outcome.INVESTIGATION,
+        reasons_text="Mærker på armen",
+        expected_version=1,
+        child_conversation_on=timezone.localdate(),
+        barnehus="contacted",
+    )
+    row.refresh_from_db()
+    assert row.barnehus == "contacted" and row.child_conversation_on == timezone.localdate()
+
+
+def test_section_137_someone_new_must_reassess_a_child_with_a_measure(w):
+    event_record(
+        case=w.case,
+        kind=EventKind.MEASURE_STARTED,
+        actor=w.caseworker,
+        payload={"measure_kind": "support"},
+    )
+    # the child's own caseworker also works in intake this week
+    role_grant(user=w.caseworker, role=Role.INTAKE_COORDINATOR, unit=w.intake_team)
+    item = register(w, children=[services.ChildRef(w.child.cpr)])
+    row = item.children.get()
+    with pytest.raises(ValidationError, match="§ 137"):
+        services.intake_assess(
+            intake_child=row,
+            by=w.caseworker,
+            at_risk=False,
+            acute_needed=False,
+            outcome=Outcome.ADVICE,
+            reasons_text="Kendt sag",
+            expected_version=1,
+        )
+    newcomer = UserFactory()
+    role_grant(user=newcomer, role=Role.INTAKE_COORDINATOR, unit=w.intake_team)
+    team_join(user=newcomer, team=w.intake_team)
+    services.intake_assess(
+        intake_child=row,
+        by=newcomer,
+        at_risk=False,
+        acute_needed=False,
+        outcome=Outcome.ADVICE,
+        reasons_text="Genvurderet af ny medarbejder",
+        expected_version=1,
+    )
+    row.refresh_from_db()
+    assert row.reassessment is True
+    assert Case.objects.get(pk=w.case.pk).closed_at is None  # the measure case stays open
+
+
+def test_unknown_child_cannot_be_assessed_until_identified_or_explained(w):
+    item = register(w, children=[], unknown_description="Pige ca. 8 år, går på Nordskolen")
+    row = item.children.get()
+    assert row.child is None and row.case is None
+    with pytest.raises(ValidationError, match="Identificér barnet"):
+        services.intake_assess(
+            intake_child=row,
+            by=w.intake,
+            at_risk=False,
+            acute_needed=False,
+            outcome=Outcome.NO_ACTION,
+            reasons_text="x",
+            expected_version=1,
+        )
+    with pytest.raises(ValidationError):
+        services.intake_explain_unresolved(intake_child=row, explanation="kort", by=w.intake)
+    services.intake_identify_child(
+        intake_child=row, by=w.intake, ref=services.ChildRef(w.child.cpr)
+    )
+    row.refresh_from_db()
+    assert row.case == w.case
+    event = w.case.events.get(kind=EventKind.REPORT_RECEIVED)
+    assert event.occurred_at == item.received_at
+
+
+def test_registration_needs_a_child_or_a_description(w):
+    with pytest.raises(ValidationError) as error:
+        register(w, children=[])
+    assert "unknown_description" in error.value.message_dict
+
+
+def test_caseload_counts_children_and_families(w):
+    from boernesag.cases.services import case_open
+    from boernesag.intake.selectors import caseloads
+    from boernesag.persons.constants import RelationKind
+    from boernesag.persons.services import relation_add
+
+    sibling = person_create(cpr="0505174321", first_name="Ida", last_name="Hansen")
+    relation_add(child=sibling, person=w.parent, kind=RelationKind.CUSTODY_HOLDER)
+    case_open(child=sibling, caseworker=w.caseworker, team=w.team_a, opened_by=w.leader_a)
+    loads = {u: (c, f) for u, c, f in caseloads()}
+    assert loads[w.caseworker] == (2, 1)  # two children, one family
+
+
+def test_caseworkers_only_see_intake_about_their_own_cases(w):
+    item = register(w, children=[services.ChildRef(w.child.cpr)])
+    mine, other = Client(), Client()
+    mine.force_login(w.caseworker)
+    other.force_login(w.other_caseworker)
+    page = mine.get(f"/modtagelse/{item.pk}/")
+    assert page.status_code == 200
+    assert "Lærer Lise Ølstrup" in page.content.decode()  # the responsible caseworker
+    assert other.get(f"/modtagelse/{item.pk}/").status_code == 404
+    assert other.get("/modtagelse/").status_code == 403
+    colleague = Client()
+    colleague.force_login(w.leader_a)  # team leader: sees the item, not the notifier
+    html = colleague.get(f"/modtagelse/{item.pk}/").content.decode()
+    assert "Barnet kommer ofte sultent" in html and "Lærer Lise Ølstrup" not in html
+
+
+def test_register_form_keeps_input_on_errors(w):
+    client = Client()
+    client.force_login(w.intake)
+    response = client.post(
+        "/modtagelse/ny/",
+        {
+            "kind": "concern_report",
+            "channel": "phone",
+            "received_at": (timezone.localtime() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
+            "notifier_kind": "school",
+            "notifier_name": "Lise",
+            "content": "Bekymring om Emma",
+            "child_1_cpr": "311399-1234",
+        },
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Bekymring om Emma" in html and 'value="311399-1234"' in html
+    assert "kan ikke ligge i fremtiden" in html or "måned" in html
+
+
+def test_child_page_lists_every_report(w):
+    register(w, children=[services.ChildRef(w.child.cpr)])
+    register(w, children=[services.ChildRef(w.child.cpr)], notifier_kind="police")
+    client = Client()
+    client.force_login(w.caseworker)
+    html = client.get(f"/modtagelse/barn/{w.child.pk}/").content.decode()
+    assert html.count("Underretning") >= 2 and "Politi" in html

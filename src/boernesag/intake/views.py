@@ -1,0 +1,304 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from boernesag.accounts.constants import Role
+from boernesag.audit.services import access_log_record
+from boernesag.cases.selectors import children_visible_to
+from boernesag.intake import selectors, services
+from boernesag.intake.forms import (
+    CHILD_SLOTS,
+    AssessForm,
+    IdentifyForm,
+    RegisterForm,
+    UnresolvedForm,
+)
+from boernesag.intake.models import IntakeChild, IntakeItem
+from boernesag.letters.models import Letter, LetterStatus
+from boernesag.letters.services import letter_mark_sent
+from boernesag.persons.models import Person
+
+
+def _coordinator(request):
+    if not request.user.has_role(Role.INTAKE_COORDINATOR):
+        raise PermissionDenied
+
+
+def _form_errors(form, exc: ValidationError):
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def queue(request):
+    _coordinator(request)
+    rows = list(selectors.queue()[:300])
+    now = timezone.now()
+    for row in rows:
+        row.due = selectors.assessment_due(row.item)
+        row.overdue = row.due is not None and row.due < now
+    return render(
+        request,
+        "intake/queue.html",
+        {
+            "rows": rows,
+            "recent": list(selectors.recently_assessed()[:50]),
+            "now": now,
+            "breadcrumbs": [(_("Modtagelse"), None)],
+        },
+    )
+
+
+def register(request):
+    _coordinator(request)
+    form = RegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        refs = [
+            services.ChildRef(
+                d[f"child_{i}_cpr"], d[f"child_{i}_first_name"], d[f"child_{i}_last_name"]
+            )
+            for i in range(1, CHILD_SLOTS + 1)
+            if d[f"child_{i}_cpr"].strip()
+        ]
+        try:
+            item = services.intake_register(
+                kind=d["kind"],
+                channel=d["channel"],
+                received_at=d["received_at"],
+                notifier_kind=d["notifier_kind"],
+                content=d["content"],
+                by=request.user,
+                children=refs,
+                unknown_description=d["unknown_description"],
+                backdate_reason=d["backdate_reason"],
+                acute=d["acute"],
+                reasons=d["reasons"],
+                notifier_name=d["notifier_name"],
+                notifier_organisation=d["notifier_organisation"],
+                notifier_email=d["notifier_email"],
+                notifier_phone=d["notifier_phone"],
+                notifier_address=d["notifier_address"],
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(
+                request, _("Henvendelsen er registreret. Vurdér barnet inden for 24 timer.")
+            )
+            return redirect("intake:item", pk=item.pk)
+    return render(
+        request,
+        "intake/register.html",
+        {
+            "form": form,
+            "breadcrumbs": [
+                (_("Modtagelse"), reverse("intake:queue")),
+                (_("Ny henvendelse"), None),
+            ],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _item_for(request, pk: int) -> IntakeItem:
+    item = get_object_or_404(selectors.items_visible_to(request.user), pk=pk)
+    for row in item.children.all():
+        access_log_record(
+            user=request.user,
+            what="intake_item",
+            child_id=row.child_id,
+            case_id=row.case_id,
+            object_ref=item.pk,
+        )
+    return item
+
+
+def item_detail(request, pk: int):
+    item = _item_for(request, pk)
+    rows = list(item.children.select_related("child", "case", "case__caseworker", "assessed_by"))
+    coordinator = request.user.has_role(Role.INTAKE_COORDINATOR)
+    for row in rows:
+        row.assess_form = AssessForm(initial={"version": row.version}, prefix=f"c{row.pk}")
+        row.previous = (
+            list(selectors.child_reports(row.child).exclude(pk=row.pk)[:20]) if row.child_id else []
+        )
+    letters = Letter.objects.filter(intake_item_id=item.pk)
+    return render(
+        request,
+        "intake/item.html",
+        {
+            "item": item,
+            "rows": rows,
+            "coordinator": coordinator,
+            "letters": letters,
+            "show_notifier": selectors.may_see_notifier(request.user, item),
+            "due": selectors.assessment_due(item),
+            "now": timezone.now(),
+            "identify_form": IdentifyForm(),
+            "unresolved_form": UnresolvedForm(),
+            "breadcrumbs": [
+                (_("Modtagelse"), reverse("intake:queue") if coordinator else None),
+                (item.get_kind_display(), None),
+            ],
+        },
+    )
+
+
+def assess(request, pk: int, child_pk: int):
+    _coordinator(request)
+    item = _item_for(request, pk)
+    row = get_object_or_404(
+        IntakeChild.objects.select_related("child", "case"), pk=child_pk, item=item
+    )
+    form = AssessForm(request.POST or None, initial={"version": row.version}, prefix=f"c{row.pk}")
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.intake_assess(
+                    intake_child=row,
+                    by=request.user,
+                    at_risk=d["at_risk"],
+                    acute_needed=d["acute_needed"],
+                    outcome=d["outcome"],
+                    reasons_text=d["reasons_text"],
+                    expected_version=d["version"],
+                    caseworker=d["caseworker"],
+                    team=d["team"],
+                    forwarded_to=d["forwarded_to"],
+                    child_conversation_on=d["child_conversation_on"],
+                    barnehus=d["barnehus"],
+                    barnehus_note=d["barnehus_note"],
+                )
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            except services.ConflictError:
+                form.add_error(
+                    None,
+                    _(
+                        "En anden har vurderet barnet, mens du skrev. Det du "
+                        "skrev er bevaret nedenfor."
+                    ),
+                )
+                status = 409
+            else:
+                messages.success(request, _("Vurderingen er gemt."))
+                return redirect("intake:item", pk=item.pk)
+        status = status if status != 200 else 400
+    return render(
+        request,
+        "intake/assess.html",
+        {
+            "item": item,
+            "row": row,
+            "form": form,
+            "caseloads": selectors.caseloads(),
+            "breadcrumbs": [
+                (_("Modtagelse"), reverse("intake:queue")),
+                (item.get_kind_display(), reverse("intake:item", args=[item.pk])),
+                (_("Vurdering"), None),
+            ],
+        },
+        status=status,
+    )
+
+
+@require_POST
+def identify(request, pk: int, child_pk: int):
+    _coordinator(request)
+    item = _item_for(request, pk)
+    row = get_object_or_404(IntakeChild, pk=child_pk, item=item)
+    form = IdentifyForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Skriv barnets CPR-nummer."))
+        d = form.cleaned_data
+        services.intake_identify_child(
+            intake_child=row,
+            by=request.user,
+            ref=services.ChildRef(d["cpr"], d["first_name"], d["last_name"]),
+        )
+        messages.success(
+            request, _("Barnet er identificeret, og henvendelsen er lagt på barnets sag.")
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("intake:item", pk=item.pk)
+
+
+@require_POST
+def unresolved(request, pk: int, child_pk: int):
+    _coordinator(request)
+    item = _item_for(request, pk)
+    row = get_object_or_404(IntakeChild, pk=child_pk, item=item)
+    try:
+        services.intake_explain_unresolved(
+            intake_child=row, by=request.user, explanation=request.POST.get("explanation", "")
+        )
+        messages.success(request, _("Forklaringen er gemt."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("intake:item", pk=item.pk)
+
+
+@require_POST
+def send_letter(request, pk: int, kind: str):
+    _coordinator(request)
+    item = _item_for(request, pk)
+    try:
+        if kind == "kvittering":
+            services.receipt_send(item=item, by=request.user)
+            messages.success(request, _("Kvitteringen er lagt på sagen og i udbakken."))
+        elif kind == "tilbagemelding":
+            services.feedback_send(item=item, by=request.user)
+            messages.success(request, _("Tilbagemeldingen er lagt på sagen og i udbakken."))
+        else:
+            raise PermissionDenied
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("intake:item", pk=item.pk)
+
+
+def outbox(request):
+    if not request.user.has_role(Role.INTAKE_COORDINATOR, Role.ADMIN):
+        raise PermissionDenied
+    if request.method == "POST":
+        letter = get_object_or_404(Letter, pk=request.POST.get("letter"))
+        try:
+            letter_mark_sent(letter=letter, status=request.POST.get("status", ""), by=request.user)
+            messages.success(request, _("Brevet er markeret som sendt."))
+        except ValueError:
+            messages.error(request, _("Vælg hvordan brevet er sendt."))
+        return redirect("intake:outbox")
+    return render(
+        request,
+        "intake/outbox.html",
+        {
+            "letters": Letter.objects.select_related("created_by")[:300],
+            "statuses": [s for s in LetterStatus.choices if s[0] != LetterStatus.TO_SEND],
+            "breadcrumbs": [(_("Udbakke"), None)],
+        },
+    )
+
+
+def child_reports(request, pk: int):
+    """Every report ever received about the child (shown on the child's page)."""
+    child = get_object_or_404(Person, pk=pk)
+    if not children_visible_to(request.user).filter(pk=child.pk).exists():
+        raise PermissionDenied
+    access_log_record(user=request.user, what="child_reports", child_id=child.pk)
+    return render(
+        request,
+        "intake/partials/child_reports.html",
+        {"rows": list(selectors.child_reports(child))},
+    )
