@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "boernesag.deadlines",
     "boernesag.letters",
     "boernesag.intake",
+    "boernesag.catalogue",
     "boernesag.demo",
     "django.contrib.admin",
     "django.contrib.auth",

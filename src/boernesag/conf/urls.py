@@ -1,12 +1,18 @@
 from django.urls import include, path
 
 from boernesag.accounts.admin import admin_site
+from boernesag.catalogue.urls import public_urlpatterns
 
 urlpatterns = [
     path("", include("boernesag.web.urls")),
     path("", include("boernesag.cases.urls")),
     path("frister/", include("boernesag.deadlines.urls")),
     path("modtagelse/", include("boernesag.intake.urls")),
+    path("katalog/", include("boernesag.catalogue.urls")),
+    path(
+        "indsatser/",
+        include((public_urlpatterns, "catalogue_public"), namespace="public"),
+    ),
     path("konto/", include("boernesag.accounts.urls")),
     path("administration/", admin_site.urls),
 ]

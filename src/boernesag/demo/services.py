@@ -82,6 +82,12 @@ def demo_casework_seed() -> dict[str, int]:
     return counts
 
 
+def demo_catalogue() -> dict[str, int]:
+    from boernesag.demo.catalogue import demo_catalogue_seed
+
+    return demo_catalogue_seed()
+
+
 CHILDREN_PER_CASEWORKER = 35
 SCALE_TEAMS = [
     "distrikt-nord",

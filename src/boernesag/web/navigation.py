@@ -111,12 +111,14 @@ NAV_ITEMS: list[NavItem] = [
         frozenset(
             {R.CASEWORKER, R.INTAKE_COORDINATOR, R.TEAM_LEADER, R.MANAGER, R.FINANCE, R.ADMIN}
         ),
+        url_name="catalogue:browse",
     ),
     NavItem(
         "takster",
         _("Takster og kontrakter"),
         _("Priser, takster og kontrakter med leverandører."),
         frozenset({R.FINANCE, R.ADMIN}),
+        url_name="catalogue:providers",
     ),
     NavItem(
         "adgangslog",

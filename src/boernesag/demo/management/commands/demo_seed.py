@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 
 from boernesag.accounts.models import Municipality
 from boernesag.demo.management.commands.demo_logins import print_logins
-from boernesag.demo.services import demo_casework_seed, demo_organisation_seed
+from boernesag.demo.services import demo_casework_seed, demo_catalogue, demo_organisation_seed
 
 
 class Command(BaseCommand):
@@ -22,6 +22,7 @@ class Command(BaseCommand):
             return
         created = demo_organisation_seed()
         created.update(demo_casework_seed())
+        created.update(demo_catalogue())
         summary = ", ".join(f"{key}: {count}" for key, count in created.items())
         self.stdout.write(self.style.SUCCESS(f"Demo Kommune er klar (oprettet {summary})."))
         if not quiet_logins:

@@ -1,0 +1,349 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from boernesag.accounts.constants import Role
+from boernesag.accounts.selectors import municipality_get
+from boernesag.catalogue import selectors, services
+from boernesag.catalogue.forms import (
+    VERSION_FIELDS,
+    ApproveForm,
+    CatalogueFilterForm,
+    ContractForm,
+    ProviderForm,
+    RateForm,
+    RevisionForm,
+    ServiceVersionForm,
+)
+from boernesag.catalogue.models import Provider, Service, ServiceVersion
+
+PDF_CSS = (
+    '@page { size: A4; margin: 20mm; } body { font-family: "DejaVu Sans", sans-serif; '
+    "font-size: 10pt; } section { page-break-inside: avoid; margin-bottom: 8mm; } "
+    "dl div { display: inline-block; margin-right: 6mm; } dt { font-weight: bold; }"
+)
+STAFF = (
+    Role.CASEWORKER,
+    Role.INTAKE_COORDINATOR,
+    Role.TEAM_LEADER,
+    Role.MANAGER,
+    Role.FINANCE,
+    Role.ADMIN,
+)
+
+
+def _staff(request):
+    if not request.user.has_role(*STAFF):
+        raise PermissionDenied
+
+
+def _manager(request) -> bool:
+    return request.user.has_role(Role.ADMIN, Role.FINANCE)
+
+
+def _require_manager(request):
+    if not _manager(request):
+        raise PermissionDenied
+
+
+def _errors(form, exc: ValidationError):
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def browse(request):
+    _staff(request)
+    form = CatalogueFilterForm(request.GET or None)
+    versions = []
+    if form.is_valid():
+        d = form.cleaned_data
+        versions = list(
+            selectors.catalogue_search(
+                text=d["q"],
+                target_group=d["target_group"],
+                legal_section=d["legal_section"],
+                provider=d["provider"],
+                district=d["district"].strip(),
+                age=d["age"],
+            )
+        )
+    else:
+        versions = list(selectors.catalogue_search())
+    return render(
+        request,
+        "catalogue/browse.html",
+        {
+            "form": form,
+            "versions": versions,
+            "can_manage": _manager(request),
+            "breadcrumbs": [(_("Indsatskatalog"), None)],
+        },
+    )
+
+
+def service_detail(request, key: str):
+    _staff(request)
+    service = get_object_or_404(Service, key=key)
+    versions = list(service.versions.order_by("-number"))
+    number = request.GET.get("version")
+    shown = (
+        next((v for v in versions if str(v.number) == number), None)
+        or service.current_version
+        or versions[0]
+    )
+    manage = _manager(request)
+    return render(
+        request,
+        "catalogue/service.html",
+        {
+            "service": service,
+            "version": shown,
+            "versions": versions,
+            "can_manage": manage,
+            "show_prices": manage or request.user.has_role(Role.MANAGER),
+            "rates": service.rates.select_related("provider") if manage else [],
+            "providers": service.providers.all(),
+            "approve_form": ApproveForm(),
+            "revision_form": RevisionForm(),
+            "next_revision": service.next_revision,
+            "revisions": service.revisions.select_related("decided_by"),
+            "breadcrumbs": [(_("Indsatskatalog"), reverse("catalogue:browse")), (shown.name, None)],
+        },
+    )
+
+
+def service_edit(request, key: str | None = None):
+    _require_manager(request)
+    service = get_object_or_404(Service, key=key) if key else None
+    draft = None
+    if service is not None:
+        try:
+            draft = services.draft_for(service=service, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("catalogue:service", key=service.key)
+    form = ServiceVersionForm(request.POST or None, instance=draft)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = {f: form.cleaned_data[f] for f in VERSION_FIELDS}
+            groups, sections = data.pop("target_groups"), data.pop("legal_sections")
+            try:
+                if draft is None:
+                    version = services.service_create(
+                        by=request.user, target_groups=groups, legal_sections=sections, **data
+                    )
+                else:
+                    version = services.draft_update(
+                        version=draft,
+                        by=request.user,
+                        target_groups=groups,
+                        legal_sections=sections,
+                        expected_lock=form.cleaned_data["lock"] or draft.version_lock,
+                        **data,
+                    )
+            except ValidationError as exc:
+                _errors(form, exc)
+                status = 409 if getattr(exc, "code", "") == "conflict" else 400
+            else:
+                messages.success(request, _("Kladden er gemt."))
+                return redirect(
+                    f"{reverse('catalogue:service', args=[version.service.key])}"
+                    f"?version={version.number}"
+                )
+        else:
+            status = 400
+    title = (
+        _("Ny indsats")
+        if draft is None
+        else _("Redigér kladde (version %(n)s)") % {"n": draft.number}
+    )
+    return render(
+        request,
+        "catalogue/edit.html",
+        {
+            "form": form,
+            "title": title,
+            "service": service,
+            "breadcrumbs": [(_("Indsatskatalog"), reverse("catalogue:browse")), (title, None)],
+        },
+        status=status,
+    )
+
+
+@require_POST
+def version_action(request, key: str, number: int, action: str):
+    _require_manager(request)
+    version = get_object_or_404(ServiceVersion, service__key=key, number=number)
+    try:
+        if action == "indstil":
+            services.version_submit(version=version, by=request.user)
+            messages.success(request, _("Versionen er indstillet til godkendelse."))
+        elif action == "godkend":
+            form = ApproveForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Skriv dato og hvem der har godkendt."))
+            services.version_approve(
+                version=version,
+                by=request.user,
+                approved_on=form.cleaned_data["approved_on"],
+                body=form.cleaned_data["body"],
+            )
+            messages.success(request, _("Versionen er godkendt."))
+        elif action == "offentliggoer":
+            services.version_publish(version=version, by=request.user)
+            messages.success(request, _("Versionen er offentliggjort."))
+        else:
+            raise PermissionDenied
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(f"{reverse('catalogue:service', args=[key])}?version={number}")
+
+
+@require_POST
+def revision(request, key: str):
+    _require_manager(request)
+    service = get_object_or_404(Service, key=key)
+    form = RevisionForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Udfyld dato, beslutning og begrundelse."))
+        services.revision_record(service=service, by=request.user, **form.cleaned_data)
+        messages.success(request, _("Revisionen er registreret."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("catalogue:service", key=key)
+
+
+def administration(request):
+    _require_manager(request)
+    rows = []
+    for service in Service.objects.prefetch_related("versions").order_by("key"):
+        versions = sorted(service.versions.all(), key=lambda v: -v.number)
+        rows.append((service, versions[0] if versions else None))
+    return render(
+        request,
+        "catalogue/administration.html",
+        {
+            "rows": rows,
+            "due": selectors.due_for_revision(today=timezone.localdate()),
+            "breadcrumbs": [
+                (_("Indsatskatalog"), reverse("catalogue:browse")),
+                (_("Administration"), None),
+            ],
+        },
+    )
+
+
+def providers(request):
+    _require_manager(request)
+    form = ProviderForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        provider = services.provider_create(**form.cleaned_data)
+        messages.success(request, _("Leverandøren er oprettet."))
+        return redirect("catalogue:provider", pk=provider.pk)
+    return render(
+        request,
+        "catalogue/providers.html",
+        {
+            "providers": Provider.objects.prefetch_related("services"),
+            "form": form,
+            "breadcrumbs": [(_("Takster og kontrakter"), None)],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def provider_detail(request, pk: int):
+    _require_manager(request)
+    provider = get_object_or_404(Provider, pk=pk)
+    rate_form = RateForm(request.POST if request.POST.get("form") == "rate" else None)
+    contract_form = ContractForm(request.POST if request.POST.get("form") == "contract" else None)
+    status = 200
+    if request.method == "POST":
+        form = rate_form if request.POST.get("form") == "rate" else contract_form
+        if form.is_valid():
+            try:
+                if form is rate_form:
+                    services.rate_add(provider=provider, **form.cleaned_data)
+                    messages.success(request, _("Taksten er gemt."))
+                else:
+                    services.contract_add(provider=provider, **form.cleaned_data)
+                    messages.success(request, _("Kontrakten er gemt."))
+            except ValidationError as exc:
+                _errors(form, exc)
+                status = 400
+            else:
+                return redirect("catalogue:provider", pk=provider.pk)
+        else:
+            status = 400
+    return render(
+        request,
+        "catalogue/provider.html",
+        {
+            "provider": provider,
+            "rate_form": rate_form,
+            "contract_form": contract_form,
+            "rates": provider.rates.select_related("service").order_by(
+                "service__key", "-valid_from"
+            ),
+            "contracts": provider.contracts.prefetch_related("services"),
+            "breadcrumbs": [
+                (_("Takster og kontrakter"), reverse("catalogue:providers")),
+                (provider.name, None),
+            ],
+        },
+        status=status,
+    )
+
+
+# --- public pages (no login) --------------------------------------------------------------
+
+
+@login_not_required
+def public_list(request):
+    return render(
+        request,
+        "catalogue/public_list.html",
+        {"versions": selectors.published_versions(), "municipality": municipality_get()},
+    )
+
+
+@login_not_required
+def public_detail(request, key: str):
+    version = get_object_or_404(selectors.published_versions(), service__key=key)
+    return render(
+        request,
+        "catalogue/public_detail.html",
+        {"version": version, "municipality": municipality_get()},
+    )
+
+
+@login_not_required
+def public_print(request):
+    context = {
+        "versions": selectors.published_versions(),
+        "municipality": municipality_get(),
+        "today": timezone.localdate(),
+    }
+    if request.GET.get("format") == "pdf":
+        from weasyprint import CSS, HTML
+
+        html = render_to_string("catalogue/print.html", {**context, "pdf": True})
+        pdf = HTML(string=html).write_pdf(stylesheets=[CSS(string=PDF_CSS)])
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = 'inline; filename="serviceniveau.pdf"'
+        return response
+    return render(request, "catalogue/print.html", context)
