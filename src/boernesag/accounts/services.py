@@ -158,3 +158,9 @@ def team_join(*, user: User, team: Unit, valid_from: date | None = None) -> Team
     membership.full_clean()
     membership.save()
     return membership
+
+
+def user_digest_set(*, user: User, wants: bool) -> None:
+    """The user's own choice of a morning e-mail with the week's deadlines."""
+    User.objects.filter(pk=user.pk).update(wants_deadline_digest=wants)
+    user.wants_deadline_digest = wants

@@ -79,6 +79,11 @@ def logout_everywhere_view(request):
 
 
 def profile_view(request):
+    if request.method == "POST":
+        wants = request.POST.get("wants_deadline_digest") == "on"
+        services.user_digest_set(user=request.user, wants=wants)
+        messages.success(request, _("Din indstilling er gemt."))
+        return redirect("accounts:profile")
     return render(
         request,
         "accounts/profile.html",

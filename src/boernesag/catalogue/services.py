@@ -274,6 +274,15 @@ def contract_add(
 ) -> Contract:
     if ends_on is not None and ends_on < starts_on:
         raise ValidationError({"ends_on": _("Kontrakten kan ikke slutte, før den starter.")})
+    if document:
+        from django.conf import settings
+
+        from boernesag.cases.documents import DocumentRejected, check_upload
+
+        try:
+            check_upload(document, max_bytes=settings.DOCUMENT_MAX_BYTES)
+        except DocumentRejected as exc:
+            raise ValidationError({"document": str(exc)}) from None
     contract = Contract.objects.create(
         provider=provider,
         title=title.strip(),

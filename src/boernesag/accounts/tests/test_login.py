@@ -191,3 +191,15 @@ def test_profile_lists_roles_and_teams(client, make_user):
     html = client.get(reverse("accounts:profile")).content.decode()
     assert "Teamleder" in html
     assert user.team_memberships.get().team.name in html
+
+
+@pytest.mark.django_db
+def test_caseworker_sets_her_own_deadline_digest(client, make_user):
+    user = make_user(Role.CASEWORKER)
+    client.force_login(user)
+    client.post("/konto/", {"wants_deadline_digest": "on"})
+    user.refresh_from_db()
+    assert user.wants_deadline_digest is True
+    client.post("/konto/", {})
+    user.refresh_from_db()
+    assert user.wants_deadline_digest is False

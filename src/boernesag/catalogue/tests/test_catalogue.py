@@ -331,3 +331,38 @@ def test_demo_catalogue(db):
     assert selectors.published_versions().count() >= 30
     assert Rate.objects.count() >= 60
     assert demo_catalogue_seed() == {}
+
+
+def test_reference_lists_are_edited_by_administrators(admin, section):
+    client = Client()
+    client.force_login(admin)
+    assert client.get("/administration/catalogue/targetgroup/").status_code == 200
+    response = client.post(
+        "/administration/catalogue/targetgroup/add/",
+        {"name": "Unge med autisme", "description": ""},
+    )
+    assert response.status_code == 302
+    assert TargetGroup.objects.filter(name="Unge med autisme").exists()
+    assert client.get("/administration/catalogue/legalsection/").status_code == 200
+
+
+def test_contract_document_is_checked_by_content(admin):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    provider = Provider.objects.create(name="Bakkely", kind="private")
+    with pytest.raises(ValidationError, match="passer ikke med endelsen"):
+        services.contract_add(
+            provider=provider,
+            title="Aftale",
+            starts_on=date(2026, 1, 1),
+            ends_on=None,
+            document=SimpleUploadedFile("a.pdf", b"MZ fake"),
+        )
+    contract = services.contract_add(
+        provider=provider,
+        title="Aftale",
+        starts_on=date(2026, 1, 1),
+        ends_on=None,
+        document=SimpleUploadedFile("aftale.pdf", b"%PDF-1.4\n%%EOF\n"),
+    )
+    assert contract.document.name.startswith("contracts/")

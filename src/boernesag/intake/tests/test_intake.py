@@ -394,3 +394,25 @@ def test_child_page_lists_every_report(w):
     client.force_login(w.caseworker)
     html = client.get(f"/modtagelse/barn/{w.child.pk}/").content.decode()
     assert html.count("Underretning") >= 2 and "Politi" in html
+
+
+def test_administrators_edit_the_letter_texts(w):
+    from boernesag.letters.models import LetterTemplate
+
+    LetterTemplate.objects.update_or_create(
+        kind="receipt",
+        defaults={
+            "subject": "Tak for din underretning",
+            "body": "Kære {{ notifier_name }}. Vi har modtaget den "
+            "{{ received_date }}. Hilsen {{ municipality }}",
+        },
+    )
+    client = Client()
+    client.force_login(w.admin)
+    assert client.get("/administration/letters/lettertemplate/").status_code == 200
+    item = register(w, children=[services.ChildRef(w.child.cpr)])
+    letter = services.receipt_send(item=item, by=w.intake)
+    text = pdf_text(letter.documents.get())
+    assert "Tak for din underretning" in text
+    assert "Kære Lærer Lise Ølstrup. Vi har modtaget den" in text
+    assert "Testkommune" in text
