@@ -35,6 +35,7 @@ from boernesag.cases.forms import (
 )
 from boernesag.cases.models import Case, Consent, Document, JournalEntry, Meeting
 from boernesag.cases.services import journal_can_correct, journal_correction_deadline
+from boernesag.lib.forms import form_add_validation_error
 from boernesag.persons.display import person_address
 from boernesag.persons.models import Person
 
@@ -303,7 +304,7 @@ def case_journal(request, pk: int):
             try:
                 services.journal_write(case=case, author=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                _errors_to_form(form, exc)
+                form_add_validation_error(form, exc)
             else:
                 messages.success(request, _("Journalnotatet er gemt."))
                 return redirect("cases:journal", pk=case.pk)
@@ -324,14 +325,6 @@ def case_journal(request, pk: int):
         ),
         status=400 if form.errors else 200,
     )
-
-
-def _errors_to_form(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def journal_correct(request, pk: int, entry_pk: int):
@@ -506,7 +499,7 @@ def meeting_finish(request, pk: int, meeting_pk: int):
                     expected_version=form.cleaned_data["version"],
                 )
             except ValidationError as exc:
-                _errors_to_form(form, exc)
+                form_add_validation_error(form, exc)
             except services.NotAllowed as exc:
                 form.add_error(None, str(exc))
             except services.ConflictError:
@@ -554,7 +547,7 @@ def case_consents(request, pk: int):
                     oral_note=data["oral_note"],
                 )
             except ValidationError as exc:
-                _errors_to_form(form, exc)
+                form_add_validation_error(form, exc)
             else:
                 messages.success(request, _("Samtykket er registreret."))
                 return redirect("cases:consents", pk=case.pk)

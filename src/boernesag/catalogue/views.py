@@ -25,6 +25,7 @@ from boernesag.catalogue.forms import (
     ServiceVersionForm,
 )
 from boernesag.catalogue.models import Provider, Service, ServiceVersion
+from boernesag.lib.forms import form_add_validation_error
 
 PDF_CSS = (
     '@page { size: A4; margin: 20mm; } body { font-family: "DejaVu Sans", sans-serif; '
@@ -53,14 +54,6 @@ def _manager(request) -> bool:
 def _require_manager(request):
     if not _manager(request):
         raise PermissionDenied
-
-
-def _errors(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def browse(request):
@@ -155,7 +148,7 @@ def service_edit(request, key: str | None = None):
                         **data,
                     )
             except ValidationError as exc:
-                _errors(form, exc)
+                form_add_validation_error(form, exc)
                 status = 409 if getattr(exc, "code", "") == "conflict" else 400
             else:
                 messages.success(request, _("Kladden er gemt."))
@@ -283,7 +276,7 @@ def provider_detail(request, pk: int):
                     services.contract_add(provider=provider, **form.cleaned_data)
                     messages.success(request, _("Kontrakten er gemt."))
             except ValidationError as exc:
-                _errors(form, exc)
+                form_add_validation_error(form, exc)
                 status = 400
             else:
                 return redirect("catalogue:provider", pk=provider.pk)

@@ -26,6 +26,7 @@ from boernesag.deadlines.forms import (
 from boernesag.deadlines.models import LocalStandard
 from boernesag.deadlines.rules import LAWS, RuleError, load_rules
 from boernesag.deadlines.selectors import OUTCOMES, Period
+from boernesag.lib.forms import form_add_validation_error
 
 OUTCOME_LABELS = {
     "met": _("Overholdt"),
@@ -242,8 +243,7 @@ def rules_overview(request):
             try:
                 services.local_standard_set(by=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                form_add_validation_error(form, exc)
             else:
                 messages.success(
                     request, _("Den lokale standard er gemt, og fristerne er genberegnet.")

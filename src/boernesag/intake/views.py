@@ -22,20 +22,13 @@ from boernesag.intake.forms import (
 from boernesag.intake.models import IntakeChild, IntakeItem
 from boernesag.letters.models import Letter, LetterStatus
 from boernesag.letters.services import letter_mark_sent
+from boernesag.lib.forms import form_add_validation_error
 from boernesag.persons.models import Person
 
 
 def _coordinator(request):
     if not request.user.has_role(Role.INTAKE_COORDINATOR):
         raise PermissionDenied
-
-
-def _form_errors(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def queue(request):
@@ -89,7 +82,7 @@ def register(request):
                 notifier_address=d["notifier_address"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_add_validation_error(form, exc)
         else:
             messages.success(
                 request, _("Henvendelsen er registreret. Vurdér barnet inden for 24 timer.")
@@ -181,7 +174,7 @@ def assess(request, pk: int, child_pk: int):
                     barnehus_note=d["barnehus_note"],
                 )
             except ValidationError as exc:
-                _form_errors(form, exc)
+                form_add_validation_error(form, exc)
             except services.ConflictError:
                 form.add_error(
                     None,

@@ -31,3 +31,14 @@ class DkfdsFormMixin:
                 widget = self.fields[name].widget
                 widget.attrs["aria-invalid"] = "true"
                 widget.attrs["aria-describedby"] = f"{bound.auto_id}-error"
+
+
+def form_add_validation_error(form, exc) -> None:
+    """Put a service's ValidationError on the form: field errors on their fields (when the
+    form has them), everything else as a form error, so the page re-renders with what the
+    user typed and the Danish messages where they belong."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
