@@ -153,6 +153,7 @@ def test_login_page_shows_the_municipality_name(client, municipality):
     html = client.get("/konto/log-ind/").content.decode()
     assert "Testkommune" in html
     assert 'class="skipnav" href="#main-content"' in html
+    assert 'href="/indsatser/"' in html  # the public service level is one click away
 
 
 @pytest.mark.django_db
