@@ -17,11 +17,11 @@ from boernesag.cases.constants import (
     ConsentForm,
     ConsentScope,
     DocumentKind,
-    EventKind,
     JournalKind,
     MeetingKind,
     Phase,
 )
+from boernesag.events.models import Event
 
 USER = settings.AUTH_USER_MODEL
 
@@ -60,9 +60,13 @@ class Case(models.Model):
     )
     opened_at = models.DateTimeField(_("oprettet"), default=timezone.now)
     closed_at = models.DateTimeField(_("afsluttet"), null=True, blank=True)
+    opened_reason = models.TextField(_("begrundelse for oprettelse"), blank=True)
+    closed_reason = models.TextField(_("begrundelse for afslutning"), blank=True)
+    # Derived from the events (projections "case_state" and "responsibility", see
+    # cases/projections.py): never set these directly.
     phase = models.CharField(_("fase"), max_length=20, choices=Phase.choices, default=Phase.INQUIRY)
     last_activity_at = models.DateTimeField(_("seneste aktivitet"), default=timezone.now)
-    last_activity_kind = models.CharField(max_length=40, blank=True, choices=EventKind.choices)
+    last_activity_kind = models.CharField(max_length=60, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = CaseQuerySet.as_manager()
@@ -95,36 +99,45 @@ class Case(models.Model):
     def is_open(self) -> bool:
         return self.closed_at is None
 
+    def get_last_activity_kind_display(self) -> str:
+        from boernesag.events.catalogue import kind_label
 
-class CaseEvent(models.Model):
-    """Append-only record of everything that happened in a case. The database refuses
-    UPDATE and DELETE on this table (trigger in the migration)."""
+        return kind_label(self.last_activity_kind) if self.last_activity_kind else ""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
-    kind = models.CharField(_("hændelse"), max_length=40, choices=EventKind.choices)
-    occurred_at = models.DateTimeField(_("skete"))
-    recorded_at = models.DateTimeField(_("registreret"), default=timezone.now)
-    actor = models.ForeignKey(
-        USER, verbose_name=_("udført af"), null=True, on_delete=models.PROTECT, related_name="+"
+
+# Case events live in the event store (events.Event, table events_event) since issue 10.
+# The old name stays importable for code written before; new code uses events.models.Event.
+CaseEvent = Event
+
+
+class Reassignment(models.Model):
+    """Who moved a case from whom to whom, and why. The event ``case_reassigned`` references
+    this row, so the reason (free text) stays out of the append-only event log."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="reassignments")
+    from_team = models.ForeignKey(
+        "accounts.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("fra team")
     )
-    subject_type = models.CharField(max_length=40, blank=True)
-    subject_id = models.BigIntegerField(null=True, blank=True)
-    payload = models.JSONField(default=dict, blank=True)
+    from_caseworker = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    to_team = models.ForeignKey(
+        "accounts.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("til team")
+    )
+    to_caseworker = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("begrundelse"))
+    by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name = _("hændelse")
-        verbose_name_plural = _("hændelser")
-        indexes = [
-            models.Index(fields=["case", "-occurred_at", "-id"], name="event_case_timeline"),
-            models.Index(fields=["kind", "occurred_at"], name="event_kind_time"),
-        ]
+        verbose_name = _("omfordeling")
+        verbose_name_plural = _("omfordelinger")
+        ordering = ["-at"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.occurred_at:%Y-%m-%d}"
-
-    @property
-    def recorded_late(self) -> bool:
-        return (self.recorded_at - self.occurred_at).total_seconds() > 3600
+        return f"{self.case_id}: {self.from_team_id} → {self.to_team_id}"
 
 
 @pghistory.track(

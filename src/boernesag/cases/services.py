@@ -14,10 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from boernesag.audit.services import access_grant_create
-from boernesag.cases.constants import ConsentForm, EventKind, JournalKind
+from boernesag.cases.constants import ConsentForm, JournalKind
 from boernesag.cases.documents import check_upload
-from boernesag.cases.events import event_record
-from boernesag.cases.models import Case, Consent, Document, JournalEntry, Meeting
+from boernesag.cases.models import Case, Consent, Document, JournalEntry, Meeting, Reassignment
+from boernesag.events import catalogue as ev
+from boernesag.events.services import event_write
 
 
 class ConflictError(Exception):
@@ -47,9 +48,10 @@ def case_open(
     opened_by,
     reason: str = "",
     opened_at: datetime | None = None,
-    extra_payload: dict | None = None,
+    intake_child_id: int | None = None,
 ) -> Case:
-    """Open a case for a child. At most one open case per child (database constraint)."""
+    """Open a case for a child. At most one open case per child (database constraint). The
+    reason is kept on the case; the event names who is responsible from the start."""
     opened_at = opened_at or timezone.now()
     try:
         with transaction.atomic():
@@ -58,22 +60,19 @@ def case_open(
                 caseworker=caseworker,
                 team=team,
                 opened_at=opened_at,
+                opened_reason=(reason or "").strip(),
                 last_activity_at=opened_at,
             )
     except IntegrityError as exc:
         raise ValidationError(_("Barnet har allerede en åben sag.")) from exc
-    event_record(
+    event_write(
+        ev.CaseOpened(
+            team=team.pk, caseworker=getattr(caseworker, "pk", None), intake_child=intake_child_id
+        ),
         case=case,
-        kind=EventKind.CASE_OPENED,
         actor=opened_by,
         occurred_at=opened_at,
         subject=case,
-        payload={
-            "reason": reason,
-            "caseworker": getattr(caseworker, "pk", None),
-            "team": team.pk,
-            **(extra_payload or {}),
-        },
     )
     return case
 
@@ -82,37 +81,45 @@ def case_open(
 def case_reassign(
     *, case: Case, caseworker, team, by, reason: str, expected_version: int | None
 ) -> Case:
-    """Move a case to another caseworker and/or team; who, when and why is the event."""
+    """Move a case to another caseworker and/or team. Who, when and from whom to whom is the
+    event; why is the ``Reassignment`` row it references. The case's team and caseworker
+    follow from the event (projection "responsibility")."""
     if not (reason or "").strip():
         raise ValidationError(_("Skriv hvorfor sagen omfordeles."))
-    before = {"caseworker": case.caseworker_id, "team": case.team_id}
-    _bump(Case, case, expected_version, caseworker=caseworker, team=team)
-    event_record(
+    _bump(Case, case, expected_version)
+    move = Reassignment.objects.create(
         case=case,
-        kind=EventKind.CASE_REASSIGNED,
-        actor=by,
-        subject=case,
-        payload={
-            "from": before,
-            "to": {"caseworker": getattr(caseworker, "pk", None), "team": team.pk},
-            "reason": reason.strip(),
-        },
+        from_team_id=case.team_id,
+        from_caseworker_id=case.caseworker_id,
+        to_team=team,
+        to_caseworker=caseworker,
+        reason=reason.strip(),
+        by=by,
+        at=timezone.now(),
     )
+    event_write(
+        ev.CaseReassigned(
+            reassignment=move.pk,
+            from_team=move.from_team_id,
+            from_caseworker=move.from_caseworker_id,
+            to_team=team.pk,
+            to_caseworker=getattr(caseworker, "pk", None),
+        ),
+        case=case,
+        actor=by,
+        occurred_at=move.at,
+        subject=case,
+    )
+    case.refresh_from_db()
     return case
 
 
 @transaction.atomic
 def case_close(*, case: Case, by, reason: str, closed_at: datetime | None = None) -> Case:
     closed_at = closed_at or timezone.now()
-    _bump(Case, case, None, closed_at=closed_at)
-    event_record(
-        case=case,
-        kind=EventKind.CASE_CLOSED,
-        actor=by,
-        occurred_at=closed_at,
-        subject=case,
-        payload={"reason": reason},
-    )
+    _bump(Case, case, None, closed_at=closed_at, closed_reason=(reason or "").strip())
+    event_write(ev.CaseClosed(), case=case, actor=by, occurred_at=closed_at, subject=case)
+    case.refresh_from_db()
     return case
 
 
@@ -139,13 +146,12 @@ def journal_write(
         text=text.strip(),
         occurred_on=occurred_on,
     )
-    event_record(
+    event_write(
+        ev.JournalWritten(journal_kind=kind),
         case=case,
-        kind=EventKind.JOURNAL_WRITTEN,
         actor=author,
         occurred_at=_occurred_at(occurred_on),
         subject=entry,
-        payload={"kind": kind, "title": entry.title},
     )
     return entry
 
@@ -187,13 +193,7 @@ def journal_correct(
         text=text.strip(),
         corrected_at=timezone.now(),
     )
-    event_record(
-        case=entry.case,
-        kind=EventKind.JOURNAL_CORRECTED,
-        actor=author,
-        subject=entry,
-        payload={"title": entry.title},
-    )
+    event_write(ev.JournalCorrected(), case=entry.case, actor=author, subject=entry)
     return entry
 
 
@@ -208,13 +208,7 @@ def journal_addendum(*, entry: JournalEntry, author, text: str) -> JournalEntry:
         occurred_on=timezone.localdate(),
         addendum_to=entry,
     )
-    event_record(
-        case=entry.case,
-        kind=EventKind.JOURNAL_ADDENDUM,
-        actor=author,
-        subject=addendum,
-        payload={"to": entry.pk},
-    )
+    event_write(ev.JournalAddendum(to=entry.pk), case=entry.case, actor=author, subject=addendum)
     return addendum
 
 
@@ -241,12 +235,8 @@ def document_add(
     )
     document.file.save(file.name, file, save=False)
     document.save()
-    event_record(
-        case=case,
-        kind=EventKind.DOCUMENT_ADDED,
-        actor=uploaded_by,
-        subject=document,
-        payload={"title": document.title, "kind": kind},
+    event_write(
+        ev.DocumentAdded(document_kind=kind), case=case, actor=uploaded_by, subject=document
     )
     return document
 
@@ -273,12 +263,8 @@ def meeting_create(
     )
     meeting.staff.set(staff)
     meeting.persons.set(persons)
-    event_record(
-        case=case,
-        kind=EventKind.MEETING_PLANNED,
-        actor=by,
-        subject=meeting,
-        payload={"kind": kind, "held_at": held_at.isoformat()},
+    event_write(
+        ev.MeetingPlanned(meeting_kind=kind, held_at=held_at), case=case, actor=by, subject=meeting
     )
     return meeting
 
@@ -316,13 +302,12 @@ def meeting_finish(*, meeting: Meeting, by, minutes: str, expected_version: int)
         finished_at=timezone.now(),
         journal_entry=entry,
     )
-    event_record(
+    event_write(
+        ev.MeetingHeld(meeting_kind=meeting.kind, journal_entry=entry.pk),
         case=meeting.case,
-        kind=EventKind.MEETING_HELD,
         actor=by,
         occurred_at=meeting.held_at,
         subject=meeting,
-        payload={"kind": meeting.kind, "journal_entry": entry.pk},
     )
     return meeting
 
@@ -371,13 +356,12 @@ def consent_record(
             occurred_on=given_on,
         )
     consent.save()
-    event_record(
+    event_write(
+        ev.ConsentGiven(consent_scope=scope, form=form, given_by=given_by.pk),
         case=case,
-        kind=EventKind.CONSENT_GIVEN,
         actor=by,
         subject=consent,
         occurred_at=_occurred_at(given_on),
-        payload={"scope": scope, "form": form, "given_by": given_by.pk},
     )
     return consent
 
@@ -389,13 +373,12 @@ def consent_withdraw(*, consent: Consent, by, withdrawn_on: date, expected_versi
             {"withdrawn_on": _("Datoen kan ikke ligge før samtykket blev givet.")}
         )
     _bump(Consent, consent, expected_version, withdrawn_on=withdrawn_on)
-    event_record(
+    event_write(
+        ev.ConsentWithdrawn(consent_scope=consent.scope),
         case=consent.case,
-        kind=EventKind.CONSENT_WITHDRAWN,
         actor=by,
         subject=consent,
         occurred_at=_occurred_at(withdrawn_on),
-        payload={"scope": consent.scope},
     )
     return consent
 
@@ -408,11 +391,11 @@ def access_request(*, user, child, reason: str):
         raise ValidationError({"reason": _("Skriv en begrundelse på mindst 10 tegn.")})
     grant = access_grant_create(user=user, child=child, reason=reason)
     for case in Case.objects.filter(child=child).open():
-        event_record(
+        event_write(
+            ev.AccessGranted(grant=grant.pk, expires_at=grant.expires_at),
             case=case,
-            kind=EventKind.ACCESS_GRANTED,
             actor=user,
-            payload={"reason": grant.reason, "expires_at": grant.expires_at.isoformat()},
+            subject=grant,
         )
     user.__dict__.pop("_case_scope", None)
     return grant

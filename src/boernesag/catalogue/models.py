@@ -117,15 +117,21 @@ class Service(models.Model):
         )
 
     @property
-    def next_revision(self):
-        current = self.current_version
-        if current is None or current.approved_on is None:
-            return None
-        last = self.revisions.order_by("-decided_on").values_list("decided_on", flat=True).first()
-        base = max(filter(None, [last, current.approved_on]))
-        from boernesag.deadlines.calendar import add_months
+    def revision_clock(self):
+        """The running revision deadline (an organisation clock of the rule
+        ``catalogue_service_revision``, started by approval, restarted by each revision)."""
+        from boernesag.deadlines.selectors import organisation_deadlines
 
-        return add_months(base, current.revision_interval_months)
+        return (
+            organisation_deadlines(subject=f"{self._meta.label_lower}:{self.pk}")
+            .filter(rule_key="catalogue_service_revision")
+            .first()
+        )
+
+    @property
+    def next_revision(self):
+        clock = self.revision_clock
+        return timezone.localtime(clock.due_at).date() if clock else None
 
 
 @pghistory.track(

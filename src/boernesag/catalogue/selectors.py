@@ -6,6 +6,7 @@ from datetime import date
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db.models import Prefetch, Q
+from django.utils import timezone
 
 from boernesag.catalogue.models import Rate, Service, ServiceVersion, VersionStatus
 
@@ -83,11 +84,20 @@ def services_selectable():
 
 
 def due_for_revision(*, today: date):
-    due = []
-    for service in Service.objects.filter(closed_on__isnull=True).prefetch_related(
-        "versions", "revisions"
-    ):
-        when = service.next_revision
-        if when is not None and when <= today:
-            due.append((service, when))
-    return sorted(due, key=lambda pair: pair[1])
+    """Services whose revision deadline (organisation clock) falls on or before ``today``,
+    earliest first: (service, due date)."""
+    from boernesag.deadlines.calendar import end_of_day
+    from boernesag.deadlines.selectors import organisation_deadlines
+
+    clocks = list(
+        organisation_deadlines()
+        .filter(rule_key="catalogue_service_revision", due_at__lte=end_of_day(today))
+        .order_by("due_at")
+    )
+    ids = {int(c.subject.split(":")[1]): c for c in clocks if c.subject.startswith("catalogue.")}
+    services = Service.objects.filter(pk__in=ids, closed_on__isnull=True).in_bulk()
+    return [
+        (services[pk], timezone.localtime(clock.due_at).date())
+        for pk, clock in ids.items()
+        if pk in services
+    ]

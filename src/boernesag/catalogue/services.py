@@ -22,6 +22,8 @@ from boernesag.catalogue.models import (
     ServiceVersion,
     VersionStatus,
 )
+from boernesag.events import catalogue as ev
+from boernesag.events.services import event_write
 
 COPIED_FIELDS = [
     f.name
@@ -163,12 +165,23 @@ def version_approve(*, version: ServiceVersion, by, approved_on: date, body: str
         raise ValidationError(_("Versionen skal være indstillet, før den kan godkendes."))
     if not body.strip():
         raise ValidationError({"body": _("Skriv hvem der har godkendt (udvalg eller ledelse).")})
+    if approved_on > timezone.localdate():
+        raise ValidationError({"approved_on": _("Godkendelsesdatoen kan ikke ligge i fremtiden.")})
     version.service.versions.filter(status=VersionStatus.APPROVED).update(
         status=VersionStatus.SUPERSEDED
     )
     version.status, version.approved_on = VersionStatus.APPROVED, approved_on
     version.approved_by_body = body.strip()
     version.save(update_fields=["status", "approved_on", "approved_by_body"])
+    # organisation event: starts (or restarts) the service's revision clock
+    event_write(
+        ev.ServiceApproved(
+            version=version.number, revision_interval_months=version.revision_interval_months
+        ),
+        actor=by,
+        subject=version.service,
+        occurred_at=_on(approved_on),
+    )
     return version
 
 
@@ -192,6 +205,8 @@ def revision_record(
     A closed service cannot be chosen for new measures but stays for history."""
     if not reasons.strip():
         raise ValidationError({"reasons": _("Skriv begrundelsen for beslutningen.")})
+    if decided_on > timezone.localdate():
+        raise ValidationError({"decided_on": _("Datoen kan ikke ligge i fremtiden.")})
     revision = Revision.objects.create(
         service=service,
         decided_on=decided_on,
@@ -199,12 +214,34 @@ def revision_record(
         reasons=reasons.strip(),
         decided_by=by,
     )
+    current = service.current_version
+    event_write(
+        ev.ServiceRevised(
+            revision=revision.pk,
+            decision=decision,
+            revision_interval_months=current.revision_interval_months if current else 12,
+        ),
+        actor=by,
+        subject=service,
+        occurred_at=_on(decided_on),
+    )
     if decision == RevisionDecision.CLOSE:
         service.closed_on = decided_on
         service.save(update_fields=["closed_on"])
+        event_write(ev.ServiceClosed(), actor=by, subject=service, occurred_at=_on(decided_on))
     elif decision == RevisionDecision.ADJUST:
         draft_for(service=service, by=by)
     return revision
+
+
+def _on(day: date):
+    """A decision dated ``day`` happened that day (noon, Danish time) — or now, if today."""
+    from datetime import datetime, time
+
+    now = timezone.localtime()
+    if day >= now.date():
+        return now
+    return timezone.make_aware(datetime.combine(day, time(12)))
 
 
 @transaction.atomic

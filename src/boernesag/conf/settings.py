@@ -46,6 +46,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 INSTALLED_APPS = [
     "boernesag.web",
     "boernesag.accounts",
+    "boernesag.events",
     "boernesag.persons",
     "boernesag.cases",
     "boernesag.audit",

@@ -7,10 +7,12 @@ class DeadlinesConfig(AppConfig):
     verbose_name = "Frister"
 
     def ready(self):
-        # Validate the rule files at start-up and register the clock engine as an event
-        # hook (the registry in cases.events; no Django signals).
-        from boernesag.cases.events import on_event
-        from boernesag.deadlines import engine, rules
+        # Validate the rule files (also against the event catalogue) at start-up, and
+        # register the clocks as projections of the events (events.projections).
+        from boernesag.deadlines import rules
+        from boernesag.deadlines.projections import Clocks, OrganisationClocks
+        from boernesag.events.projections import register
 
         rules.load_rules()
-        on_event(engine.on_case_event)
+        register(Clocks())
+        register(OrganisationClocks())

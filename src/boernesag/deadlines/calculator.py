@@ -46,7 +46,7 @@ def calculate(
     measure_kind: str = "",
     local: bool = False,
 ) -> Calculation:
-    from boernesag.deadlines.engine import Ev, LocalRule, _conditions_met
+    from boernesag.deadlines.engine import Ev, LocalRule, conditions_met
 
     rule = rule_get(rule_key)
     version = rule.version_for(start)
@@ -57,7 +57,7 @@ def calculate(
         payload["notifier_professional"] = notifier_kind == "professional"
     if measure_kind:
         payload["measure_kind"] = measure_kind
-    due = version_due(version, start, payload=payload, birth_date=birth_date)
+    due, _from_duration = version_due(version, start, payload=payload, birth_date=birth_date)
     if due is None:
         raise RuleError("reglen regnes fra barnets fødselsdato: angiv fødselsdatoen")
     if local:
@@ -65,10 +65,10 @@ def calculate(
 
         local_rules = [
             LocalRule(s.rule_key, s.amount, s.unit, s.valid_from)
-            for s in LocalStandard.objects.filter(rule_key=rule_key)
+            for s in LocalStandard.objects.filter(rule_key=rule.key)
         ]
-        due = local_due(rule_key, version, start, due, local_rules)
-    met = _conditions_met(version, Ev(0, "", start, "", payload), birth_date)
+        due = local_due(rule.key, version, start, due, local_rules)
+    met = conditions_met(version, Ev(0, "", start, "", payload), birth_date)
     return Calculation(
         rule=rule.key,
         version=version.version,

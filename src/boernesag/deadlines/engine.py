@@ -1,33 +1,49 @@
-"""The clock engine: clocks are computed from a case's events.
+"""The clock engine: clocks are computed from events, by one pure function.
 
-One function, ``compute_clocks``, turns a case's events (in the order they occurred) into its
-clocks. The event hook recomputes the clocks of the case in the same transaction as the
-event; ``deadlines_rebuild`` recomputes every case. Both use the same function, so a rebuild
-gives exactly the clocks the incremental path gave.
+``compute_clocks`` turns events (in the order they occurred) into clocks. The projections
+``clocks`` (per case) and ``organisation_clocks`` (deadlines/projections.py) call it for the
+incremental update in the event's transaction, for ``projections_rebuild`` and for
+``projections_verify``; ``deadlines_simulate`` and "Prøv et forløb" call it on a typed-in
+timeline. One function, so all of them agree.
+
+Semantics, all driven by the rule data (deadlines/rules/*.yaml, docs/deadlines.md):
 
 - A clock opens on a start event when a rule version is in force on that date and its
-  conditions hold; it records the rule key and version.
-- Stop events close it (met, on time or late); cancel events cancel it (e.g. case closed).
-- With ``restart_on_stop`` a new clock opens at the stop (recurring follow-ups); its due date
-  may come from the stop event's payload (Barnets Lov § 95: the municipality sets the next
-  follow-up with reasons).
-- ``clock_paused``/``clock_resumed`` events (payload: rule key and reason) pause a clock; the
-  due time moves by the paused duration and the pause shows in the figures.
+  conditions hold on the start event's payload; it records the rule key and version.
+- Stop events close it (met, on time or late); cancel events cancel it (case closed …).
+- ``restart_on_stop``: a new clock opens at every stop, whatever the stop event's payload
+  (the conditions were checked when the chain started). Its due time comes from the stop
+  event's payload (``due_from_payload``), else ``then_every``, else ``duration``; the version
+  is the one in force on the stop's date.
+- ``stop_may_precede_start``: a stop that happened before (or at) the start, and has not
+  satisfied another clock since, satisfies the clock at once (a plan made before the
+  decision). A cancel event forgets such earlier stops.
+- ``first_due_by_stop_of: R``: if a clock of rule R runs when this clock starts, this clock is
+  due no later than the end of the day that clock stops (Barnets Lov § 95, stk. 2).
+- ``duration_from_payload``: the amount comes from the start (or stop) event's payload, the
+  ``duration`` is the longest it may be (a catalogue service's own revision interval).
+- ``clock_paused``/``clock_resumed`` (payload: rule key and pause row) pause a clock; the due
+  time moves by the paused duration and the pause shows in the figures.
 - A start event with a subject (e.g. one concern report) opens one clock per subject; a stop
-  event with the same subject closes that clock, a stop without subject the oldest open one.
+  with the same subject closes that clock, a stop without subject the oldest open one.
+- Case clocks record the team and caseworker responsible when the clock started, when it
+  stopped, and — for compliance — when it was decided: at the stop if that came first,
+  otherwise at the due time. Reassigning a case later never moves past figures.
 """
 
 from __future__ import annotations
 
+import bisect
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db import transaction
 from django.utils.dateparse import parse_date, parse_datetime
 
-from boernesag.cases.constants import EventKind
 from boernesag.deadlines.calendar import TZ, add_months, due_at, end_of_day
-from boernesag.deadlines.rules import Rule, RuleVersion, load_rules, relevant_kinds
+from boernesag.deadlines.rules import Rule, RuleVersion, load_rules
+from boernesag.events.catalogue import canonical
+from boernesag.events.constants import Scope
 
 
 @dataclass
@@ -55,30 +71,59 @@ class ClockState:
     cancelled_at: datetime | None = None
     paused_since: datetime | None = None
     paused_seconds: int = 0
-    pause_reason: str = ""
+    pause_id: int | None = None
+    start_team_id: int | None = None
+    start_caseworker_id: int | None = None
+    stop_team_id: int | None = None
+    stop_caseworker_id: int | None = None
+    team_id: int | None = None
+    caseworker_id: int | None = None
     version_obj: RuleVersion | None = field(default=None, repr=False, compare=False)
+    bound_to: ClockState | None = field(default=None, repr=False, compare=False)
 
     def natural_key(self):
         return (self.rule_key, self.sequence)
 
     def comparable(self) -> tuple:
-        return (
-            self.rule_key,
-            self.rule_version,
-            self.law,
-            self.sequence,
-            self.subject,
-            self.start_event_id,
-            self.started_at,
-            self.due_at,
-            self.local_due_at,
-            self.stop_event_id,
-            self.stopped_at,
-            self.cancelled_at,
-            self.paused_since,
-            self.paused_seconds,
-            self.pause_reason,
-        )
+        return tuple(getattr(self, name) for name in COMPARED)
+
+    def outcome(self, *, local: bool = False, now: datetime) -> str:
+        due = self.local_due_at if local else self.due_at
+        if self.cancelled_at:
+            return "cancelled"
+        if self.stopped_at:
+            return "met" if self.stopped_at <= due else "late"
+        if self.paused_since:
+            return "paused"
+        return "missed" if now > due else "open"
+
+
+# The stored columns of a case clock, in the order ``comparable`` gives them.
+COMPARED = (
+    "rule_key",
+    "rule_version",
+    "law",
+    "sequence",
+    "subject",
+    "start_event_id",
+    "started_at",
+    "due_at",
+    "local_due_at",
+    "stop_event_id",
+    "stopped_at",
+    "cancelled_at",
+    "paused_since",
+    "paused_seconds",
+    "pause_id",
+    "start_team_id",
+    "start_caseworker_id",
+    "stop_team_id",
+    "stop_caseworker_id",
+    "team_id",
+    "caseworker_id",
+)
+# Organisation clocks have no responsibility columns.
+ORG_COMPARED = COMPARED[:12]
 
 
 @dataclass(frozen=True)
@@ -89,7 +134,7 @@ class LocalRule:
     valid_from: date
 
 
-def _conditions_met(version: RuleVersion, ev: Ev, birth_date: date | None) -> bool:
+def conditions_met(version: RuleVersion, ev: Ev, birth_date: date | None) -> bool:
     cond = version.conditions
     for key, expected in (cond.get("payload_equals") or {}).items():
         if ev.payload.get(key) != expected:
@@ -109,7 +154,10 @@ def _conditions_met(version: RuleVersion, ev: Ev, birth_date: date | None) -> bo
     return True
 
 
-def _payload_due(value, *, exact: bool = False) -> datetime | None:
+_conditions_met = conditions_met  # the calculator's name for it
+
+
+def _payload_moment(value, *, exact: bool = False) -> datetime | None:
     if not value:
         return None
     if isinstance(value, str):
@@ -128,21 +176,30 @@ def version_due(
     *,
     payload: dict | None = None,
     birth_date: date | None = None,
-) -> datetime | None:
-    """The legal due time for a clock of this version started at ``start``."""
+    first: bool = True,
+) -> tuple[datetime | None, bool]:
+    """The legal due time for a clock of this version started at ``start``, and whether it
+    came from the rule's ``duration`` (only then may a local standard tighten it)."""
+    payload = payload or {}
     if version.due_from_payload:
-        due = _payload_due((payload or {}).get(version.due_from_payload))
+        due = _payload_moment(payload.get(version.due_from_payload))
         if due is not None:
-            return due
+            return due, False
     if version.due_from_birthday:
         if birth_date is None:
-            return None
+            return None, False
         years, months = version.due_from_birthday
         due = end_of_day(add_months(birth_date, years * 12 + months))
-        return max(due, end_of_day(start.astimezone(TZ).date()))
+        return max(due, end_of_day(start.astimezone(TZ).date())), False
+    if not first and version.then_every is not None:
+        return due_at(start, version.then_every.amount, version.then_every.unit), False
     if version.duration is not None:
-        return due_at(start, version.duration.amount, version.duration.unit)
-    return None
+        due = due_at(start, version.duration.amount, version.duration.unit)
+        own = version.duration_from_payload
+        if own is not None and isinstance(payload.get(own.key), int) and payload[own.key] >= 0:
+            due = min(due, due_at(start, payload[own.key], own.unit))
+        return due, first
+    return None, False
 
 
 def local_due(
@@ -161,36 +218,69 @@ def local_due(
     return min(legal, due_at(start, latest.amount, latest.unit))
 
 
+class _Responsibility:
+    """Who was responsible when: from case_opened and case_reassigned, in event order."""
+
+    def __init__(self):
+        self.times: list[datetime] = []
+        self.holders: list[tuple[int | None, int | None]] = []
+
+    def add(self, ev: Ev) -> None:
+        p = ev.payload
+        if ev.kind == "case_opened":
+            holder = (p.get("team"), p.get("caseworker"))
+        else:
+            holder = (p.get("to_team"), p.get("to_caseworker"))
+        self.times.append(ev.occurred_at)
+        self.holders.append(holder)
+
+    def at(self, moment: datetime) -> tuple[int | None, int | None]:
+        if not self.holders:
+            return (None, None)
+        index = bisect.bisect_right(self.times, moment) - 1
+        return self.holders[max(index, 0)]
+
+
+def _index(rules: dict[str, Rule], scope: str) -> dict[str, list[Rule]]:
+    by_kind: dict[str, list[Rule]] = {}
+    for rule in rules.values():
+        if rule.scope == scope:
+            for kind in rule.kinds:
+                by_kind.setdefault(kind, []).append(rule)
+    return by_kind
+
+
 def compute_clocks(
     events: list[Ev],
     *,
     birth_date: date | None,
     local_rules: list[LocalRule],
     rules: dict[str, Rule] | None = None,
+    scope: str = Scope.CASE,
 ) -> list[ClockState]:
+    """Every clock the events give, in the order they were opened."""
     rules = rules or load_rules()
-    by_kind: dict[str, list[Rule]] = {}
-    for rule in rules.values():
-        if rule.scope != "case":
-            continue
-        kinds = set()
-        for v in rule.versions:
-            kinds.update(v.start, v.stop, v.cancel)
-        for kind in kinds:
-            by_kind.setdefault(kind, []).append(rule)
+    by_kind = _index(rules, scope)
     clocks: list[ClockState] = []
-    open_clocks: dict[str, list[ClockState]] = {}
+    running: dict[str, list[ClockState]] = {}
     sequence: dict[str, int] = {}
+    earlier_stops: dict[str, list[Ev]] = {}
+    used_stops: set[int] = set()
+    responsibility = _Responsibility()
 
-    def open_clock(rule: Rule, ev: Ev) -> None:
+    def open_clock(rule: Rule, ev: Ev, *, restart: bool) -> None:
         version = rule.version_for(ev.occurred_at)
-        if version is None or not _conditions_met(version, ev, birth_date):
+        if version is None:
+            return
+        if not restart and not conditions_met(version, ev, birth_date):
             return
         start = ev.occurred_at
-        if version.start_from_payload:
+        if not restart and version.start_from_payload:
             # e.g. Barnets Lov § 20, stk. 3: from when the municipality became aware
-            start = _payload_due(ev.payload.get(version.start_from_payload), exact=True) or start
-        legal = version_due(version, start, payload=ev.payload, birth_date=birth_date)
+            start = _payload_moment(ev.payload.get(version.start_from_payload), exact=True) or start
+        legal, from_duration = version_due(
+            version, start, payload=ev.payload, birth_date=birth_date, first=not restart
+        )
         if legal is None:
             return
         sequence[rule.key] = sequence.get(rule.key, 0) + 1
@@ -203,183 +293,111 @@ def compute_clocks(
             start_event_id=ev.id,
             started_at=start,
             due_at=legal,
-            local_due_at=local_due(rule.key, version, start, legal, local_rules),
+            local_due_at=(
+                local_due(rule.key, version, start, legal, local_rules) if from_duration else legal
+            ),
             version_obj=version,
         )
         clocks.append(clock)
-        open_clocks.setdefault(rule.key, []).append(clock)
+        if not restart and version.stop_may_precede_start:
+            for stop in reversed(earlier_stops.get(rule.key, [])):
+                if stop.id in used_stops:
+                    continue
+                if stop.subject and clock.subject and stop.subject != clock.subject:
+                    continue
+                clock.stopped_at, clock.stop_event_id = stop.occurred_at, stop.id
+                used_stops.add(stop.id)
+                earlier_stops[rule.key].remove(stop)
+                return
+        if not restart and version.first_due_by_stop_of:
+            parallel = running.get(version.first_due_by_stop_of, [])
+            clock.bound_to = parallel[0] if parallel else None
+        running.setdefault(rule.key, []).append(clock)
+
+    def settle_pause(clock: ClockState, until: datetime) -> None:
+        paused = max(until - clock.paused_since, timedelta(0))
+        clock.paused_seconds += int(paused.total_seconds())
+        clock.due_at += paused
+        clock.local_due_at += paused
+        clock.paused_since = None
 
     def close(rule_key: str, clock: ClockState) -> None:
-        open_clocks[rule_key].remove(clock)
+        running[rule_key].remove(clock)
+        end = clock.stopped_at or clock.cancelled_at
+        for others in running.values():
+            for other in others:
+                if other.bound_to is clock and clock.stopped_at is not None:
+                    limit = end_of_day(end.astimezone(TZ).date())
+                    other.due_at = min(other.due_at, limit)
+                    other.local_due_at = min(other.local_due_at, limit)
+                    other.bound_to = None
 
     for ev in events:
-        if ev.kind in (EventKind.CLOCK_PAUSED, EventKind.CLOCK_RESUMED):
-            for clock in open_clocks.get(ev.payload.get("rule", ""), []):
-                if ev.kind == EventKind.CLOCK_PAUSED and clock.paused_since is None:
+        if ev.kind in ("case_opened", "case_reassigned"):
+            responsibility.add(ev)
+        if ev.kind in ("clock_paused", "clock_resumed"):
+            for clock in running.get(ev.payload.get("rule", ""), []):
+                if ev.kind == "clock_paused" and clock.paused_since is None:
                     clock.paused_since = ev.occurred_at
-                    clock.pause_reason = ev.payload.get("reason", "")
-                elif ev.kind == EventKind.CLOCK_RESUMED and clock.paused_since is not None:
-                    paused = max(ev.occurred_at - clock.paused_since, timedelta(0))
-                    clock.paused_seconds += int(paused.total_seconds())
-                    clock.due_at += paused
-                    clock.local_due_at += paused
-                    clock.paused_since = None
+                    clock.pause_id = ev.payload.get("pause")
+                elif ev.kind == "clock_resumed" and clock.paused_since is not None:
+                    settle_pause(clock, ev.occurred_at)
             continue
         for rule in by_kind.get(ev.kind, ()):
-            running = open_clocks.get(rule.key, [])
+            open_now = running.get(rule.key, [])
             target = None
-            if running:
-                same = [c for c in running if ev.subject and c.subject == ev.subject]
-                target = (
-                    same[0]
-                    if same
-                    else (
-                        running[0]
-                        if not ev.subject or not any(c.subject for c in running)
-                        else None
-                    )
-                )
+            if open_now:
+                same = [c for c in open_now if ev.subject and c.subject == ev.subject]
+                if same:
+                    target = same[0]
+                elif not ev.subject or not any(c.subject for c in open_now):
+                    target = open_now[0]
             if target is not None and ev.kind in target.version_obj.cancel:
                 target.cancelled_at = ev.occurred_at
                 close(rule.key, target)
+                earlier_stops.pop(rule.key, None)
                 continue
             if target is not None and ev.kind in target.version_obj.stop:
                 target.stopped_at = ev.occurred_at
                 target.stop_event_id = ev.id
+                used_stops.add(ev.id)
                 if target.paused_since is not None:
-                    paused = max(ev.occurred_at - target.paused_since, timedelta(0))
-                    target.paused_seconds += int(paused.total_seconds())
-                    target.due_at += paused
-                    target.local_due_at += paused
-                    target.paused_since = None
+                    settle_pause(target, ev.occurred_at)
                 close(rule.key, target)
                 if target.version_obj.restart_on_stop:
-                    open_clock(rule, Ev(ev.id, ev.kind, ev.occurred_at, "", ev.payload))
+                    open_clock(rule, ev, restart=True)
                 continue
             version = rule.version_for(ev.occurred_at)
-            if version is not None and ev.kind in version.start and (ev.subject or not running):
-                open_clock(rule, ev)
+            if version is not None and ev.kind in version.start and (ev.subject or not open_now):
+                open_clock(rule, ev, restart=False)
+                continue
+            if target is None and any(ev.kind in v.cancel for v in rule.versions):
+                earlier_stops.pop(rule.key, None)
+            elif target is None and any(ev.kind in v.stop for v in rule.versions):
+                earlier_stops.setdefault(rule.key, []).append(ev)
+
+    if scope == Scope.CASE:
+        for clock in clocks:
+            clock.start_team_id, clock.start_caseworker_id = responsibility.at(clock.started_at)
+            end = clock.stopped_at or clock.cancelled_at
+            if end is not None:
+                clock.stop_team_id, clock.stop_caseworker_id = responsibility.at(end)
+            decided = min(end, clock.due_at) if end is not None else clock.due_at
+            clock.team_id, clock.caseworker_id = responsibility.at(decided)
     return clocks
 
 
-def _local_rules() -> list[LocalRule]:
-    from boernesag.deadlines.models import LocalStandard
-
+def events_from_rows(rows) -> list[Ev]:
+    """(id, kind, occurred_at, subject_type, subject_id, payload) rows → engine events, with
+    kinds stored under an old name read as the catalogue's current name. Payloads from a raw
+    cursor arrive as JSON text."""
     return [
-        LocalRule(ls.rule_key, ls.amount, ls.unit, ls.valid_from)
-        for ls in LocalStandard.objects.all()
-    ]
-
-
-def _events_for(case_id: int) -> list[Ev]:
-    from boernesag.cases.models import CaseEvent
-
-    rows = (
-        CaseEvent.objects.filter(case_id=case_id, kind__in=relevant_kinds())
-        .order_by("occurred_at", "id")
-        .values_list("id", "kind", "occurred_at", "subject_type", "subject_id", "payload")
-    )
-    return [Ev(i, k, t, f"{st}:{sid}" if st and sid else "", p) for i, k, t, st, sid, p in rows]
-
-
-COMPARED = (
-    "rule_key",
-    "rule_version",
-    "law",
-    "sequence",
-    "subject",
-    "start_event_id",
-    "started_at",
-    "due_at",
-    "local_due_at",
-    "stop_event_id",
-    "stopped_at",
-    "cancelled_at",
-    "paused_since",
-    "paused_seconds",
-    "pause_reason",
-)
-
-
-def _save(case_id: int, clocks: list[ClockState]) -> None:
-    """Write only what changed: most events open or close one clock."""
-    from boernesag.deadlines.models import Clock
-
-    existing = {
-        row[1:]: row[0]
-        for row in Clock.objects.filter(case_id=case_id).values_list("id", *COMPARED)
-    }
-    wanted = {c.comparable(): c for c in clocks}
-    stale = [pk for key, pk in existing.items() if key not in wanted]
-    if stale:
-        Clock.objects.filter(pk__in=stale).delete()
-    new = [Clock.from_state(case_id, c) for key, c in wanted.items() if key not in existing]
-    if new:
-        Clock.objects.bulk_create(new)
-
-
-@transaction.atomic
-def case_clocks_refresh(case_id: int) -> list[ClockState]:
-    from boernesag.cases.models import Case
-
-    birth_date = Case.objects.filter(pk=case_id).values_list("child__birth_date", flat=True).first()
-    clocks = compute_clocks(_events_for(case_id), birth_date=birth_date, local_rules=_local_rules())
-    _save(case_id, clocks)
-    return clocks
-
-
-def on_case_event(event) -> None:
-    """Event hook: only events that some rule reacts to cost anything."""
-    if event.kind in relevant_kinds():
-        case_clocks_refresh(event.case_id)
-
-
-def rebuild_all(*, chunk: int = 2000) -> int:
-    """Recompute every case's clocks from its events. Returns the number of clocks."""
-    from django.db import connection
-
-    from boernesag.cases.models import Case, CaseEvent
-    from boernesag.deadlines.models import Clock
-
-    local_rules = _local_rules()
-    rules = load_rules()
-    kinds = list(relevant_kinds())
-    births = dict(Case.objects.values_list("id", "child__birth_date"))
-    total = 0
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending FK checks
-            cursor.execute("TRUNCATE deadlines_clock")
-        batch: list = []
-        current, events = None, []
-
-        def flush_case():
-            nonlocal total
-            if current is None:
-                return
-            states = compute_clocks(
-                events, birth_date=births.get(current), local_rules=local_rules, rules=rules
-            )
-            batch.extend(Clock.from_state(current, s) for s in states)
-            total += len(states)
-
-        rows = (
-            CaseEvent.objects.filter(kind__in=kinds)
-            .order_by("case_id", "occurred_at", "id")
-            .values_list(
-                "case_id", "id", "kind", "occurred_at", "subject_type", "subject_id", "payload"
-            )
-            .iterator(chunk_size=20000)
+        Ev(
+            i,
+            canonical(k),
+            t,
+            f"{st}:{sid}" if st and sid else "",
+            (json.loads(p) if isinstance(p, str) else p) or {},
         )
-        for case_id, i, k, t, st, sid, p in rows:
-            if case_id != current:
-                flush_case()
-                current, events = case_id, []
-                if len(batch) >= chunk:
-                    Clock.objects.bulk_create(batch)
-                    batch = []
-            events.append(Ev(i, k, t, f"{st}:{sid}" if st and sid else "", p))
-        flush_case()
-        if batch:
-            Clock.objects.bulk_create(batch)
-    return total
+        for i, k, t, st, sid, p in rows
+    ]

@@ -1,9 +1,11 @@
 """Legal deadline rules: versioned data in ``deadlines/rules/*.yaml``.
 
 Each file holds one rule (its key is the file name) with one or more versions. The version
-applied to a clock is the one in force on the start event's date (Serviceloven before
-2024-01-01, Barnets Lov from then). Files are validated at start-up and in the tests; an
-error names the file and line.
+applied to a clock is the one in force on the date of the event that starts it (Serviceloven
+before 2024-01-01, Barnets Lov from then). Files are validated at start-up and in the tests —
+also against the event catalogue (``events.catalogue``): an event kind the catalogue does not
+declare, an event of the wrong scope, or a payload key or value a rule reads that the kind
+does not declare refuses to load. Every error names the file and the line.
 """
 
 from __future__ import annotations
@@ -16,18 +18,11 @@ from pathlib import Path
 
 import yaml
 
-from boernesag.cases.constants import EventKind
 from boernesag.deadlines.calendar import TZ, UNITS
+from boernesag.events import catalogue
+from boernesag.events.constants import Scope
 
 RULES_DIR = Path(__file__).resolve().parent / "rules"
-# Events outside cases (the organisation's standards and catalogue), used by rules with
-# scope "organisation".
-ORGANISATION_EVENT_KINDS = {
-    "standard_approved",
-    "standard_reviewed",
-    "service_approved",
-    "service_revised",
-}
 LAWS = {
     "BL": "Barnets Lov",
     "SEL": "Serviceloven",
@@ -35,6 +30,10 @@ LAWS = {
     "RSL": "Retssikkerhedsloven",
     "LOCAL": "Bekendtgørelse/kommunal praksis",
 }
+# Pausing is built in (``clock_paused``/``clock_resumed``, payload: rule and pause row).
+PAUSE_KINDS = frozenset({"clock_paused", "clock_resumed"})
+# Who is responsible when: every case clock records it at start, stop and decision.
+RESPONSIBILITY_KINDS = frozenset({"case_opened", "case_reassigned"})
 
 
 class RuleError(ValueError):
@@ -59,6 +58,15 @@ class Duration:
 
 
 @dataclass(frozen=True)
+class PayloadDuration:
+    """The amount comes from a payload field (e.g. a service's own revision interval); the
+    version's ``duration`` is the longest it may be."""
+
+    key: str
+    unit: str
+
+
+@dataclass(frozen=True)
 class RuleVersion:
     version: int
     law: str
@@ -74,10 +82,19 @@ class RuleVersion:
     due_from_birthday: tuple[int, int] | None  # (years, months)
     restart_on_stop: bool
     start_from_payload: str | None = None
+    then_every: Duration | None = None
+    duration_from_payload: PayloadDuration | None = None
+    stop_may_precede_start: bool = False
+    first_due_by_stop_of: str | None = None
     conditions: dict = field(default_factory=dict, hash=False, compare=False)
+    line: int = field(default=0, compare=False)
 
     def applies_on(self, day: date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+    @property
+    def kinds(self) -> frozenset[str]:
+        return frozenset(self.start) | frozenset(self.stop) | frozenset(self.cancel)
 
 
 @dataclass(frozen=True)
@@ -89,6 +106,8 @@ class Rule:
     compliance: bool
     versions: tuple[RuleVersion, ...]
     source: str
+    aliases: tuple[str, ...] = ()
+    window: bool = False
 
     def version_for(self, when: datetime | date) -> RuleVersion | None:
         day = when.astimezone(TZ).date() if isinstance(when, datetime) else when
@@ -101,20 +120,29 @@ class Rule:
     def current(self) -> RuleVersion:
         return self.versions[-1]
 
+    @property
+    def kinds(self) -> frozenset[str]:
+        return frozenset().union(*(v.kinds for v in self.versions))
+
 
 class _LineLoader(yaml.SafeLoader):
-    """Keeps the line number of every mapping so errors can point at it."""
+    """Keeps the line of every mapping (``__line__``) and of each of its keys
+    (``__lines__``) so errors can point at them."""
 
 
 def _construct_mapping(loader, node):
     mapping = loader.construct_mapping(node, deep=True)
+    mapping["__lines__"] = {
+        loader.construct_object(k): k.start_mark.line + 1 for k, _v in node.value
+    }
     mapping["__line__"] = node.start_mark.line + 1
     return mapping
 
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
-TOP_KEYS = {"key", "title", "explanation", "scope", "compliance", "versions"}
+META = {"__line__", "__lines__"}
+TOP_KEYS = {"key", "title", "explanation", "scope", "compliance", "versions", "aliases", "window"}
 VERSION_KEYS = {
     "version",
     "law",
@@ -131,6 +159,10 @@ VERSION_KEYS = {
     "restart_on_stop",
     "conditions",
     "start_from_payload",
+    "then_every",
+    "duration_from_payload",
+    "stop_may_precede_start",
+    "first_due_by_stop_of",
 }
 CONDITION_KEYS = {"payload_equals", "payload_in", "child_age_at_least"}
 
@@ -139,12 +171,91 @@ def _fail(path: Path, line, message: str):
     raise RuleError(f"{path.name}, linje {line}: {message}")
 
 
-def parse_rule_file(path: Path, *, known_kinds: set[str] | None = None) -> Rule:
-    known = (
-        known_kinds
-        if known_kinds is not None
-        else (set(EventKind.values) | ORGANISATION_EVENT_KINDS)
-    )
+def _line(mapping: dict, key: str) -> int:
+    return mapping.get("__lines__", {}).get(key, mapping.get("__line__", 1))
+
+
+def _clean(mapping):
+    if isinstance(mapping, dict):
+        return {k: _clean(v) for k, v in mapping.items() if k not in META}
+    if isinstance(mapping, list):
+        return [_clean(v) for v in mapping]
+    return mapping
+
+
+def _duration(path: Path, raw: dict, key: str) -> Duration | None:
+    if raw.get(key) is None:
+        return None
+    d = raw[key]
+    dline = d.get("__line__", _line(raw, key)) if isinstance(d, dict) else _line(raw, key)
+    if not isinstance(d, dict) or "amount" not in d or "unit" not in d:
+        _fail(path, dline, f"{key} skal have 'amount' og 'unit'")
+    if not isinstance(d["amount"], int) or d["amount"] < 0:
+        _fail(path, dline, f"varigheden må ikke være negativ ({d['amount']})")
+    if d["unit"] not in UNITS:
+        _fail(path, dline, f"ukendt enhed '{d['unit']}' (brug {', '.join(UNITS)})")
+    return Duration(d["amount"], d["unit"])
+
+
+class _Catalogue:
+    """What the rule files may read: kinds by scope, and each kind's payload fields."""
+
+    def __init__(self, kinds: dict | None = None):
+        # kinds: {kind: (scope, {field: FieldSpec})} — tests may pass their own.
+        if kinds is None:
+            kinds = {k: (c.scope, c.specs) for k, c in catalogue.REGISTRY.items()}
+        self.kinds = kinds
+
+    def check_kind(self, path, line, kind, where, scope):
+        if kind in catalogue.ALIASES:
+            _fail(
+                path,
+                line,
+                f"hændelsen '{kind}' hedder nu '{catalogue.ALIASES[kind]}' i '{where}'",
+            )
+        if kind not in self.kinds:
+            _fail(path, line, f"ukendt hændelse '{kind}' i '{where}' (findes ikke i kataloget)")
+        if kind in PAUSE_KINDS:
+            _fail(path, line, f"'{kind}' er indbygget og kan ikke bruges i '{where}'")
+        if self.kinds[kind][0] != scope:
+            other = "organisation" if scope == Scope.CASE else "sag"
+            _fail(
+                path,
+                line,
+                f"hændelsen '{kind}' i '{where}' hører til en {other}, ikke til reglens scope",
+            )
+
+    def field(self, kind: str, key: str):
+        return self.kinds[kind][1].get(key)
+
+
+def _check_payload_key(path, line, cat, kinds, key, *, what, types, every=False):
+    """``key`` must be a payload field of the given kinds (all of them if ``every``), of one
+    of ``types``."""
+    declared = [k for k in kinds if cat.field(k, key) is not None]
+    missing = [k for k in kinds if cat.field(k, key) is None]
+    if not declared or (every and missing):
+        names = ", ".join(missing or kinds)
+        _fail(path, line, f"{what} læser '{key}', som hændelsen {names} ikke har i kataloget")
+    for k in declared:
+        spec = cat.field(k, key)
+        if spec.base not in types:
+            _fail(path, line, f"{what} '{key}' i {k} er {spec.type_label}, ikke {'/'.join(types)}")
+    return [cat.field(k, key) for k in declared]
+
+
+def _check_value(path, line, kind, spec, value):
+    from boernesag.events.payload import PayloadError, coerce
+
+    try:
+        coerce(kind, spec, value, from_json=True)
+    except PayloadError as exc:
+        _fail(path, line, f"betingelsen forventer en værdi, {kind} ikke kan have: {exc.detail}")
+
+
+def parse_rule_file(path: Path, *, known_kinds: dict | None = None) -> Rule:
+    """Parse and validate one rule file. ``known_kinds`` (tests): {kind: (scope, specs)}."""
+    cat = _Catalogue(known_kinds)
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506
     except yaml.YAMLError as exc:
@@ -153,69 +264,134 @@ def parse_rule_file(path: Path, *, known_kinds: set[str] | None = None) -> Rule:
     if not isinstance(data, dict):
         _fail(path, 1, "filen skal indeholde én regel")
     line = data["__line__"]
-    unknown = set(data) - TOP_KEYS - {"__line__"}
+    unknown = set(data) - TOP_KEYS - META
     if unknown:
-        _fail(path, line, f"ukendte felter: {', '.join(sorted(unknown))}")
+        bad = sorted(unknown)[0]
+        _fail(path, _line(data, bad), f"ukendte felter: {', '.join(sorted(unknown))}")
     for required in ("key", "title", "explanation", "versions"):
         if not data.get(required):
             _fail(path, line, f"mangler '{required}'")
     if data["key"] != path.stem:
         _fail(path, line, f"nøglen '{data['key']}' skal være filens navn '{path.stem}'")
-    scope = data.get("scope", "case")
-    if scope not in ("case", "organisation"):
-        _fail(path, line, "scope skal være 'case' eller 'organisation'")
+    scope = data.get("scope", Scope.CASE)
+    if scope not in (Scope.CASE, Scope.ORGANISATION):
+        _fail(path, _line(data, "scope"), "scope skal være 'case' eller 'organisation'")
+    aliases = data.get("aliases") or []
+    if isinstance(aliases, str):
+        aliases = [aliases]
     versions = []
     for raw in data["versions"]:
         vline = raw.get("__line__", line)
-        unknown = set(raw) - VERSION_KEYS - {"__line__"}
+        unknown = set(raw) - VERSION_KEYS - META
         if unknown:
-            _fail(path, vline, f"ukendte felter: {', '.join(sorted(unknown))}")
+            bad = sorted(unknown)[0]
+            _fail(path, _line(raw, bad), f"ukendte felter: {', '.join(sorted(unknown))}")
         for required in ("version", "law", "reference", "valid_from", "start"):
             if raw.get(required) in (None, "", []):
                 _fail(path, vline, f"mangler '{required}'")
         if raw["law"] not in LAWS:
-            _fail(path, vline, f"ukendt lov '{raw['law']}' (brug {', '.join(LAWS)})")
+            _fail(path, _line(raw, "law"), f"ukendt lov '{raw['law']}' (brug {', '.join(LAWS)})")
         kinds = {}
         for name in ("start", "stop", "cancel"):
             values = raw.get(name) or []
             if isinstance(values, str):
                 values = [values]
             for kind in values:
-                if kind not in known:
-                    _fail(path, vline, f"ukendt hændelse '{kind}' i '{name}'")
+                cat.check_kind(path, _line(raw, name), kind, name, scope)
             kinds[name] = tuple(values)
-        duration = None
-        if raw.get("duration") is not None:
-            d = raw["duration"]
-            dline = d.get("__line__", vline) if isinstance(d, dict) else vline
-            if not isinstance(d, dict) or "amount" not in d or "unit" not in d:
-                _fail(path, dline, "duration skal have 'amount' og 'unit'")
-            if not isinstance(d["amount"], int) or d["amount"] < 0:
-                _fail(path, dline, f"varigheden må ikke være negativ ({d['amount']})")
-            if d["unit"] not in UNITS:
-                _fail(path, dline, f"ukendt enhed '{d['unit']}' (brug {', '.join(UNITS)})")
-            duration = Duration(d["amount"], d["unit"])
+        duration = _duration(path, raw, "duration")
+        then_every = _duration(path, raw, "then_every")
+        recurring = bool(raw.get("restart_on_stop", False))
+        if then_every and not recurring:
+            _fail(path, _line(raw, "then_every"), "then_every kræver restart_on_stop: true")
+        if recurring and not kinds["stop"]:
+            _fail(path, _line(raw, "restart_on_stop"), "en gentagen frist skal have stop")
+        # kinds whose payload opens a clock: the start events, and the stops of a recurrence
+        opening = list(kinds["start"]) + (list(kinds["stop"]) if recurring else [])
         birthday = None
         if raw.get("due_from_birthday") is not None:
             b = raw["due_from_birthday"]
             birthday = (int(b.get("years", 0)), int(b.get("months", 0)))
-        if duration is None and birthday is None and not raw.get("due_from_payload"):
+        due_key = raw.get("due_from_payload")
+        if due_key:
+            _check_payload_key(
+                path,
+                _line(raw, "due_from_payload"),
+                cat,
+                opening,
+                due_key,
+                what="due_from_payload",
+                types=("date", "datetime"),
+            )
+        start_key = raw.get("start_from_payload")
+        if start_key:
+            _check_payload_key(
+                path,
+                _line(raw, "start_from_payload"),
+                cat,
+                list(kinds["start"]),
+                start_key,
+                what="start_from_payload",
+                types=("datetime",),
+            )
+        payload_duration = None
+        if raw.get("duration_from_payload") is not None:
+            d = raw["duration_from_payload"]
+            dline = _line(raw, "duration_from_payload")
+            if not isinstance(d, dict) or set(_clean(d)) != {"key", "unit"}:
+                _fail(path, dline, "duration_from_payload skal have 'key' og 'unit'")
+            if d["unit"] not in UNITS:
+                _fail(path, dline, f"ukendt enhed '{d['unit']}'")
+            if duration is None:
+                _fail(path, dline, "duration_from_payload kræver en duration (den længste frist)")
+            _check_payload_key(
+                path,
+                dline,
+                cat,
+                opening,
+                d["key"],
+                what="duration_from_payload",
+                types=("int",),
+                every=True,
+            )
+            payload_duration = PayloadDuration(d["key"], d["unit"])
+        if duration is None and birthday is None and not due_key:
             _fail(
                 path,
                 vline,
                 "en version skal have duration, due_from_birthday eller due_from_payload",
             )
         conditions = raw.get("conditions") or {}
-        conditions.pop("__line__", None)
-        bad = set(conditions) - CONDITION_KEYS
+        cline = conditions.get("__line__", vline) if conditions else vline
+        bad = set(conditions) - CONDITION_KEYS - META
         if bad:
-            _fail(path, vline, f"ukendte betingelser: {', '.join(sorted(bad))}")
+            _fail(path, cline, f"ukendte betingelser: {', '.join(sorted(bad))}")
         for sub in ("payload_equals", "payload_in"):
-            if sub in conditions:
-                conditions[sub].pop("__line__", None)
+            for key, expected in (conditions.get(sub) or {}).items():
+                if key in META:
+                    continue
+                kline = _line(conditions[sub], key)
+                specs = _check_payload_key(
+                    path,
+                    kline,
+                    cat,
+                    list(kinds["start"]),
+                    key,
+                    what=f"betingelsen {sub}",
+                    types=("bool", "literal", "code", "int", "ref"),
+                    every=True,
+                )
+                values = expected if sub == "payload_in" else [expected]
+                if sub == "payload_in" and not isinstance(expected, list):
+                    _fail(path, kline, f"payload_in.{key} skal være en liste")
+                for kind, spec in zip(kinds["start"], specs, strict=False):
+                    for value in values:
+                        _check_value(path, kline, kind, spec, value)
+        if "child_age_at_least" in conditions and scope != Scope.CASE:
+            _fail(path, cline, "child_age_at_least gælder kun sager")
         valid_to = raw.get("valid_to")
         if valid_to is not None and valid_to < raw["valid_from"]:
-            _fail(path, vline, "valid_to ligger før valid_from")
+            _fail(path, _line(raw, "valid_to"), "valid_to ligger før valid_from")
         versions.append(
             RuleVersion(
                 version=int(raw["version"]),
@@ -228,20 +404,24 @@ def parse_rule_file(path: Path, *, known_kinds: set[str] | None = None) -> Rule:
                 stop=kinds["stop"],
                 cancel=kinds["cancel"],
                 duration=duration,
-                due_from_payload=raw.get("due_from_payload"),
+                due_from_payload=due_key,
                 due_from_birthday=birthday,
-                restart_on_stop=bool(raw.get("restart_on_stop", False)),
-                start_from_payload=raw.get("start_from_payload"),
-                conditions=conditions,
+                restart_on_stop=recurring,
+                start_from_payload=start_key,
+                then_every=then_every,
+                duration_from_payload=payload_duration,
+                stop_may_precede_start=bool(raw.get("stop_may_precede_start", False)),
+                first_due_by_stop_of=raw.get("first_due_by_stop_of"),
+                conditions=_clean(conditions),
+                line=vline,
             )
         )
-        versions[-1].__dict__["_line"] = vline
     versions.sort(key=lambda v: v.valid_from)
     for earlier, later in itertools.pairwise(versions):
         if earlier.valid_to is None or earlier.valid_to >= later.valid_from:
             _fail(
                 path,
-                later.__dict__["_line"],
+                later.line,
                 f"version {later.version} overlapper version {earlier.version}",
             )
     numbers = [v.version for v in versions]
@@ -255,7 +435,27 @@ def parse_rule_file(path: Path, *, known_kinds: set[str] | None = None) -> Rule:
         compliance=bool(data.get("compliance", True)),
         versions=tuple(versions),
         source=path.name,
+        aliases=tuple(aliases),
+        window=bool(data.get("window", False)),
     )
+
+
+def check_rule_set(rules: dict[str, Rule], directory: Path = RULES_DIR) -> None:
+    """Checks across files: aliases are unique, referenced rules exist."""
+    seen = {}
+    for rule in rules.values():
+        for alias in rule.aliases:
+            if alias in rules or alias in seen:
+                _fail(directory / rule.source, 1, f"aliaset '{alias}' er allerede i brug")
+            seen[alias] = rule.key
+        for version in rule.versions:
+            other = version.first_due_by_stop_of
+            if other and (other not in rules or rules[other].scope != rule.scope):
+                _fail(
+                    directory / rule.source,
+                    version.line,
+                    f"first_due_by_stop_of: reglen '{other}' findes ikke (med samme scope)",
+                )
 
 
 @lru_cache(maxsize=1)
@@ -266,27 +466,45 @@ def load_rules() -> dict[str, Rule]:
         rules[rule.key] = rule
     if not rules:
         raise RuleError(f"ingen regler i {RULES_DIR}")
+    check_rule_set(rules)
     return rules
+
+
+@lru_cache(maxsize=1)
+def rule_aliases() -> dict[str, str]:
+    return {alias: rule.key for rule in load_rules().values() for alias in rule.aliases}
+
+
+def canonical_rule_key(key: str) -> str:
+    return rule_aliases().get(key, key)
 
 
 def rule_get(key: str) -> Rule:
     try:
-        return load_rules()[key]
+        return load_rules()[canonical_rule_key(key)]
     except KeyError:
         raise RuleError(f"ukendt regel '{key}'") from None
 
 
+@lru_cache(maxsize=1)
+def window_rule_keys() -> frozenset[str]:
+    """Rules that are windows (the family's appeal window): they end at their due time and
+    are never overdue."""
+    return frozenset(key for key, rule in load_rules().items() if rule.window)
+
+
 def rules_for_event_kind(kind: str) -> list[Rule]:
-    return [
-        r
-        for r in load_rules().values()
-        if any(kind in v.start or kind in v.stop or kind in v.cancel for v in r.versions)
-    ]
+    return [r for r in load_rules().values() if kind in r.kinds]
 
 
-def relevant_kinds() -> frozenset[str]:
-    kinds = {EventKind.CLOCK_PAUSED, EventKind.CLOCK_RESUMED}
+@lru_cache(maxsize=2)
+def relevant_kinds(scope: str = Scope.CASE) -> frozenset[str]:
+    """Event kinds the clock engine reads for ``scope`` (as stored, including old names)."""
+    kinds = set()
     for rule in load_rules().values():
-        for v in rule.versions:
-            kinds.update(v.start, v.stop, v.cancel)
+        if rule.scope == scope:
+            kinds.update(rule.kinds)
+    if scope == Scope.CASE:
+        kinds |= PAUSE_KINDS | RESPONSIBILITY_KINDS
+    kinds |= {old for old, new in catalogue.ALIASES.items() if new in kinds}
     return frozenset(kinds)

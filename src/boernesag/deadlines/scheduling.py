@@ -18,9 +18,12 @@ def run_daily_if_due(*, now: datetime, ignore_time: bool = False) -> bool:
         with transaction.atomic():
             ScheduledRun.objects.create(name=DAILY, day=now.date())
             from boernesag.deadlines.tasks import deadlines_escalate, deadlines_send_digests
+            from boernesag.events.tasks import projections_verify_nightly
 
             transaction.on_commit(deadlines_escalate.enqueue)
             transaction.on_commit(deadlines_send_digests.enqueue)
+            # every night: derived state (phase, clocks, responsibility) vs the events
+            transaction.on_commit(projections_verify_nightly.enqueue)
     except IntegrityError:
         return False
     return True

@@ -10,31 +10,54 @@ from django.utils import timezone
 
 from boernesag.cases.access import case_visibility_q, scope_for
 from boernesag.deadlines.calendar import TZ
-from boernesag.deadlines.models import Clock, Escalation
+from boernesag.deadlines.models import Clock, Escalation, OrganisationClock
 from boernesag.deadlines.rules import load_rules
 
 
 def my_deadlines(*, user):
     """Running clocks in the user's own open cases, most urgent first."""
     return (
-        Clock.objects.running()
+        Clock.objects.actionable()
         .filter(case__caseworker=user, case__closed_at__isnull=True)
-        .select_related("case", "case__child")
+        .select_related("case", "case__child", "pause")
         .order_by(F("paused_since").asc(nulls_first=True), "due_at")
     )
 
 
 def case_deadlines(*, case):
-    return Clock.objects.filter(case=case).order_by("-started_at", "rule_key")
+    return (
+        Clock.objects.filter(case=case).select_related("pause").order_by("-started_at", "rule_key")
+    )
+
+
+def organisation_deadlines(*, subject: str | None = None, running: bool = True):
+    """The organisation's clocks (catalogue revision, standards review, reports about
+    children not yet identified), for the pages where that work is done."""
+    qs = OrganisationClock.objects.all()
+    if running:
+        qs = qs.running()
+    if subject is not None:
+        qs = qs.filter(subject=subject)
+    return qs.order_by("due_at")
+
+
+def subject_due(subjects: list[str], *, rule_keys) -> dict[str, Clock | OrganisationClock]:
+    """The running clock of one of ``rule_keys`` for each subject (e.g. each child in an
+    intake item): case clocks first, the organisation's for reports without a case."""
+    found: dict[str, Clock | OrganisationClock] = {}
+    for model in (Clock, OrganisationClock):
+        for clock in model.objects.running().filter(subject__in=subjects, rule_key__in=rule_keys):
+            found.setdefault(clock.subject, clock)
+    return found
 
 
 def team_deadlines(*, user, within_days: int = 14):
     led = scope_for(user).led_unit_ids
     horizon = timezone.now() + timedelta(days=within_days)
     return (
-        Clock.objects.running()
+        Clock.objects.actionable()
         .filter(case__team_id__in=led, case__closed_at__isnull=True, due_at__lte=horizon)
-        .select_related("case", "case__child", "case__caseworker", "case__team")
+        .select_related("case", "case__child", "case__caseworker", "case__team", "pause")
         .order_by("due_at")
     )
 
@@ -114,16 +137,15 @@ def compliance_clocks(*, period: Period, local: bool = False):
 def compliance_table(
     *, period: Period, group: str = "team", local: bool = False, now: datetime | None = None
 ) -> list[dict]:
-    """Rows of (rule, team or caseworker) with counts per outcome, computed in SQL."""
+    """Rows of (rule, team or caseworker) with counts per outcome, computed in SQL.
+
+    Grouped by responsibility at the time (``Clock.team``/``Clock.caseworker``: who held the
+    case when the deadline was decided), so a later reassignment never moves past figures."""
     now = now or timezone.now()
     due = "local_due_at" if local else "due_at"
     group_fields = {
-        "team": ["case__team_id", "case__team__name"],
-        "caseworker": [
-            "case__caseworker_id",
-            "case__caseworker__first_name",
-            "case__caseworker__last_name",
-        ],
+        "team": ["team_id", "team__name"],
+        "caseworker": ["caseworker_id", "caseworker__first_name", "caseworker__last_name"],
         "rule": [],
     }[group]
     filters = _outcome_filters(due, now)
@@ -138,13 +160,12 @@ def compliance_table(
     for row in rows:
         decided = row["met"] + row["late"] + row["missed"]
         if group == "team":
-            who, who_id = row["case__team__name"], row["case__team_id"]
+            who, who_id = row["team__name"] or "Ukendt team", row["team_id"]
         elif group == "caseworker":
             who = (
-                f"{row['case__caseworker__first_name'] or ''} "
-                f"{row['case__caseworker__last_name'] or ''}"
+                f"{row['caseworker__first_name'] or ''} {row['caseworker__last_name'] or ''}"
             ).strip() or "Ikke fordelt"
-            who_id = row["case__caseworker_id"]
+            who_id = row["caseworker_id"]
         else:
             who, who_id = "Hele kommunen", None
         result.append(
@@ -177,10 +198,10 @@ def compliance_drilldown(
         _outcome_filters(due, now)[outcome], rule_key=rule_key
     )
     if group == "team":
-        qs = qs.filter(case__team_id=who_id)
+        qs = qs.filter(team_id=who_id)
     elif group == "caseworker":
-        qs = qs.filter(case__caseworker_id=who_id)
-    return qs.select_related("case", "case__team", "case__caseworker").order_by(due)
+        qs = qs.filter(caseworker_id=who_id)
+    return qs.select_related("case", "team", "caseworker").order_by(due)
 
 
 def visible_case_ids(user, case_ids) -> set[int]:

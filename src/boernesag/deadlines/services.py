@@ -9,11 +9,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from boernesag.cases.constants import EventKind
-from boernesag.cases.events import event_record
 from boernesag.deadlines.calendar import TZ, due_at
-from boernesag.deadlines.models import Clock, Escalation, LocalStandard
+from boernesag.deadlines.models import Clock, ClockPause, Escalation, LocalStandard
 from boernesag.deadlines.rules import rule_get
+from boernesag.events import catalogue as ev
+from boernesag.events.services import event_write
 
 
 @transaction.atomic
@@ -27,23 +27,28 @@ def clock_pause(*, case, rule_key: str, by, reason: str) -> None:
         .exists()
     ):
         raise ValidationError(_("Der er ingen løbende frist at sætte i bero."))
-    event_record(
+    pause = ClockPause.objects.create(
+        case=case, rule_key=rule_key, reason=reason.strip(), by=by, paused_at=timezone.now()
+    )
+    event_write(
+        ev.ClockPaused(rule=rule_key, pause=pause.pk),
         case=case,
-        kind=EventKind.CLOCK_PAUSED,
         actor=by,
-        payload={"rule": rule_key, "reason": reason.strip()},
+        occurred_at=pause.paused_at,
+        subject=pause,
     )
 
 
 @transaction.atomic
 def clock_resume(*, case, rule_key: str, by) -> None:
-    if (
-        not Clock.objects.running()
+    clock = (
+        Clock.objects.running()
         .filter(case=case, rule_key=rule_key, paused_since__isnull=False)
-        .exists()
-    ):
+        .first()
+    )
+    if clock is None:
         raise ValidationError(_("Fristen er ikke sat i bero."))
-    event_record(case=case, kind=EventKind.CLOCK_RESUMED, actor=by, payload={"rule": rule_key})
+    event_write(ev.ClockResumed(rule=rule_key, pause=clock.pause_id), case=case, actor=by)
 
 
 def _is_stricter(rule_key: str, amount: int, unit: str, valid_from: date) -> bool:
@@ -69,8 +74,12 @@ def local_standard_set(
     *, rule_key: str, amount: int, unit: str, valid_from: date, reason: str, by
 ) -> LocalStandard:
     """A local standard may only tighten a rule, never loosen it. Clocks started from
-    ``valid_from`` get the local due time; existing clocks are recomputed."""
+    ``valid_from`` get the local due time: new events use it at once, and the rule's
+    existing clocks are recomputed by a background task (``local_standard_recompute``)
+    after this transaction commits — only that rule's cases, in short chunks, with
+    progress on the standard row; no TRUNCATE, no municipality-wide lock."""
     rule = rule_get(rule_key)
+    rule_key = rule.key
     if any(
         v.duration is None for v in rule.versions if v.valid_to is None or v.valid_to >= valid_from
     ):
@@ -106,10 +115,50 @@ def local_standard_set(
         raise ValidationError(
             {"valid_from": _("Der findes allerede en lokal standard for reglen fra denne dato.")}
         ) from None
-    from boernesag.deadlines.engine import rebuild_all
+    event_write(
+        ev.LocalStandardSet(rule=rule_key, amount=amount, unit=unit, valid_from=valid_from),
+        actor=by,
+        subject=standard,
+    )
+    from boernesag.deadlines.tasks import local_standard_recompute
 
-    rebuild_all()
+    transaction.on_commit(lambda: local_standard_recompute.enqueue(standard.pk))
     return standard
+
+
+def local_standard_recompute_cases(standard: LocalStandard) -> list[int]:
+    """The cases whose clocks a new local standard can change: a clock of its rule started on
+    or after the standard's first day."""
+    since = datetime.combine(standard.valid_from, datetime.min.time(), tzinfo=TZ)
+    return sorted(
+        set(
+            Clock.objects.filter(rule_key=standard.rule_key, started_at__gte=since).values_list(
+                "case_id", flat=True
+            )
+        )
+    )
+
+
+def local_standard_recompute(*, standard_id: int, chunk: int = 300) -> int:
+    """Recompute the clocks a local standard changes (run by the background task). Each chunk
+    is its own short transaction; progress is written after each one. Returns how many
+    cases' clocks changed."""
+    from boernesag.events.projections import chunked, get, rebuild
+
+    standard = LocalStandard.objects.get(pk=standard_id)
+    cases = local_standard_recompute_cases(standard)
+    LocalStandard.objects.filter(pk=standard_id).update(
+        recompute_total=len(cases), recompute_done=0, recompute_started_at=timezone.now()
+    )
+
+    def progress(done: int) -> None:
+        LocalStandard.objects.filter(pk=standard_id).update(recompute_done=done)
+
+    result = rebuild(get("clocks"), keys=chunked(cases, chunk), progress=progress)
+    LocalStandard.objects.filter(pk=standard_id).update(
+        recompute_done=len(cases), recompute_finished_at=timezone.now()
+    )
+    return result.changed
 
 
 @transaction.atomic
@@ -117,7 +166,7 @@ def escalate_overdue(*, now: datetime | None = None) -> int:
     """Escalate every overdue running clock once (idempotent). Returns how many were new."""
     now = now or timezone.now()
     overdue = (
-        Clock.objects.running()
+        Clock.objects.actionable(now)
         .filter(paused_since__isnull=True, due_at__lt=now, case__closed_at__isnull=True)
         .values_list("case_id", "rule_key", "sequence", "due_at")
     )

@@ -14,6 +14,14 @@ from boernesag.accounts.models import User
 from boernesag.deadlines.models import Clock
 from boernesag.deadlines.rules import load_rules
 from boernesag.deadlines.services import escalate_overdue
+from boernesag.deadlines.services import local_standard_recompute as _recompute
+
+
+@task()
+def local_standard_recompute(standard_id: int) -> int:
+    """After a local standard is set: recompute only that rule's clocks, in chunks, with
+    progress on the standard (shown on "Regler og frister")."""
+    return _recompute(standard_id=standard_id)
 
 
 @task()
@@ -44,7 +52,7 @@ def deadlines_send_digests() -> int:
     sent = 0
     for user in User.objects.filter(is_active=True, wants_deadline_digest=True):
         clocks = list(
-            Clock.objects.running()
+            Clock.objects.actionable()
             .filter(
                 Q(due_at__lte=horizon),
                 case__caseworker=user,

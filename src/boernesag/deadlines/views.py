@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,8 +25,9 @@ from boernesag.deadlines.forms import (
     PauseForm,
 )
 from boernesag.deadlines.models import LocalStandard
-from boernesag.deadlines.rules import LAWS, RuleError, load_rules
+from boernesag.deadlines.rules import LAWS, RuleError, canonical_rule_key, load_rules
 from boernesag.deadlines.selectors import OUTCOMES, Period
+from boernesag.deadlines.simulate import SimulationError, simulate_text
 from boernesag.lib.forms import form_add_validation_error
 
 OUTCOME_LABELS = {
@@ -264,10 +266,37 @@ def rules_overview(request):
     )
 
 
+SIMULATION_EXAMPLE = """født 2012-05-01
+2026-01-12 09:30 report_received intake_kind=concern_report notifier_professional=true
+2026-01-12 14:00 report_triaged outcome=investigation
+2026-01-12 14:05 assessment_started aware_at=2026-01-12T09:30
+2026-04-20 assessment_concluded
+2026-05-01 plan_made
+2026-05-04 decision_made measure_kind=support
+2026-05-11 measure_started measure_kind=support
+2026-08-03 follow_up_held next_follow_up_due=2027-02-01"""
+
+
 def calculator(request):
-    form = CalculatorForm(request.GET or None)
+    query = request.GET.copy()
+    if query.get("rule_key"):  # old rule keys keep working (aliases)
+        query["rule_key"] = canonical_rule_key(query["rule_key"])
+    form = CalculatorForm(query if "rule_key" in request.GET else None)
     result, error = None, ""
-    if request.GET and form.is_valid():
+    timeline = request.GET.get("forloeb", "")
+    simulation, simulation_error = None, ""
+    if "forloeb" in request.GET:
+        try:
+            simulation = simulate_text(timeline[:20_000])
+        except SimulationError as exc:
+            simulation_error = str(exc)
+        else:
+            labels = {**OUTCOME_LABELS, "cancelled": _("Bortfaldet"), "expired": _("Udløbet")}
+            for clock in simulation.clocks:
+                clock["status_label"] = labels[clock["status"]]
+                for key in ("started", "due", "stopped"):
+                    clock[f"{key}_at"] = parse_datetime(clock[key]) if clock[key] else None
+    if form.is_bound and form.is_valid():
         d = form.cleaned_data
         try:
             result = calculate(
@@ -287,6 +316,9 @@ def calculator(request):
             "form": form,
             "result": result,
             "error": error,
+            "timeline": timeline or SIMULATION_EXAMPLE,
+            "simulation": simulation,
+            "simulation_error": simulation_error,
             "breadcrumbs": [
                 (_("Regler og frister"), "/frister/regler/"),
                 (_("Fristberegner"), None),

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import random
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from boernesag.accounts.models import User
 from boernesag.catalogue import services
 from boernesag.catalogue.models import LegalSection, Provider, Service, TargetGroup
+from boernesag.deadlines.calendar import add_months
 
 SECTIONS = [
     ("BL", "§ 30", "Tidligt forebyggende indsatser", date(2024, 1, 1), None),
@@ -405,6 +407,7 @@ def demo_catalogue_seed(*, seed: int = 5) -> dict[str, int]:
     if Service.objects.exists():
         return {}
     rng = random.Random(seed)
+    today = timezone.localdate()
     admin = (
         User.objects.filter(email__startswith="kirsten.madsen").first()
         or User.objects.order_by("pk").first()
@@ -469,9 +472,26 @@ def demo_catalogue_seed(*, seed: int = 5) -> dict[str, int]:
         )
         service = version.service
         services.version_submit(version=version, by=admin)
+        approved = today - timedelta(days=rng.randint(380, 720))
         services.version_approve(
-            version=version, by=admin, approved_on=date(2025, 6, 12), body="Børne- og Ungeudvalget"
+            version=version, by=admin, approved_on=approved, body="Børne- og Ungeudvalget"
         )
+        # yearly revisions, mostly in good time; now and then one is a little overdue
+        due = add_months(approved, 12)
+        while True:
+            if due < today and (today - due).days < 35 and rng.random() < 0.3:
+                break
+            decided = due - timedelta(days=rng.randint(3, 45))
+            if decided > today:
+                break
+            services.revision_record(
+                service=service,
+                by=admin,
+                decided_on=decided,
+                decision="continue",
+                reasons="Indsatsen bruges som forventet og matcher målgruppen; fortsætter uændret.",
+            )
+            due = add_months(decided, 12)
         if rng.random() < 0.9:
             services.version_publish(version=version, by=admin)
         provider = providers[prov]

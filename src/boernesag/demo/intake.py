@@ -11,11 +11,14 @@ from django.utils import timezone
 
 from boernesag.accounts.constants import Role
 from boernesag.accounts.models import RoleAssignment, User
-from boernesag.cases.constants import EventKind
-from boernesag.cases.models import Case, CaseEvent
+from boernesag.cases.constants import Phase
+from boernesag.cases.models import Case
+from boernesag.demo.clock import simulated_now
+from boernesag.events import catalogue as ev
+from boernesag.events.services import event_write
 from boernesag.intake import services
 from boernesag.intake.constants import Outcome
-from boernesag.intake.models import IntakeChild, IntakeItem
+from boernesag.intake.models import IntakeItem
 from boernesag.persons.services import person_create
 
 PROFESSIONALS = [
@@ -46,114 +49,67 @@ def _intake_staff():
 
 @transaction.atomic
 def demo_intake_seed(*, seed: int = 11) -> dict[str, int]:
-    if IntakeItem.objects.exists():
+    """Repeated reports on cases with an active measure (triaged, Barnets Lov § 137, by a
+    coordinator who has not handled the case — inside the case, the phase stays), and a
+    live queue of reports awaiting their 24-hour triage. Every demo case's first report
+    was registered and triaged through intake when its history was written."""
+    if IntakeItem.objects.filter(children__unknown_description__startswith="Pige ca.").exists():
         return {}
     rng = random.Random(seed)
     staff = _intake_staff()
     if not staff:
         return {}
-    # 1. The concern report behind every demo case, as it was received and assessed.
-    received = {e.case_id: e for e in CaseEvent.objects.filter(kind=EventKind.REPORT_RECEIVED)}
-    assessed = {e.case_id: e for e in CaseEvent.objects.filter(kind=EventKind.REPORT_ASSESSED)}
-    items, rows = [], []
-    cases = list(Case.objects.filter(pk__in=received).select_related("child"))
-    for case in cases:
-        event = received[case.pk]
-        professional = event.payload.get("notifier_professional", True)
-        kind, name, org, address = (
-            rng.choice(PROFESSIONALS) if professional else ("private", "", "", "")
+    now = timezone.now()
+    cases = list(
+        Case.objects.open()
+        .filter(phase__in=[Phase.START, Phase.FOLLOW_UP])
+        .select_related("child")
+        .order_by("pk")
+    )
+    # 2. Repeated reports on cases with a measure, triaged inside the case (§ 137).
+    repeated = 0
+    for case in rng.sample(cases, k=min(8, len(cases))):
+        kind, name, org, address = rng.choice(PROFESSIONALS)
+        received = max(
+            case.opened_at + timedelta(days=150),
+            now - timedelta(days=rng.randint(5, 120), hours=rng.randint(0, 6)),
         )
-        reasons = rng.sample(
-            ["neglect", "school_absence", "parent_substance", "mental_health", "development"],
-            k=rng.randint(1, 2),
-        )
-        if rng.random() < 0.06:
-            reasons = ["violence"]
-        items.append(
-            IntakeItem(
+        if received > now - timedelta(days=3):
+            continue
+        with simulated_now(received + timedelta(minutes=10)):
+            item = services.intake_register(
                 kind="concern_report",
-                channel=rng.choice(["phone", "email", "digital", "letter"]),
-                received_at=event.occurred_at,
-                recorded_at=event.occurred_at,
-                notifier_kind=kind if professional else rng.choice(["private", "anonymous"]),
+                channel="phone",
+                received_at=received,
+                notifier_kind=kind,
                 notifier_name=name,
                 notifier_organisation=org,
                 notifier_address=address,
                 content=rng.choice(CONTENTS),
-                reasons=reasons,
-                registered_by=staff[0],
+                by=staff[0],
+                children=[services.ChildRef(case.child.cpr)],
+                reasons=["neglect"],
             )
-        )
-    IntakeItem.objects.bulk_create(items)
-    for case, item in zip(cases, items, strict=True):
-        done = assessed.get(case.pk)
-        outcome = (
-            Outcome.INVESTIGATION
-            if case.phase not in ("inquiry", "triage")
-            else rng.choice([Outcome.EXPLORATION, Outcome.EARLY_SUPPORT, Outcome.ADVICE])
-        )
-        rows.append(
-            IntakeChild(
-                item=item,
-                child=case.child,
-                case=case,
-                assessed_at=done.occurred_at if done else None,
-                assessed_by=staff[rng.randrange(len(staff))] if done else None,
-                at_risk=True if done else None,
-                acute_needed=False if done else None,
-                outcome=outcome if done else "",
-                reasons_text="Vurderet ud fra underretningens oplysninger og tidligere kendskab."
-                if done
-                else "",
-                child_conversation_on=done.occurred_at.date()
-                if done and "violence" in item.reasons
-                else None,
-                barnehus="contacted" if done and "violence" in item.reasons else "",
-            )
-        )
-    IntakeChild.objects.bulk_create(rows)
-    # 2. Repeated reports for some children (registered through the services, so their
-    #    events and clocks are real; they are marked as recorded late).
-    now = timezone.now()
-    repeated = 0
-    for case in rng.sample(cases, k=min(15, len(cases))):
-        if case.closed_at:
-            continue
-        kind, name, org, address = rng.choice(PROFESSIONALS)
-        when = max(
-            case.opened_at + timedelta(days=rng.randint(20, 200)),
-            now - timedelta(days=rng.randint(5, 300)),
-        )
-        when = min(when, now - timedelta(days=2))
-        item = services.intake_register(
-            kind="concern_report",
-            channel="phone",
-            received_at=when,
-            notifier_kind=kind,
-            notifier_name=name,
-            notifier_organisation=org,
-            notifier_address=address,
-            content=rng.choice(CONTENTS),
-            by=staff[0],
-            children=[services.ChildRef(case.child.cpr)],
-            backdate_reason="Demodata: gentagen underretning registreret ved opsætningen",
-            reasons=["neglect"],
-        )
         row = item.children.get()
+        # the receipt to the professional notifier goes out within a few weekdays
+        with simulated_now(received + timedelta(days=rng.randint(1, 3))):
+            event_write(ev.ReceiptSent(), case=case, actor=staff[0], subject=row)
         assessor = next((s for s in staff if not services.has_handled_case(s, case)), None)
         if assessor is not None:
-            services.intake_assess(
-                intake_child=row,
-                by=assessor,
-                at_risk=True,
-                acute_needed=False,
-                outcome=Outcome.ADVICE,
-                reasons_text="Gentagen underretning; indgår i den igangværende sag.",
-                expected_version=1,
-            )
+            with simulated_now(received + timedelta(hours=rng.randint(2, 6))):
+                services.intake_triage(
+                    intake_child=row,
+                    by=assessor,
+                    at_risk=False,
+                    acute_needed=False,
+                    outcome=Outcome.ADVICE,
+                    reasons_text="Gentagen underretning; indgår i den igangværende sag og "
+                    "drøftes ved næste opfølgning.",
+                    expected_version=row.version,
+                )
         repeated += 1
+    open_cases = cases or list(Case.objects.open().select_related("child").order_by("pk"))
     # 3. The live queue: new reports received in the last hours.
-    open_cases = [c for c in cases if c.closed_at is None]
     live_reports = [
         (2, ["neglect"], "school"),
         (5, ["violence"], "police"),

@@ -72,10 +72,7 @@ def demo_casework_seed() -> dict[str, int]:
 
     if Person.objects.filter(cpr_is_test=True).exists():
         return {}
-    counts = generate(children=DEMO_CHILDREN)
-    from boernesag.deadlines.engine import rebuild_all
-
-    counts["clocks"] = rebuild_all()
+    counts = generate(children=DEMO_CHILDREN, through_services=True)
     from boernesag.demo.intake import demo_intake_seed
 
     counts.update(demo_intake_seed())

@@ -89,7 +89,7 @@ class RegisterForm(DkfdsFormMixin, forms.Form):
         ]
 
 
-class AssessForm(DkfdsFormMixin, forms.Form):
+class TriageForm(DkfdsFormMixin, forms.Form):
     YES_NO = [("1", _("Ja")), ("0", _("Nej"))]
     at_risk = forms.TypedChoiceField(
         label=_("Er barnets sundhed eller udvikling i fare?"),

@@ -84,7 +84,8 @@ class IntakeItem(models.Model):
     obj_field=pghistory.ObjForeignKey(related_name="history"),
 )
 class IntakeChild(models.Model):
-    """One child an intake item concerns, and the 24-hour assessment of that child."""
+    """One child an intake item concerns, and the 24-hour assessment (triage) of that
+    child."""
 
     item = models.ForeignKey(IntakeItem, on_delete=models.PROTECT, related_name="children")
     child = models.ForeignKey(
@@ -101,8 +102,9 @@ class IntakeChild(models.Model):
     unresolved_explanation = models.TextField(
         _("forklaring (barnet kunne ikke identificeres)"), blank=True
     )
-    assessed_at = models.DateTimeField(_("vurderet"), null=True, blank=True)
-    assessed_by = models.ForeignKey(
+    # the 24-hour assessment (triage; BL § 136) — never "assessment", the investigation
+    triaged_at = models.DateTimeField(_("vurderet"), null=True, blank=True)
+    triaged_by = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     at_risk = models.BooleanField(_("sundhed eller udvikling i fare"), null=True)
@@ -130,5 +132,5 @@ class IntakeChild(models.Model):
         return f"{self._meta.label_lower}:{self.pk}"
 
     @property
-    def is_assessed(self) -> bool:
-        return self.assessed_at is not None
+    def is_triaged(self) -> bool:
+        return self.triaged_at is not None

@@ -12,7 +12,7 @@ from boernesag.accounts.constants import Role
 from boernesag.accounts.models import RoleAssignment, User
 from boernesag.cases.access import scope_for
 from boernesag.cases.models import Case
-from boernesag.intake.constants import IntakeKind
+from boernesag.deadlines.selectors import subject_due
 from boernesag.intake.models import IntakeChild, IntakeItem
 from boernesag.persons.constants import RelationKind
 from boernesag.persons.models import Relation
@@ -38,34 +38,46 @@ def may_see_notifier(user, item: IntakeItem) -> bool:
 
 
 def queue():
-    """Children awaiting assessment, the least time left first (the 24 hours run from
-    receipt; applications and inquiries after concern reports received at the same time)."""
+    """Children awaiting triage, the least time left first (the 24 hours run from receipt;
+    applications and inquiries after concern reports received at the same time)."""
     return (
-        IntakeChild.objects.filter(assessed_at__isnull=True)
+        IntakeChild.objects.filter(triaged_at__isnull=True)
         .select_related("item", "child", "case")
         .order_by("item__received_at", "item__kind", "id")
     )
 
 
-def recently_assessed(days: int = 7):
+def recently_triaged(days: int = 7):
     since = timezone.now() - timedelta(days=days)
     return (
-        IntakeChild.objects.filter(assessed_at__gte=since)
-        .select_related("item", "child", "case", "assessed_by")
-        .order_by("-assessed_at")
+        IntakeChild.objects.filter(triaged_at__gte=since)
+        .select_related("item", "child", "case", "triaged_by")
+        .order_by("-triaged_at")
     )
 
 
-def assessment_due(item: IntakeItem):
-    if item.kind != IntakeKind.CONCERN_REPORT:
-        return None
-    return item.received_at + timedelta(hours=24)
+TRIAGE_RULES = ("report_triage", "report_triage_unidentified")
+
+
+def triage_dues(rows) -> dict[int, object]:
+    """The 24-hour due time of each intake child, read from its running clock (the case's, or
+    the organisation's while the child is unknown). One query per clock table."""
+    subjects = {f"{IntakeChild._meta.label_lower}:{row.pk}": row.pk for row in rows}
+    clocks = subject_due(list(subjects), rule_keys=TRIAGE_RULES)
+    return {subjects[subject]: clock.due_at for subject, clock in clocks.items()}
+
+
+def triage_due(item: IntakeItem):
+    """The earliest running triage deadline among the item's children (None when every child
+    is triaged, or for applications and inquiries, which have none)."""
+    dues = triage_dues(list(item.children.all()))
+    return min(dues.values(), default=None)
 
 
 def child_reports(child):
     return (
         IntakeChild.objects.filter(child=child)
-        .select_related("item", "assessed_by")
+        .select_related("item", "triaged_by")
         .order_by("-item__received_at")
     )
 

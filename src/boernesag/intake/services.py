@@ -1,5 +1,6 @@
-"""All writes for intake. Each service runs in one transaction and writes case events, which
-open and close the deadline clocks (24 hours, 6 weekdays, 4 months)."""
+"""All writes for intake. Each service runs in one transaction and writes typed events
+(events.catalogue), which open and close the deadline clocks (24 hours, 6 weekdays,
+4 months). The 24-hour assessment of a report is *triage* in code (GLOSSARY.md)."""
 
 from __future__ import annotations
 
@@ -14,10 +15,11 @@ from django.utils.translation import gettext as _
 
 from boernesag.accounts.constants import Role, UnitKind
 from boernesag.accounts.models import RoleAssignment, TeamMembership, Unit
-from boernesag.cases.constants import EventKind
-from boernesag.cases.events import event_record
-from boernesag.cases.models import Case, CaseEvent, JournalEntry
+from boernesag.cases.models import Case, JournalEntry
 from boernesag.cases.services import case_close, case_open, case_reassign
+from boernesag.events import catalogue as ev
+from boernesag.events.models import Event
+from boernesag.events.services import event_write
 from boernesag.intake.constants import (
     CLOSING_OUTCOMES,
     BarnehusChoice,
@@ -93,24 +95,22 @@ def _attach_case(intake_child: IntakeChild, *, by) -> Case:
             opened_by=by,
             reason=intake_child.item.get_kind_display(),
             opened_at=intake_child.item.received_at,
-            extra_payload={"intake_child": intake_child.pk},
+            intake_child_id=intake_child.pk,
         )
     intake_child.case = case
     intake_child.save(update_fields=["case"])
     item = intake_child.item
-    event_record(
+    event_write(
+        ev.ReportReceived(
+            intake_kind=item.kind,
+            notifier_professional=item.is_professional,
+            acute=item.acute,
+            flagged=item.is_flagged,
+        ),
         case=case,
-        kind=EventKind.REPORT_RECEIVED,
         actor=by,
         occurred_at=item.received_at,
         subject=intake_child,
-        payload={
-            "intake_kind": item.kind,
-            "notifier_professional": item.is_professional,
-            "acute": item.acute,
-            "flagged": item.is_flagged,
-            "title": item.get_kind_display(),
-        },
     )
     return case
 
@@ -137,7 +137,7 @@ def intake_register(
 ) -> IntakeItem:
     """Register a concern report, application or inquiry the moment it arrives.
 
-    One item can concern several children (siblings): each gets its own assessment and its
+    One item can concern several children (siblings): each gets its own triage and its
     case (an existing open case, or a new one in the coordinator's team). A report about a
     child not yet identified is allowed."""
     now = timezone.now()
@@ -182,7 +182,16 @@ def intake_register(
         intake_child = IntakeChild.objects.create(item=item, child=person)
         _attach_case(intake_child, by=by)
     if not persons:
-        IntakeChild.objects.create(item=item, unknown_description=unknown_description.strip())
+        unknown = IntakeChild.objects.create(
+            item=item, unknown_description=unknown_description.strip()
+        )
+        # no case yet: the 24 hours run on the organisation's clock until the child is known
+        event_write(
+            ev.UnidentifiedReportReceived(intake_kind=item.kind),
+            actor=by,
+            occurred_at=item.received_at,
+            subject=unknown,
+        )
     return item
 
 
@@ -195,6 +204,7 @@ def intake_identify_child(*, intake_child: IntakeChild, ref: ChildRef, by) -> In
     intake_child.child = _child_for(ref, "cpr")
     intake_child.save(update_fields=["child"])
     _attach_case(intake_child, by=by)
+    event_write(ev.UnidentifiedReportResolved(identified=True), actor=by, subject=intake_child)
     return intake_child
 
 
@@ -205,40 +215,47 @@ def intake_explain_unresolved(*, intake_child: IntakeChild, explanation: str, by
             {"explanation": _("Forklar hvorfor barnet ikke kan identificeres (mindst 10 tegn).")}
         )
     intake_child.unresolved_explanation = explanation.strip()
-    intake_child.assessed_at = timezone.now()
-    intake_child.assessed_by = by
+    intake_child.triaged_at = timezone.now()
+    intake_child.triaged_by = by
     intake_child.outcome = Outcome.NO_ACTION
     intake_child.reasons_text = explanation.strip()
     intake_child.save()
+    event_write(
+        ev.UnidentifiedReportResolved(identified=False),
+        actor=by,
+        occurred_at=intake_child.triaged_at,
+        subject=intake_child,
+    )
     return intake_child
 
 
 def has_active_measure(case: Case) -> bool:
     kinds = list(
-        CaseEvent.objects.filter(
-            case=case, kind__in=[EventKind.MEASURE_STARTED, EventKind.MEASURE_ENDED]
+        Event.objects.filter(
+            case=case, kind__in=[ev.MeasureStarted.kind, ev.MeasureEnded.kind]
         ).values_list("kind", flat=True)
     )
-    return kinds.count(EventKind.MEASURE_STARTED) > kinds.count(EventKind.MEASURE_ENDED)
+    return kinds.count(ev.MeasureStarted.kind) > kinds.count(ev.MeasureEnded.kind)
 
 
 def has_handled_case(user, case: Case) -> bool:
     """Responsible now or before, or has written in the journal (Barnets Lov § 137)."""
     if case.caseworker_id == user.pk:
         return True
-    for payload in CaseEvent.objects.filter(case=case, kind=EventKind.CASE_REASSIGNED).values_list(
-        "payload", flat=True
-    ):
+    for payload in Event.objects.filter(
+        case=case, kind__in=[ev.CaseOpened.kind, ev.CaseReassigned.kind]
+    ).values_list("payload", flat=True):
         if user.pk in (
-            (payload.get("from") or {}).get("caseworker"),
-            (payload.get("to") or {}).get("caseworker"),
+            payload.get("caseworker"),
+            payload.get("from_caseworker"),
+            payload.get("to_caseworker"),
         ):
             return True
     return JournalEntry.objects.filter(case=case, author=user).exists()
 
 
 @transaction.atomic
-def intake_assess(
+def intake_triage(
     *,
     intake_child: IntakeChild,
     by,
@@ -254,9 +271,10 @@ def intake_assess(
     barnehus: str = "",
     barnehus_note: str = "",
 ) -> IntakeChild:
-    """The 24-hour assessment of one child: risk, acute need, and what happens next."""
+    """The 24-hour assessment (triage, BL § 136) of one child: risk, acute need, and what
+    happens next. The reasons stay on the intake row; the event holds the outcome codes."""
     item = intake_child.item
-    if intake_child.is_assessed:
+    if intake_child.is_triaged:
         raise ValidationError(_("Barnet er allerede vurderet i denne henvendelse."))
     if intake_child.case_id is None:
         raise ValidationError(
@@ -291,8 +309,8 @@ def intake_assess(
     now = timezone.now()
     updated = IntakeChild.objects.filter(pk=intake_child.pk, version=expected_version).update(
         version=F("version") + 1,
-        assessed_at=now,
-        assessed_by=by,
+        triaged_at=now,
+        triaged_by=by,
         at_risk=at_risk,
         acute_needed=acute_needed,
         outcome=outcome,
@@ -307,32 +325,23 @@ def intake_assess(
     intake_child.refresh_from_db()
     if outcome == Outcome.FORWARDED:
         IntakeItem.objects.filter(pk=item.pk).update(forwarded_to=forwarded_to.strip())
-    event_record(
+    event_write(
+        ev.ReportTriaged(
+            outcome=outcome, at_risk=at_risk, acute=acute_needed, reassessment=reassessment
+        ),
         case=case,
-        kind=EventKind.REPORT_ASSESSED,
         actor=by,
         occurred_at=now,
         subject=intake_child,
-        payload={
-            "outcome": outcome,
-            "at_risk": at_risk,
-            "acute": acute_needed,
-            "reassessment": reassessment,
-            "title": str(Outcome(outcome).label),
-        },
     )
     if outcome == Outcome.INVESTIGATION:
         # Barnets Lov § 20, stk. 3: four months from when the municipality became aware
-        event_record(
+        event_write(
+            ev.AssessmentStarted(aware_at=item.received_at),
             case=case,
-            kind=EventKind.ASSESSMENT_STARTED,
             actor=by,
             occurred_at=now,
             subject=intake_child,
-            payload={
-                "title": "Besluttet ved vurdering af underretning",
-                "aware_at": item.received_at.isoformat(),
-            },
         )
     if caseworker is not None or (team is not None and team.pk != case.team_id):
         case.refresh_from_db()
@@ -348,7 +357,7 @@ def intake_assess(
         outcome in CLOSING_OUTCOMES
         and _opened_for(case, intake_child)
         and not (
-            IntakeChild.objects.filter(case=case, assessed_at__isnull=True).exists()
+            IntakeChild.objects.filter(case=case, triaged_at__isnull=True).exists()
             or has_active_measure(case)
         )
     ):
@@ -357,8 +366,8 @@ def intake_assess(
 
 
 def _opened_for(case: Case, intake_child: IntakeChild) -> bool:
-    return CaseEvent.objects.filter(
-        case=case, kind=EventKind.CASE_OPENED, payload__intake_child=intake_child.pk
+    return Event.objects.filter(
+        case=case, kind=ev.CaseOpened.kind, payload__intake_child=intake_child.pk
     ).exists()
 
 
@@ -394,13 +403,7 @@ def receipt_send(*, item: IntakeItem, by):
     )
     for row in rows:
         if row.case_id:
-            event_record(
-                case=row.case,
-                kind=EventKind.RECEIPT_SENT,
-                actor=by,
-                subject=row,
-                payload={"letter": letter.pk},
-            )
+            event_write(ev.ReceiptSent(letter=letter.pk), case=row.case, actor=by, subject=row)
     return letter
 
 
@@ -423,7 +426,7 @@ def feedback_send(*, item: IntakeItem, by):
     """Feedback the law allows: whether an investigation or a measure was started."""
     _notifier_check(item)
     rows = list(item.children.select_related("case", "child"))
-    if any(not r.is_assessed for r in rows):
+    if any(not r.is_triaged for r in rows):
         raise ValidationError(_("Alle børn skal være vurderet, før der gives tilbagemelding."))
     letter = letter_create(
         kind=LetterKind.FEEDBACK,
@@ -442,11 +445,5 @@ def feedback_send(*, item: IntakeItem, by):
     )
     for row in rows:
         if row.case_id:
-            event_record(
-                case=row.case,
-                kind=EventKind.NOTIFIER_INFORMED,
-                actor=by,
-                subject=row,
-                payload={"letter": letter.pk},
-            )
+            event_write(ev.NotifierInformed(letter=letter.pk), case=row.case, actor=by, subject=row)
     return letter

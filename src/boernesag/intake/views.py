@@ -14,9 +14,9 @@ from boernesag.cases.selectors import children_visible_to
 from boernesag.intake import selectors, services
 from boernesag.intake.forms import (
     CHILD_SLOTS,
-    AssessForm,
     IdentifyForm,
     RegisterForm,
+    TriageForm,
     UnresolvedForm,
 )
 from boernesag.intake.models import IntakeChild, IntakeItem
@@ -35,15 +35,16 @@ def queue(request):
     _coordinator(request)
     rows = list(selectors.queue()[:300])
     now = timezone.now()
+    dues = selectors.triage_dues(rows)
     for row in rows:
-        row.due = selectors.assessment_due(row.item)
+        row.due = dues.get(row.pk)
         row.overdue = row.due is not None and row.due < now
     return render(
         request,
         "intake/queue.html",
         {
             "rows": rows,
-            "recent": list(selectors.recently_assessed()[:50]),
+            "recent": list(selectors.recently_triaged()[:50]),
             "now": now,
             "breadcrumbs": [(_("Modtagelse"), None)],
         },
@@ -117,10 +118,10 @@ def _item_for(request, pk: int) -> IntakeItem:
 
 def item_detail(request, pk: int):
     item = _item_for(request, pk)
-    rows = list(item.children.select_related("child", "case", "case__caseworker", "assessed_by"))
+    rows = list(item.children.select_related("child", "case", "case__caseworker", "triaged_by"))
     coordinator = request.user.has_role(Role.INTAKE_COORDINATOR)
     for row in rows:
-        row.assess_form = AssessForm(initial={"version": row.version}, prefix=f"c{row.pk}")
+        row.triage_form = TriageForm(initial={"version": row.version}, prefix=f"c{row.pk}")
         row.previous = (
             list(selectors.child_reports(row.child).exclude(pk=row.pk)[:20]) if row.child_id else []
         )
@@ -134,7 +135,7 @@ def item_detail(request, pk: int):
             "coordinator": coordinator,
             "letters": letters,
             "show_notifier": selectors.may_see_notifier(request.user, item),
-            "due": selectors.assessment_due(item),
+            "due": selectors.triage_due(item),
             "now": timezone.now(),
             "identify_form": IdentifyForm(),
             "unresolved_form": UnresolvedForm(),
@@ -146,19 +147,19 @@ def item_detail(request, pk: int):
     )
 
 
-def assess(request, pk: int, child_pk: int):
+def triage(request, pk: int, child_pk: int):
     _coordinator(request)
     item = _item_for(request, pk)
     row = get_object_or_404(
         IntakeChild.objects.select_related("child", "case"), pk=child_pk, item=item
     )
-    form = AssessForm(request.POST or None, initial={"version": row.version}, prefix=f"c{row.pk}")
+    form = TriageForm(request.POST or None, initial={"version": row.version}, prefix=f"c{row.pk}")
     status = 200
     if request.method == "POST":
         if form.is_valid():
             d = form.cleaned_data
             try:
-                services.intake_assess(
+                services.intake_triage(
                     intake_child=row,
                     by=request.user,
                     at_risk=d["at_risk"],
@@ -190,7 +191,7 @@ def assess(request, pk: int, child_pk: int):
         status = status if status != 200 else 400
     return render(
         request,
-        "intake/assess.html",
+        "intake/triage.html",
         {
             "item": item,
             "row": row,

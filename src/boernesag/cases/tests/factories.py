@@ -14,8 +14,9 @@ from boernesag.accounts.services import role_grant, team_join, unit_create
 from boernesag.accounts.tests.factories import UserFactory
 from boernesag.cases import services
 from boernesag.cases.constants import ConsentForm, ConsentScope, EventKind, MeetingKind
-from boernesag.cases.events import event_record
 from boernesag.cases.models import Case
+from boernesag.events import catalogue as ev
+from boernesag.events.services import event_write
 from boernesag.persons.constants import RelationKind
 from boernesag.persons.services import person_create, relation_add
 
@@ -72,6 +73,24 @@ class World:
         }
 
 
+# Typical payloads for a phase-bearing event named by its kind (build_world(phase_event=…)).
+EXAMPLES = {
+    EventKind.REPORT_TRIAGED: lambda: ev.ReportTriaged(outcome="exploration"),
+    EventKind.ASSESSMENT_STARTED: lambda: ev.AssessmentStarted(),
+    EventKind.DECISION_MADE: lambda: ev.DecisionMade(measure_kind="support"),
+    EventKind.MEASURE_STARTED: lambda: ev.MeasureStarted(measure_kind="support"),
+}
+
+
+def example_event(kind_or_event):
+    """A typed event: given as such, or a typical one for a kind."""
+    if isinstance(kind_or_event, ev.TypedEvent):
+        return kind_or_event
+    if kind_or_event in EXAMPLES:
+        return EXAMPLES[kind_or_event]()
+    return ev.kind_class(kind_or_event)()
+
+
 def build_world(*, see_team_cases: bool = True, phase_event=EventKind.ASSESSMENT_STARTED):
     municipality = Municipality.objects.create(
         name="Testkommune",
@@ -118,9 +137,9 @@ def build_world(*, see_team_cases: bool = True, phase_event=EventKind.ASSESSMENT
         opened_at=timezone.now() - timedelta(days=30),
     )
     if phase_event:
-        event_record(
+        event_write(
+            example_event(phase_event),
             case=case,
-            kind=phase_event,
             actor=w["caseworker"],
             occurred_at=timezone.now() - timedelta(days=20),
         )

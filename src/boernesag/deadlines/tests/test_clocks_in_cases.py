@@ -9,15 +9,15 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from boernesag.cases.constants import EventKind
-from boernesag.cases.events import event_record
 from boernesag.cases.tests.factories import build_world
 from boernesag.deadlines import services
 from boernesag.deadlines.calendar import TZ
-from boernesag.deadlines.engine import case_clocks_refresh, rebuild_all
 from boernesag.deadlines.models import Clock, Escalation
 from boernesag.deadlines.selectors import Period, compliance_table
 from boernesag.deadlines.tasks import deadlines_escalate, deadlines_send_digests
+from boernesag.events import catalogue as ev
+from boernesag.events.projections import get, rebuild
+from boernesag.events.services import event_write
 
 
 @pytest.fixture
@@ -43,80 +43,44 @@ def snapshot():
             "cancelled_at",
             "paused_since",
             "paused_seconds",
-            "pause_reason",
+            "pause_id",
+            "team_id",
+            "caseworker_id",
         )
     )
 
 
 def test_events_open_and_close_clocks_in_the_same_transaction(w):
     start = timezone.now() - timedelta(days=10)
-    event_record(
-        case=w.case, kind=EventKind.ASSESSMENT_STARTED, actor=w.caseworker, occurred_at=start
-    )
+    event_write(ev.AssessmentStarted(), case=w.case, actor=w.caseworker, occurred_at=start)
     clock = Clock.objects.get(case=w.case, rule_key="assessment_duration")
     assert clock.law == "BL" and clock.rule_version == 2 and clock.is_running
-    event_record(case=w.case, kind=EventKind.ASSESSMENT_CONCLUDED, actor=w.caseworker)
+    event_write(ev.AssessmentConcluded(), case=w.case, actor=w.caseworker)
     clock = Clock.objects.get(case=w.case, rule_key="assessment_duration")
     assert clock.outcome() == "met"
 
 
 def test_events_recorded_late_count_by_when_they_happened(w):
     start = datetime(2023, 11, 1, 10, tzinfo=TZ)  # before Barnets Lov
-    event_record(
-        case=w.case, kind=EventKind.ASSESSMENT_STARTED, actor=w.caseworker, occurred_at=start
-    )
+    event_write(ev.AssessmentStarted(), case=w.case, actor=w.caseworker, occurred_at=start)
     clock = Clock.objects.get(case=w.case, rule_key="assessment_duration")
     assert (clock.law, clock.due_at.date()) == ("SEL", date(2024, 3, 1))
     # a conclusion that happened in time but is recorded now
-    event_record(
+    event_write(
+        ev.AssessmentConcluded(),
         case=w.case,
-        kind=EventKind.ASSESSMENT_CONCLUDED,
         actor=w.caseworker,
         occurred_at=datetime(2024, 2, 20, 10, tzinfo=TZ),
     )
     clock = Clock.objects.get(case=w.case, rule_key="assessment_duration")
     assert clock.outcome() == "met"
-    assert w.case.events.get(kind=EventKind.ASSESSMENT_CONCLUDED).recorded_late
-
-
-def test_rebuild_gives_identical_clocks_on_the_demo_municipality(db):
-    from boernesag.demo.services import demo_casework_seed, demo_organisation_seed
-
-    demo_organisation_seed()
-    demo_casework_seed()
-    first = snapshot()
-    assert len(first) > 200
-    assert {c[1] for c in first} >= {
-        "report_assessment",
-        "notifier_receipt",
-        "assessment_duration",
-        "measure_follow_up",
-    }
-    rebuild_all()
-    assert snapshot() == first
-    # and the incremental path per case gives the same as the rebuild
-    from boernesag.cases.models import Case
-
-    for case_id in Case.objects.values_list("pk", flat=True)[:40]:
-        case_clocks_refresh(case_id)
-    assert snapshot() == first
-    call_command("deadlines_rebuild", stdout=StringIO())
-    assert snapshot() == first
-
-
-def test_demo_has_a_realistic_mix_of_outcomes(db):
-    from boernesag.demo.services import demo_casework_seed, demo_organisation_seed
-
-    demo_organisation_seed()
-    demo_casework_seed()
-    outcomes = {c.outcome() for c in Clock.objects.all()}
-    assert {"met", "late", "missed", "open"} <= outcomes
+    assert w.case.events.get(kind=ev.AssessmentConcluded.kind).recorded_late
 
 
 def test_pausing_needs_a_reason_and_moves_the_deadline(w):
-    event_record(
+    event_write(
+        ev.AssessmentStarted(),
         case=w.case,
-        kind=EventKind.ASSESSMENT_STARTED,
         actor=w.caseworker,
         occurred_at=timezone.now() - timedelta(days=5),
     )
@@ -136,7 +100,9 @@ def test_pausing_needs_a_reason_and_moves_the_deadline(w):
     assert Clock.objects.get(case=w.case, rule_key="assessment_duration").paused_since is None
 
 
-def test_local_standard_may_tighten_but_never_loosen(w, settings):
+def test_local_standard_may_tighten_but_never_loosen(
+    w, settings, django_capture_on_commit_callbacks
+):
     with pytest.raises(ValidationError) as error:
         services.local_standard_set(
             rule_key="assessment_duration",
@@ -156,36 +122,53 @@ def test_local_standard_may_tighten_but_never_loosen(w, settings):
             reason="x",
             by=w.admin,
         )
-    event_record(
+    event_write(
+        ev.AssessmentStarted(),
         case=w.case,
-        kind=EventKind.ASSESSMENT_STARTED,
         actor=w.caseworker,
         occurred_at=datetime(2026, 2, 2, 10, tzinfo=TZ),
     )
-    services.local_standard_set(
-        rule_key="assessment_duration",
-        amount=2,
-        unit="months",
-        valid_from=date(2026, 1, 1),
-        reason="Varde-modellen: undersøgelsen afsluttes på 2 måneder",
-        by=w.admin,
+    other = {c.pk for c in Clock.objects.exclude(rule_key="assessment_duration")}
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        standard = services.local_standard_set(
+            rule_key="assessment_duration",
+            amount=2,
+            unit="months",
+            valid_from=date(2026, 1, 1),
+            reason="Varde-modellen: undersøgelsen afsluttes på 2 måneder",
+            by=w.admin,
+        )
+    # nothing recomputed in the request: the background task does it after commit
+    clock = Clock.objects.get(case=w.case, rule_key="assessment_duration")
+    assert clock.local_due_at == clock.due_at
+    assert standard.recompute_state == "queued"
+    (enqueue,) = callbacks
+    enqueue()  # the immediate task backend runs the task now
+    standard.refresh_from_db()
+    assert (standard.recompute_state, standard.recompute_total, standard.recompute_done) == (
+        "done",
+        1,
+        1,
     )
     clock = Clock.objects.get(case=w.case, rule_key="assessment_duration")
     assert clock.local_due_at.date() == date(2026, 4, 2)
     assert clock.due_at.date() == date(2026, 6, 2)
+    # only that rule's clocks were rewritten; the organisation event is in the store
+    assert {c.pk for c in Clock.objects.exclude(rule_key="assessment_duration")} == other
+    assert w.case.events.model.objects.filter(kind="local_standard_set", case=None).exists()
 
 
 def test_escalation_is_daily_idempotent_and_digest_has_no_names(w):
-    event_record(
+    event_write(
+        ev.AssessmentStarted(),
         case=w.case,
-        kind=EventKind.ASSESSMENT_STARTED,
         actor=w.caseworker,
         occurred_at=timezone.now() - timedelta(days=200),
     )
     assert deadlines_escalate.call() == 1
     assert deadlines_escalate.call() == 0
     assert Escalation.objects.get().rule_key == "assessment_duration"
-    rebuild_all()
+    rebuild(get("clocks"))
     assert deadlines_escalate.call() == 0  # survives a rebuild
     w.caseworker.wants_deadline_digest = True
     w.caseworker.save()
@@ -200,13 +183,11 @@ def test_compliance_counts_are_sql_and_match_the_clocks(w):
     for day, stop in [(1, 10), (2, 140), (3, None)]:
         case = w.case if day == 1 else build_other_case(w, day)
         start = datetime(2026, 1, day, 10, tzinfo=TZ)
-        event_record(
-            case=case, kind=EventKind.ASSESSMENT_STARTED, actor=w.caseworker, occurred_at=start
-        )
+        event_write(ev.AssessmentStarted(), case=case, actor=w.caseworker, occurred_at=start)
         if stop:
-            event_record(
+            event_write(
+                ev.AssessmentConcluded(),
                 case=case,
-                kind=EventKind.ASSESSMENT_CONCLUDED,
                 actor=w.caseworker,
                 occurred_at=start + timedelta(days=stop),
             )
@@ -229,9 +210,9 @@ def build_other_case(w, n):
 
 
 def test_compliance_page_drilldown_and_csv(w):
-    event_record(
+    event_write(
+        ev.AssessmentStarted(),
         case=w.case,
-        kind=EventKind.ASSESSMENT_STARTED,
         actor=w.caseworker,
         occurred_at=timezone.now() - timedelta(days=200),
     )
@@ -307,9 +288,9 @@ def test_deadlines_due_command_prints_json():
 
 @pytest.mark.django_db
 def test_my_deadlines_and_case_panel_pages(w):
-    event_record(
+    event_write(
+        ev.AssessmentStarted(),
         case=w.case,
-        kind=EventKind.ASSESSMENT_STARTED,
         actor=w.caseworker,
         occurred_at=timezone.now() - timedelta(days=200),
     )

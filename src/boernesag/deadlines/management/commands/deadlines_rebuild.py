@@ -1,18 +1,13 @@
-import time
-
 from django.core.management.base import BaseCommand
 
-from boernesag.deadlines.engine import rebuild_all
+from boernesag.events.runs import rebuild_named
 
 
 class Command(BaseCommand):
-    help = "Recompute every deadline clock from the case events (gives identical clocks)."
+    help = (
+        "Recompute every deadline clock from the events. Alias for "
+        "`projections_rebuild clocks organisation_clocks`."
+    )
 
     def handle(self, *args, **options):
-        started = time.perf_counter()
-        total = rebuild_all()
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"{total} frister genberegnet på {time.perf_counter() - started:.1f} s."
-            )
-        )
+        rebuild_named(["clocks", "organisation_clocks"], out=self.stdout.write)

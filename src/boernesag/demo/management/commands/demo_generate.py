@@ -30,10 +30,10 @@ class Command(BaseCommand):
             self.stdout.write(f"{added} ekstra sagsbehandlere oprettet (ca. 35 børn hver).")
         counts = generate(children=children, seed=seed, events_per_case=events_per_case)
         seconds = time.perf_counter() - started
-        from boernesag.deadlines.engine import rebuild_all
+        from boernesag.events.runs import rebuild_named
 
         started = time.perf_counter()
-        counts["clocks"] = rebuild_all()
-        self.stdout.write(f"Frister beregnet på {time.perf_counter() - started:.1f} s.")
+        rebuild_named(out=self.stdout.write)  # phase, responsibility, clocks from the events
+        self.stdout.write(f"Afledte data beregnet på {time.perf_counter() - started:.1f} s.")
         summary = ", ".join(f"{k}: {v}" for k, v in counts.items())
         self.stdout.write(self.style.SUCCESS(f"Genereret på {seconds:.1f} s ({summary})."))

@@ -1,0 +1,638 @@
+"""The event catalogue: one constructor per kind of event, with its payload declared.
+
+Usage (see docs/events.md)::
+
+    from boernesag.events import catalogue as ev
+    from boernesag.events.services import event_write
+
+    event_write(
+        ev.ReportTriaged(outcome="investigation", at_risk=True, acute=False),
+        case=case, actor=user, subject=intake_child, occurred_at=now,
+    )
+
+Each class declares its ``kind`` (stored in the database), a Danish ``label``, its ``scope``
+(case or organisation), the ``phase`` of the case's main course it implies (case events only)
+and the model its ``subject`` usually is. The payload is the dataclass fields, validated when
+the object is constructed: a malformed payload raises ``PayloadError`` before anything is
+written. Payloads hold codes, flags, dates and references only (see ``payload.py``).
+
+The rule files under ``deadlines/rules`` are validated against this catalogue when they load.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, datetime
+from typing import Any, ClassVar, Literal
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from boernesag.events.constants import Phase, Scope
+from boernesag.events.payload import (
+    Code,
+    FieldSpec,
+    PayloadError,
+    Ref,
+    coerce,
+    field_specs,
+    to_json_value,
+)
+
+REGISTRY: dict[str, type[TypedEvent]] = {}
+# Kinds renamed since they were first stored; old names keep working when read.
+ALIASES: dict[str, str] = {"report_assessed": "report_triaged"}
+
+# Shared vocabularies (codes). Tests assert they match the apps' TextChoices.
+MeasureKind = Literal["support", "placement_with_consent", "placement_without_consent"]
+IntakeKindCode = Literal["concern_report", "application", "inquiry"]
+TriageOutcome = Literal[
+    "no_action",
+    "advice",
+    "early_support",
+    "exploration",
+    "investigation",
+    "acute_measure",
+    "forwarded",
+]
+DurationUnit = Literal["hours", "days", "weekdays", "working_days", "months"]
+
+
+class TypedEvent:
+    """Base of every event constructor (not itself registered)."""
+
+    kind: ClassVar[str] = ""
+    label: ClassVar[Any] = ""
+    scope: ClassVar[str] = Scope.CASE
+    phase: ClassVar[str | None] = None
+    subject: ClassVar[str | None] = None
+    specs: ClassVar[dict[str, FieldSpec]] = {}
+
+    def __post_init__(self):
+        for name, spec in self.specs.items():
+            object.__setattr__(
+                self, name, coerce(self.kind, spec, getattr(self, name), from_json=False)
+            )
+
+    def to_payload(self) -> dict:
+        return {name: to_json_value(getattr(self, name)) for name in self.specs}
+
+    @classmethod
+    def from_payload(cls, data: dict | None) -> TypedEvent:
+        """Read stored (or typed-in) JSON back into the typed event, validating it."""
+        data = dict(data or {})
+        unknown = sorted(set(data) - set(cls.specs))
+        if unknown:
+            raise PayloadError(cls.kind, unknown[0], "feltet findes ikke i kataloget")
+        values = {}
+        for name, spec in cls.specs.items():
+            if name not in data:
+                if spec.required:
+                    raise PayloadError(cls.kind, name, "mangler")
+                continue
+            values[name] = coerce(cls.kind, spec, data[name], from_json=True)
+        return cls(**values)
+
+    def summary(self) -> str:
+        """A short Danish description for the timeline, made from codes only."""
+        return ""
+
+
+class CaseScoped(TypedEvent):
+    scope: ClassVar[str] = Scope.CASE
+
+
+class OrganisationScoped(TypedEvent):
+    scope: ClassVar[str] = Scope.ORGANISATION
+
+
+def declare(cls):
+    """Register an event constructor: a frozen, keyword-only dataclass in the catalogue."""
+    cls = dataclasses.dataclass(frozen=True, kw_only=True)(cls)
+    if not cls.kind or not cls.label:
+        raise TypeError(f"{cls.__name__} needs a kind and a label")
+    if cls.kind in REGISTRY or cls.kind in ALIASES:
+        raise TypeError(f"event kind {cls.kind!r} is declared twice")
+    if cls.scope == Scope.ORGANISATION and cls.phase is not None:
+        raise TypeError(f"{cls.__name__}: organisation events imply no case phase")
+    cls.specs = field_specs(cls)
+    REGISTRY[cls.kind] = cls
+    return cls
+
+
+def _choice_label(model: str, field: str, value) -> str:
+    """The Danish label of a choice value of a domain model (looked up, not imported)."""
+    from django.apps import apps
+
+    try:
+        choices = dict(apps.get_model(model)._meta.get_field(field).flatchoices)
+    except LookupError:
+        return str(value or "")
+    return str(choices.get(value, value or ""))
+
+
+# --- Case events -----------------------------------------------------------------------
+
+
+@declare
+class CaseOpened(CaseScoped):
+    """A case is opened; who is responsible from the start. The reason is on the case."""
+
+    kind = "case_opened"
+    label = _("Sag oprettet")
+    phase = Phase.INQUIRY
+    subject = "cases.case"
+    team: Ref
+    caseworker: Ref | None = None
+    intake_child: Ref | None = None
+
+
+@declare
+class CaseReassigned(CaseScoped):
+    """Responsibility moves; the reason is on the ``cases.Reassignment`` row."""
+
+    kind = "case_reassigned"
+    label = _("Sag omfordelt")
+    subject = "cases.case"
+    reassignment: Ref
+    from_team: Ref
+    from_caseworker: Ref | None = None
+    to_team: Ref
+    to_caseworker: Ref | None = None
+
+
+@declare
+class CaseClosed(CaseScoped):
+    """The case is closed; the reason is on the case (``Case.closed_reason``)."""
+
+    kind = "case_closed"
+    label = _("Sag afsluttet")
+    phase = Phase.CLOSURE
+    subject = "cases.case"
+
+
+@declare
+class JournalWritten(CaseScoped):
+    kind = "journal_written"
+    label = _("Journalnotat skrevet")
+    subject = "cases.journalentry"
+    journal_kind: Code
+
+    def summary(self) -> str:
+        return _choice_label("cases.JournalEntry", "kind", self.journal_kind)
+
+
+@declare
+class JournalCorrected(CaseScoped):
+    kind = "journal_corrected"
+    label = _("Journalnotat rettet")
+    subject = "cases.journalentry"
+
+
+@declare
+class JournalAddendum(CaseScoped):
+    kind = "journal_addendum"
+    label = _("Tilføjelse til journalnotat")
+    subject = "cases.journalentry"
+    to: Ref
+
+
+@declare
+class DocumentAdded(CaseScoped):
+    kind = "document_added"
+    label = _("Dokument tilføjet")
+    subject = "cases.document"
+    document_kind: Code
+
+    def summary(self) -> str:
+        return _choice_label("cases.Document", "kind", self.document_kind)
+
+
+@declare
+class MeetingPlanned(CaseScoped):
+    kind = "meeting_planned"
+    label = _("Møde registreret")
+    subject = "cases.meeting"
+    meeting_kind: Code
+    held_at: datetime | None = None
+
+    def summary(self) -> str:
+        return _choice_label("cases.Meeting", "kind", self.meeting_kind)
+
+
+@declare
+class MeetingHeld(CaseScoped):
+    kind = "meeting_held"
+    label = _("Møde afholdt")
+    subject = "cases.meeting"
+    meeting_kind: Code
+    journal_entry: Ref | None = None
+
+    def summary(self) -> str:
+        return _choice_label("cases.Meeting", "kind", self.meeting_kind)
+
+
+@declare
+class ConsentGiven(CaseScoped):
+    kind = "consent_given"
+    label = _("Samtykke givet")
+    subject = "cases.consent"
+    consent_scope: Code | None = None
+    form: Code | None = None
+    given_by: Ref | None = None
+
+    def summary(self) -> str:
+        return _choice_label("cases.Consent", "scope", self.consent_scope)
+
+
+@declare
+class ConsentWithdrawn(CaseScoped):
+    kind = "consent_withdrawn"
+    label = _("Samtykke trukket tilbage")
+    subject = "cases.consent"
+    consent_scope: Code
+
+    def summary(self) -> str:
+        return _choice_label("cases.Consent", "scope", self.consent_scope)
+
+
+@declare
+class AccessGranted(CaseScoped):
+    """Reasoned access to the child's data; the reason is on the grant row."""
+
+    kind = "access_granted"
+    label = _("Adgang med begrundelse")
+    subject = "audit.accessgrant"
+    grant: Ref | None = None
+    expires_at: datetime | None = None
+
+
+@declare
+class ReportReceived(CaseScoped):
+    """A concern report, application or inquiry about the child is received (BL § 136)."""
+
+    kind = "report_received"
+    label = _("Underretning modtaget")
+    phase = Phase.INQUIRY
+    subject = "intake.intakechild"
+    intake_kind: IntakeKindCode | None = None
+    notifier_professional: bool = False
+    acute: bool = False
+    flagged: bool = False
+
+    def summary(self) -> str:
+        return _choice_label("intake.IntakeItem", "kind", self.intake_kind)
+
+
+@declare
+class ReportTriaged(CaseScoped):
+    """The 24-hour triage of one child (BL § 136; SEL § 155). Reasons are on the intake row."""
+
+    kind = "report_triaged"
+    label = _("Underretning vurderet (24 timer)")
+    phase = Phase.TRIAGE
+    subject = "intake.intakechild"
+    outcome: TriageOutcome
+    at_risk: bool | None = None
+    acute: bool | None = None
+    reassessment: bool = False
+
+    def summary(self) -> str:
+        return _choice_label("intake.IntakeChild", "outcome", self.outcome)
+
+
+@declare
+class AssessmentStarted(CaseScoped):
+    """A children's investigation starts; ``aware_at``: when the municipality became aware
+    (BL § 20, stk. 3 counts from then)."""
+
+    kind = "assessment_started"
+    label = _("Børnefaglig undersøgelse startet")
+    phase = Phase.ASSESSMENT
+    aware_at: datetime | None = None
+
+
+@declare
+class AssessmentConcluded(CaseScoped):
+    kind = "assessment_concluded"
+    label = _("Børnefaglig undersøgelse afsluttet")
+    phase = Phase.ASSESSMENT
+
+
+@declare
+class PlanMade(CaseScoped):
+    kind = "plan_made"
+    label = _("Plan udarbejdet")
+    phase = Phase.PLAN
+    plan_kind: Literal["action", "child", "youth"] | None = None
+
+
+@declare
+class DecisionMade(CaseScoped):
+    kind = "decision_made"
+    label = _("Afgørelse truffet")
+    phase = Phase.DECISION
+    outcome: Literal["grant", "refusal"] = "grant"
+    measure_kind: MeasureKind | None = None
+
+
+@declare
+class MeasureStarted(CaseScoped):
+    kind = "measure_started"
+    label = _("Indsats iværksat")
+    phase = Phase.START
+    measure_kind: MeasureKind
+    measure: Ref | None = None
+
+
+@declare
+class FollowUpHeld(CaseScoped):
+    """A follow-up on the measure; ``next_follow_up_due``: the date the municipality set,
+    with reasons, for the next one (BL § 95, stk. 3)."""
+
+    kind = "follow_up_held"
+    label = _("Opfølgning gennemført")
+    phase = Phase.FOLLOW_UP
+    next_follow_up_due: date | None = None
+
+
+@declare
+class MeasureEnded(CaseScoped):
+    kind = "measure_ended"
+    label = _("Indsats ophørt")
+    phase = Phase.FOLLOW_UP
+    measure: Ref | None = None
+
+
+@declare
+class ReceiptSent(CaseScoped):
+    kind = "receipt_sent"
+    label = _("Kvittering sendt til underretter")
+    subject = "intake.intakechild"
+    letter: Ref | None = None
+
+
+@declare
+class NotifierInformed(CaseScoped):
+    kind = "notifier_informed"
+    label = _("Underretter orienteret")
+    subject = "intake.intakechild"
+    letter: Ref | None = None
+
+
+@declare
+class YouthPlanDecided(CaseScoped):
+    kind = "youth_plan_decided"
+    label = _("Stillingtagen til ungeplan")
+
+
+@declare
+class YouthSupportDecided(CaseScoped):
+    kind = "youth_support_decided"
+    label = _("Afgørelse om efterværn/ungestøtte")
+
+
+@declare
+class SupervisionVisitHeld(CaseScoped):
+    kind = "supervision_visit_held"
+    label = _("Tilsynsbesøg gennemført")
+
+
+@declare
+class PoliceDocumentationReceived(CaseScoped):
+    kind = "police_documentation_received"
+    label = _("Politiets dokumentation for ungdomskriminalitet modtaget")
+
+
+@declare
+class NetworkMeetingHeld(CaseScoped):
+    kind = "network_meeting_held"
+    label = _("Netværksmøde og foreløbig plan")
+
+
+@declare
+class TreatmentRequested(CaseScoped):
+    kind = "treatment_requested"
+    label = _("Anmodning om misbrugsbehandling")
+
+
+@declare
+class TreatmentOffered(CaseScoped):
+    kind = "treatment_offered"
+    label = _("Misbrugsbehandling tilbudt")
+
+
+@declare
+class AccessRequested(CaseScoped):
+    """A request for access to files (aktindsigt) — not reasoned access."""
+
+    kind = "access_requested"
+    label = _("Anmodning om aktindsigt")
+
+
+@declare
+class AccessRequestDecided(CaseScoped):
+    kind = "access_request_decided"
+    label = _("Afgørelse om aktindsigt")
+
+
+@declare
+class DecisionSent(CaseScoped):
+    kind = "decision_sent"
+    label = _("Afgørelse sendt")
+    letter: Ref | None = None
+
+
+@declare
+class AppealReceived(CaseScoped):
+    kind = "appeal_received"
+    label = _("Klage modtaget")
+
+
+@declare
+class AppealReconsidered(CaseScoped):
+    kind = "appeal_reconsidered"
+    label = _("Klage genvurderet")
+
+
+@declare
+class ClockPaused(CaseScoped):
+    """A deadline paused; the reason is on the ``deadlines.ClockPause`` row."""
+
+    kind = "clock_paused"
+    label = _("Frist sat i bero")
+    rule: Code
+    pause: Ref
+
+
+@declare
+class ClockResumed(CaseScoped):
+    kind = "clock_resumed"
+    label = _("Frist genoptaget")
+    rule: Code
+    pause: Ref | None = None
+
+
+# --- Organisation events -----------------------------------------------------------------
+
+
+@declare
+class ServiceApproved(OrganisationScoped):
+    """A version of a catalogue service is approved; it is revised at its own interval."""
+
+    kind = "service_approved"
+    label = _("Indsats i kataloget godkendt")
+    subject = "catalogue.service"
+    version: int
+    revision_interval_months: int
+
+
+@declare
+class ServiceRevised(OrganisationScoped):
+    """The periodic revision of a service; the reasons are on the ``catalogue.Revision``."""
+
+    kind = "service_revised"
+    label = _("Indsats i kataloget revideret")
+    subject = "catalogue.service"
+    revision: Ref
+    decision: Literal["continue", "adjust", "close"]
+    revision_interval_months: int
+
+
+@declare
+class ServiceClosed(OrganisationScoped):
+    kind = "service_closed"
+    label = _("Indsats i kataloget lukket")
+    subject = "catalogue.service"
+
+
+@declare
+class StandardApproved(OrganisationScoped):
+    """A casework standard (standard for sagsbehandling) is approved."""
+
+    kind = "standard_approved"
+    label = _("Standard for sagsbehandling godkendt")
+    subject = "policies.caseworkstandard"
+    review_interval_months: int | None = None
+
+
+@declare
+class StandardReviewed(OrganisationScoped):
+    kind = "standard_reviewed"
+    label = _("Standard for sagsbehandling revideret")
+    subject = "policies.caseworkstandard"
+    review_interval_months: int | None = None
+
+
+@declare
+class LocalStandardSet(OrganisationScoped):
+    """A stricter local deadline; the reason is on the ``deadlines.LocalStandard`` row."""
+
+    kind = "local_standard_set"
+    label = _("Lokal standard fastsat")
+    subject = "deadlines.localstandard"
+    rule: Code
+    amount: int
+    unit: DurationUnit
+    valid_from: date
+
+
+@declare
+class RoleGranted(OrganisationScoped):
+    kind = "role_granted"
+    label = _("Rolle tildelt")
+    subject = "accounts.roleassignment"
+    user: Ref
+    role: Code
+    unit: Ref
+
+
+@declare
+class RoleRevoked(OrganisationScoped):
+    kind = "role_revoked"
+    label = _("Rolle frataget")
+    subject = "accounts.roleassignment"
+    user: Ref
+    role: Code
+    unit: Ref
+
+
+@declare
+class TeamJoined(OrganisationScoped):
+    kind = "team_joined"
+    label = _("Medlem af team")
+    subject = "accounts.teammembership"
+    user: Ref
+    team: Ref
+
+
+@declare
+class TeamLeft(OrganisationScoped):
+    kind = "team_left"
+    label = _("Udmeldt af team")
+    subject = "accounts.teammembership"
+    user: Ref
+    team: Ref
+
+
+@declare
+class UnidentifiedReportReceived(OrganisationScoped):
+    """A concern report about a child not yet identified: it has no case, so its 24-hour
+    clock is the organisation's until the child is identified (or it is explained)."""
+
+    kind = "unidentified_report_received"
+    label = _("Underretning om ukendt barn modtaget")
+    subject = "intake.intakechild"
+    intake_kind: IntakeKindCode | None = None
+
+
+@declare
+class UnidentifiedReportResolved(OrganisationScoped):
+    kind = "unidentified_report_resolved"
+    label = _("Underretning om ukendt barn afklaret")
+    subject = "intake.intakechild"
+    identified: bool
+
+
+# --- Lookups -----------------------------------------------------------------------------
+
+
+def canonical(kind: str) -> str:
+    return ALIASES.get(kind, kind)
+
+
+def kind_class(kind: str) -> type[TypedEvent]:
+    try:
+        return REGISTRY[canonical(kind)]
+    except KeyError:
+        raise PayloadError(kind, "", "ukendt hændelse") from None
+
+
+def parse(kind: str, payload: dict | None) -> TypedEvent:
+    """The typed event for a stored kind and payload (validated)."""
+    return kind_class(kind).from_payload(payload)
+
+
+def kind_label(kind: str) -> str:
+    cls = REGISTRY.get(canonical(kind))
+    return str(cls.label) if cls else kind
+
+
+def kinds(scope: str | None = None) -> frozenset[str]:
+    return frozenset(k for k, c in REGISTRY.items() if scope is None or c.scope == scope)
+
+
+CASE_KINDS = kinds(Scope.CASE)
+ORGANISATION_KINDS = kinds(Scope.ORGANISATION)
+
+
+def _choices(scope: str):
+    return [
+        (cls.kind.upper(), (cls.kind, cls.label)) for cls in REGISTRY.values() if cls.scope == scope
+    ]
+
+
+# ``EventKind.REPORT_TRIAGED == "report_triaged"``: TextChoices made from the catalogue, for
+# code that names kinds (queries, forms). The catalogue is the one source of kinds and labels.
+EventKind = models.TextChoices("EventKind", _choices(Scope.CASE))
+OrganisationEventKind = models.TextChoices("OrganisationEventKind", _choices(Scope.ORGANISATION))
