@@ -12,9 +12,11 @@ from django.utils import timezone
 from boernesag.cases import services
 from boernesag.cases.constants import ConsentForm, EventKind, JournalKind, Phase
 from boernesag.cases.documents import DocumentRejected
-from boernesag.cases.events import event_record
-from boernesag.cases.models import Case, CaseEvent, JournalEntry
+from boernesag.cases.models import Case, JournalEntry, Reassignment
 from boernesag.cases.tests.factories import PDF, build_world, child, pdf_upload
+from boernesag.events import catalogue as ev
+from boernesag.events.models import Event
+from boernesag.events.services import event_write
 
 
 @pytest.fixture
@@ -35,23 +37,45 @@ def test_a_child_has_at_most_one_open_case(w):
     assert second.is_open and Case.objects.filter(child=w.child).count() == 2
 
 
-def test_opening_a_case_writes_its_event(w):
+def test_opening_a_case_writes_its_event_and_keeps_the_reason_out_of_it(w):
     event = w.case.events.order_by("id").first()
-    assert (event.kind, event.actor, event.payload["reason"]) == (
+    assert (event.kind, event.actor, event.typed) == (
         EventKind.CASE_OPENED,
         w.intake,
-        "Underretning fra skolen",
+        ev.CaseOpened(team=w.team_a.pk, caseworker=w.caseworker.pk),
     )
+    assert w.case.opened_reason == "Underretning fra skolen"
+    assert "Underretning" not in str(event.payload)
 
 
-def test_phase_follows_the_latest_phase_bearing_event_also_when_recorded_late(w):
-    assert w.case.phase == Phase.ASSESSMENT
-    event_record(case=w.case, kind=EventKind.PLAN_MADE, actor=w.caseworker)
-    assert Case.objects.get(pk=w.case.pk).phase == Phase.PLAN
-    # a report assessed long ago, recorded now, does not move the phase back
-    late = event_record(
+def test_reassigning_writes_who_from_whom_to_whom_and_keeps_the_reason_in_a_row(w):
+    case = services.case_reassign(
         case=w.case,
-        kind=EventKind.REPORT_ASSESSED,
+        caseworker=w.other_caseworker,
+        team=w.team_b,
+        by=w.leader_a,
+        reason="Barnet flytter til Syd",
+        expected_version=w.case.version,
+    )
+    assert (case.team, case.caseworker) == (w.team_b, w.other_caseworker)
+    event = case.events.get(kind=EventKind.CASE_REASSIGNED)
+    move = Reassignment.objects.get(pk=event.typed.reassignment)
+    assert (move.reason, move.from_team, move.to_team) == (
+        "Barnet flytter til Syd",
+        w.team_a,
+        w.team_b,
+    )
+    assert "flytter" not in str(event.payload)
+
+
+def test_phase_follows_the_main_course_also_when_recorded_late(w):
+    assert w.case.phase == Phase.ASSESSMENT
+    event_write(ev.PlanMade(), case=w.case, actor=w.caseworker)
+    assert Case.objects.get(pk=w.case.pk).phase == Phase.PLAN
+    # a report triaged long ago, recorded now, does not move the phase back
+    late = event_write(
+        ev.ReportTriaged(outcome="investigation"),
+        case=w.case,
         actor=w.caseworker,
         occurred_at=timezone.now() - timedelta(days=25),
     )
@@ -312,18 +336,24 @@ def test_protected_address_is_masked_without_the_right(w):
     assert "Skolevej 1" in client.get(f"/boern/{w.child.pk}/").content.decode()
 
 
-def test_event_hooks_run_in_the_same_transaction(w):
-    from boernesag.cases import events
+def test_projections_run_in_the_same_transaction_as_the_event(w):
+    from boernesag.events.projections import REGISTRY, Projection
 
     seen = []
 
-    def hook(event):
-        seen.append(event.kind)
-        raise RuntimeError("clock failed")
+    class Failing(Projection):
+        name = "failing_for_test"
 
-    events.on_event(hook)
+        def reacts_to(self, kind):
+            return True
+
+        def apply(self, event):
+            seen.append(event.kind)
+            raise RuntimeError("clock failed")
+
+    REGISTRY["failing_for_test"] = Failing()
     try:
-        before = CaseEvent.objects.count()
+        before = Event.objects.count()
         with pytest.raises(RuntimeError):
             services.journal_write(
                 case=w.case,
@@ -333,8 +363,8 @@ def test_event_hooks_run_in_the_same_transaction(w):
                 text="x",
                 occurred_on=timezone.localdate(),
             )
-        assert CaseEvent.objects.count() == before
+        assert Event.objects.count() == before
         assert not JournalEntry.objects.filter(title="t").exists()
         assert seen == [EventKind.JOURNAL_WRITTEN]
     finally:
-        events._hooks.remove(hook)
+        del REGISTRY["failing_for_test"]

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.test import Client
+from django.utils import timezone
 
 from boernesag.accounts.constants import Role
 from boernesag.catalogue import selectors, services
@@ -175,22 +176,51 @@ def test_referenced_services_cannot_be_deleted_only_closed(admin):
     assert Service.objects.filter(pk=service.pk).exists()  # kept for history
 
 
-def test_revision_due_and_adjust_creates_a_draft(admin):
-    version = make_service(admin, revision_interval_months=12)
-    approve_and_publish(version, admin)
+def test_revision_is_an_organisation_clock_restarted_by_each_revision(admin):
+    """The catalogue's revision deadline is an organisation clock of the rule
+    catalogue_service_revision (no computation in the model): it starts at approval, runs for
+    the service's own interval (at most a year) and restarts at each revision."""
+    from boernesag.deadlines.calendar import add_months
+    from boernesag.deadlines.models import OrganisationClock
+
+    today = timezone.localdate()
+    approved = today - timedelta(days=400)
+    version = make_service(admin, revision_interval_months=6)
+    services.version_submit(version=version, by=admin)
+    services.version_approve(version=version, by=admin, approved_on=approved, body="Udvalget")
     service = version.service
-    assert service.next_revision == date(2027, 3, 1)
-    assert selectors.due_for_revision(today=date(2027, 3, 1)) == [(service, date(2027, 3, 1))]
-    assert selectors.due_for_revision(today=date(2027, 2, 28)) == []
+    clock = OrganisationClock.objects.get(subject=f"catalogue.service:{service.pk}")
+    assert (clock.rule_key, clock.law) == ("catalogue_service_revision", "LOCAL")
+    assert service.next_revision == add_months(approved, 6)
+    assert selectors.due_for_revision(today=today) == [(service, add_months(approved, 6))]
+    assert selectors.due_for_revision(today=add_months(approved, 6) - timedelta(days=1)) == []
+    revised = today - timedelta(days=10)
     services.revision_record(
         service=service,
         by=admin,
-        decided_on=date(2027, 3, 10),
+        decided_on=revised,
         decision="adjust",
         reasons="Målgruppen udvides",
     )
     assert service.versions.filter(status=VersionStatus.DRAFT).exists()
-    assert service.next_revision == date(2028, 3, 10)
+    assert service.next_revision == add_months(revised, 6)
+    first, second = OrganisationClock.objects.filter(
+        subject=f"catalogue.service:{service.pk}"
+    ).order_by("sequence")
+    assert first.outcome() == "late" and second.is_running
+    assert selectors.due_for_revision(today=today) == []
+    with pytest.raises(ValidationError, match="fremtiden"):
+        services.revision_record(
+            service=service,
+            by=admin,
+            decided_on=today + timedelta(days=1),
+            decision="continue",
+            reasons="x",
+        )
+    services.revision_record(
+        service=service, by=admin, decided_on=today, decision="close", reasons="Ikke brugt"
+    )
+    assert service.next_revision is None  # closed: the clock is cancelled
 
 
 def test_catalogue_search_filters(admin, section):

@@ -10,7 +10,8 @@ from boernesag.deadlines.engine import Ev, LocalRule, compute_clocks
 from boernesag.deadlines.rules import RuleError, load_rules, parse_rule_file
 
 DOMAIN_ROWS = {
-    "report_assessment",
+    "report_triage",
+    "report_triage_unidentified",
     "notifier_receipt",
     "assessment_duration",
     "plan_after_support_decision",
@@ -61,13 +62,21 @@ def test_version_applies_by_the_start_events_date():
 # (rule, start event, extra payload, stop kind, start time, expected due (local date))
 GOLDEN = [
     (
-        "report_assessment",
+        "report_triage",
         "report_received",
         {},
-        "report_assessed",
+        "report_triaged",
         t(2026, 3, 27, 19),
         t(2026, 3, 28, 19),
     ),
+    (
+        "report_triage",
+        "report_received",
+        {},
+        "report_triaged",
+        t(2023, 12, 31, 20),
+        t(2024, 1, 1, 20),
+    ),  # Serviceloven: the start event's date decides
     (
         "notifier_receipt",
         "report_received",
@@ -266,45 +275,44 @@ def test_follow_ups_recur_with_the_date_the_municipality_set():
     assert third.stopped_at is None
 
 
-def test_serviceloven_follow_ups_before_2024():
-    (first, second) = run(
+def test_serviceloven_follow_up_first_within_3_months_then_at_least_every_6():
+    """Serviceloven § 70, stk. 2: first follow-up no later than 3 months after the start,
+    then at least every 6 months (not every 3)."""
+    first, second, third = run(
         "measure_follow_up",
         [
-            Ev(1, "measure_started", t(2023, 1, 15), "", {}),
+            Ev(1, "measure_started", t(2023, 1, 15), "", {"measure_kind": "support"}),
             Ev(2, "follow_up_held", t(2023, 4, 1), "", {"next_follow_up_due": "2024-09-30"}),
+            Ev(3, "follow_up_held", t(2023, 9, 20), "", {}),
         ],
     )
-    assert first.law == second.law == "SEL"
-    assert second.due_at.date() == date(2023, 7, 1)  # SEL ignores the set date
+    assert first.law == second.law == third.law == "SEL"
+    assert first.due_at.date() == date(2023, 4, 15)
+    assert second.due_at.date() == date(2023, 10, 1)  # 6 months; SEL ignores a set date
+    assert third.due_at.date() == date(2024, 3, 20)  # a 6-month SEL clock started in 2023
 
 
 def test_one_clock_per_report_and_the_assessment_closes_its_own():
     events = [
         Ev(1, "report_received", t(2026, 3, 2, 9), "intake.report:1", {}),
         Ev(2, "report_received", t(2026, 3, 2, 10), "intake.report:2", {}),
-        Ev(3, "report_assessed", t(2026, 3, 2, 15), "intake.report:2", {}),
+        Ev(3, "report_triaged", t(2026, 3, 2, 15), "intake.report:2", {}),
     ]
-    first, second = run("report_assessment", events)
+    first, second = run("report_triage", events)
     assert first.stopped_at is None and second.stopped_at == t(2026, 3, 2, 15)
 
 
 def test_pause_moves_the_due_time_and_is_recorded():
     events = [
         Ev(1, "assessment_started", t(2026, 1, 5), "", {}),
-        Ev(
-            2,
-            "clock_paused",
-            t(2026, 2, 1),
-            "",
-            {"rule": "assessment_duration", "reason": "Afventer samtykke"},
-        ),
-        Ev(3, "clock_resumed", t(2026, 2, 11), "", {"rule": "assessment_duration"}),
+        Ev(2, "clock_paused", t(2026, 2, 1), "", {"rule": "assessment_duration", "pause": 7}),
+        Ev(3, "clock_resumed", t(2026, 2, 11), "", {"rule": "assessment_duration", "pause": 7}),
     ]
     (clock,) = run("assessment_duration", events)
     assert clock.paused_seconds == 10 * 24 * 3600
     assert clock.due_at.date() == date(2026, 5, 15)
     (paused,) = run("assessment_duration", events[:2])
-    assert paused.paused_since == t(2026, 2, 1) and paused.pause_reason == "Afventer samtykke"
+    assert paused.paused_since == t(2026, 2, 1) and paused.pause_id == 7  # the reason's row
 
 
 def test_local_standard_tightens_from_its_date():
@@ -329,7 +337,7 @@ versions:
     reference: x
     valid_from: 2024-01-01
     start: [{start}]
-    stop: [report_assessed]
+    stop: [report_triaged]
     duration: {{amount: {amount}, unit: hours}}
 {extra}"""
 
@@ -337,7 +345,7 @@ versions:
 @pytest.mark.parametrize(
     ("start", "amount", "extra", "message"),
     [
-        ("report_recieved", 24, "", "test_rule.yaml, linje 5: ukendt hændelse 'report_recieved'"),
+        ("report_recieved", 24, "", "test_rule.yaml, linje 9: ukendt hændelse 'report_recieved'"),
         ("report_received", -3, "", "test_rule.yaml, linje 11: varigheden må ikke være negativ"),
         (
             "report_received",

@@ -1,9 +1,15 @@
+"""Demo Kommune: built through the real services and event constructors, plausible, and
+consistent with its events (projections_verify passes). The demo is seeded once for this
+module (inside a transaction rolled back at the end), since writing ~120 case histories
+through the services takes a few seconds."""
+
 from datetime import timedelta
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from django.utils import timezone
 
 from boernesag.accounts.constants import Role
@@ -20,65 +26,12 @@ def counts():
     ]
 
 
-@pytest.mark.django_db
-def test_demo_seed_builds_demo_kommune_and_is_idempotent():
-    out = StringIO()
-    call_command("demo_seed", stdout=out)
-    first = counts()
-    first_casework = casework_counts()
-    assert Municipality.objects.get().name == "Demo Kommune"
-    assert User.objects.count() >= 20
-    held = set(RoleAssignment.objects.values_list("role", flat=True))
-    assert held == set(Role.values)
-    team_names = set(Unit.objects.filter(kind="team").values_list("name", flat=True))
-    assert {"Modtagelsen", "Distrikt Nord", "Distrikt Syd", "Distrikt Vest"} <= team_names
-    assert {"Ungeteamet", "Handicapteamet"} <= team_names
-    assert "mette.hansen@demo-kommune.dk" in out.getvalue()
-    assert DEMO_PASSWORD in out.getvalue()
-
-    call_command("demo_seed", stdout=StringIO())
-    assert counts() == first
-    assert casework_counts() == first_casework
-
-
 def casework_counts():
-    from boernesag.cases.models import Case, CaseEvent, Consent, JournalEntry, Meeting
+    from boernesag.cases.models import Case, Consent, JournalEntry, Meeting
+    from boernesag.events.models import Event
     from boernesag.persons.models import Person
 
-    return [M.objects.count() for M in (Person, Case, CaseEvent, JournalEntry, Meeting, Consent)]
-
-
-@pytest.mark.django_db
-def test_demo_casework_is_realistic_and_consistent_with_its_events():
-    from boernesag.cases.constants import PHASE_AFTER_EVENT
-    from boernesag.cases.events import phase_from_events
-    from boernesag.cases.models import Case
-    from boernesag.persons.models import Person
-
-    call_command("demo_seed", stdout=StringIO())
-    children = Person.objects.filter(cases__isnull=False).distinct().count()
-    all_children = Person.objects.filter(relations__isnull=False).distinct().count()
-    assert all_children >= 150
-    assert 100 <= Case.objects.count() <= 140
-    assert children == Case.objects.values("child").distinct().count()
-    assert Person.objects.filter(cpr_is_test=False).count() == 0
-    phases = set(Case.objects.values_list("phase", flat=True))
-    assert len(phases) >= 5  # a realistic spread over the process
-    assert Case.objects.filter(closed_at__isnull=False).exists()
-    for case in Case.objects.all():
-        latest = case.events.order_by("-occurred_at", "-id").first()
-        assert case.last_activity_at == latest.occurred_at
-        assert case.phase == phase_from_events(case)
-        assert case.events.filter(kind__in=list(PHASE_AFTER_EVENT)).exists()
-        if case.opened_at < timezone.now() - timedelta(days=1):  # not the live intake queue
-            assert case.journal_entries.exists()
-    # the intake queue has something to do, and every demo case has its report
-    from boernesag.intake.models import IntakeChild
-
-    assert IntakeChild.objects.filter(assessed_at__isnull=True).count() >= 5
-    assert IntakeChild.objects.filter(child__isnull=True).exists()  # an unknown child
-    assert IntakeChild.objects.filter(item__reasons__contains=["violence"]).exists()
-    assert not Case.objects.exclude(intake_reports__isnull=False).exists()
+    return [M.objects.count() for M in (Person, Case, Event, JournalEntry, Meeting, Consent)]
 
 
 @pytest.mark.django_db
@@ -89,9 +42,156 @@ def test_if_empty_leaves_an_existing_municipality_alone(municipality):
     assert "allerede" in out.getvalue()
 
 
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        out = StringIO()
+        call_command("demo_seed", stdout=out)
+        try:
+            yield out.getvalue()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
 @pytest.mark.django_db
-def test_every_demo_user_can_log_in_with_the_documented_password(client):
+def test_demo_seed_builds_demo_kommune_and_is_idempotent(demo):
+    first, first_casework = counts(), casework_counts()
+    assert Municipality.objects.get().name == "Demo Kommune"
+    assert User.objects.count() >= 20
+    held = set(RoleAssignment.objects.values_list("role", flat=True))
+    assert held == set(Role.values)
+    team_names = set(Unit.objects.filter(kind="team").values_list("name", flat=True))
+    assert {"Modtagelsen", "Distrikt Nord", "Distrikt Syd", "Distrikt Vest"} <= team_names
+    assert {"Ungeteamet", "Handicapteamet"} <= team_names
+    assert "mette.hansen@demo-kommune.dk" in demo
+    assert DEMO_PASSWORD in demo
     call_command("demo_seed", stdout=StringIO())
+    assert counts() == first
+    assert casework_counts() == first_casework
+
+
+@pytest.mark.django_db
+def test_projections_verify_passes_on_the_demo_and_a_rebuild_changes_nothing(demo):
+    from boernesag.cases.models import Case
+    from boernesag.deadlines.models import Clock, OrganisationClock
+
+    call_command("projections_verify", stdout=StringIO())  # raises (exit 1) on a difference
+
+    def state():
+        return (
+            sorted(
+                Clock.objects.values_list(
+                    "case_id", "rule_key", "sequence", "due_at", "stopped_at", "team_id"
+                )
+            ),
+            sorted(
+                OrganisationClock.objects.values_list("rule_key", "sequence", "subject", "due_at")
+            ),
+            sorted(Case.objects.values_list("pk", "phase", "last_activity_at", "team_id")),
+        )
+
+    before = state()
+    out = StringIO()
+    call_command("projections_rebuild", stdout=out)
+    assert "0 rettet" in out.getvalue()
+    assert state() == before
+
+
+@pytest.mark.django_db
+def test_demo_casework_is_realistic_and_written_through_the_services(demo):
+    from boernesag.cases.models import Case, Reassignment
+    from boernesag.events.models import Event
+    from boernesag.intake.models import IntakeChild
+    from boernesag.persons.models import Person
+
+    assert Person.objects.filter(relations__isnull=False).distinct().count() >= 150
+    assert 90 <= Case.objects.count() <= 140
+    assert Person.objects.filter(cpr_is_test=False).count() == 0
+    phases = set(Case.objects.values_list("phase", flat=True))
+    assert len(phases) >= 5  # a realistic spread over the process
+    assert Case.objects.filter(closed_at__isnull=False).exists()
+    # every case began with a registered report, triaged and distributed through intake
+    assert not Case.objects.filter(intake_reports__isnull=True).exists()
+    assert Reassignment.objects.filter(reason="Fordelt ved modtagelsen").count() >= 60
+    assert not Event.objects.filter(actor_kind="user", actor__isnull=True).exists()
+    # written at the time it happened, not "recorded late" en masse (meeting minutes are
+    # finished some hours after the meeting: that is recorded late, truthfully)
+    events = Event.objects.filter(scope="case").exclude(kind="meeting_held")
+    assert sum(e.recorded_late for e in events) < events.count() * 0.02
+    for case in Case.objects.filter(opened_at__lt=timezone.now() - timedelta(days=2)):
+        assert (
+            case.events.filter(kind="report_triaged").exists()
+            or case.intake_reports.filter(triaged_at__isnull=True).exists()
+        )
+    # the intake queue has something to do
+    assert IntakeChild.objects.filter(triaged_at__isnull=True).count() >= 5
+    assert IntakeChild.objects.filter(child__isnull=True).exists()  # an unknown child
+    assert IntakeChild.objects.filter(item__reasons__contains=["violence"]).exists()
+    # § 137: new reports on cases with a measure, handled inside the case
+    inside = IntakeChild.objects.filter(reassessment=True)
+    assert inside.exists()
+    assert set(Case.objects.filter(intake_reports__in=inside).values_list("phase", flat=True)) <= {
+        "start",
+        "follow_up",
+        "closure",
+    }
+
+
+@pytest.mark.django_db
+def test_demo_deadlines_are_mostly_kept_and_none_is_absurdly_overdue(demo):
+    from collections import Counter
+
+    from boernesag.deadlines.models import Clock, OrganisationClock
+
+    now = timezone.now()
+    outcomes = Counter(c.outcome(now=now) for c in Clock.objects.all())
+    assert {"met", "late", "open"} <= set(outcomes)
+    decided = outcomes["met"] + outcomes["late"] + outcomes["missed"]
+    assert outcomes["met"] / decided > 0.85
+    overdue = [
+        c
+        for c in Clock.objects.actionable(now).filter(case__closed_at__isnull=True)
+        if c.outcome(now=now) == "missed"
+    ]
+    running = Clock.objects.actionable(now).filter(case__closed_at__isnull=True).count()
+    assert len(overdue) <= running * 0.1
+    assert all(now - c.due_at < timedelta(days=60) for c in overdue), [
+        (c.rule_key, (now - c.due_at).days) for c in overdue
+    ]
+    # plans made before the decision count as kept
+    assert any(
+        c.stopped_before_start and c.outcome() == "met"
+        for c in Clock.objects.filter(rule_key__startswith="plan_")
+    )
+    # the catalogue's revisions are organisation clocks, mostly in good time
+    revisions = OrganisationClock.objects.running().filter(rule_key="catalogue_service_revision")
+    assert revisions.count() >= 35
+    assert all(
+        now - c.due_at < timedelta(days=40) for c in revisions if c.outcome(now=now) == "missed"
+    )
+
+
+@pytest.mark.django_db
+def test_mette_hansens_front_page_shows_a_realistic_picture(demo, client):
+    from boernesag.cases.models import Case
+    from boernesag.deadlines.selectors import my_deadlines
+
+    mette = User.objects.get(email="mette.hansen@demo-kommune.dk")
+    cases = Case.objects.open().filter(caseworker=mette)
+    assert cases.count() >= 4
+    now = timezone.now()
+    overdue_cases = {c.case_id for c in my_deadlines(user=mette) if c.outcome(now=now) == "missed"}
+    assert len(overdue_cases) <= cases.count() // 2
+    client.force_login(mette)
+    page = client.get("/frister/mine/").content.decode()
+    assert "Klagefrist" not in page or "Udløbet" not in page  # ended windows are not listed
+
+
+@pytest.mark.django_db
+def test_every_demo_user_can_log_in_with_the_documented_password(demo, client):
     assert DEMO_PASSWORD in README.read_text()
     for user in User.objects.all():
         assert client.login(email=user.email, password=DEMO_PASSWORD), user.email

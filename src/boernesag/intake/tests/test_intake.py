@@ -11,11 +11,12 @@ from boernesag.accounts.constants import Role
 from boernesag.accounts.services import role_grant, team_join
 from boernesag.accounts.tests.factories import UserFactory
 from boernesag.cases.constants import EventKind, Phase
-from boernesag.cases.events import event_record
 from boernesag.cases.models import Case
 from boernesag.cases.tests.factories import build_world
 from boernesag.deadlines.calendar import TZ
 from boernesag.deadlines.models import Clock
+from boernesag.events import catalogue as ev
+from boernesag.events.services import event_write
 from boernesag.intake import services
 from boernesag.intake.constants import Outcome
 from boernesag.intake.models import IntakeChild
@@ -56,7 +57,7 @@ def pdf_text(document) -> str:
         return "\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(handle.read())).pages)
 
 
-def test_a_report_about_two_siblings_gives_two_assessments_cases_and_clocks(w):
+def test_a_report_about_two_siblings_gives_two_triages_cases_and_clocks(w):
     a, b = siblings()
     item = register(w, children=[services.ChildRef(a.cpr), services.ChildRef(b.cpr)])
     rows = list(item.children.order_by("id"))
@@ -64,9 +65,9 @@ def test_a_report_about_two_siblings_gives_two_assessments_cases_and_clocks(w):
     for row in rows:
         assert row.case.team == w.intake_team and row.case.caseworker is None
         event = row.case.events.get(kind=EventKind.REPORT_RECEIVED)
-        assert event.subject_id == row.pk and event.payload["notifier_professional"] is True
+        assert event.subject_id == row.pk and event.typed.notifier_professional is True
         rules = set(Clock.objects.filter(case=row.case).values_list("rule_key", flat=True))
-        assert rules == {"report_assessment", "notifier_receipt"}
+        assert rules == {"report_triage", "notifier_receipt"}
 
 
 def test_a_report_on_a_child_with_an_open_case_joins_it(w):
@@ -109,7 +110,7 @@ def test_friday_evening_before_easter_gets_the_right_deadlines(w):
         backdate_reason="Registreret efter påske",
     )
     clocks = {c.rule_key: c for c in Clock.objects.filter(case=w.case)}
-    assert clocks["report_assessment"].due_at == datetime(2026, 3, 28, 19, 30, tzinfo=TZ)
+    assert clocks["report_triage"].due_at == datetime(2026, 3, 28, 19, 30, tzinfo=TZ)
     assert clocks["notifier_receipt"].due_at.date().isoformat() == "2026-04-09"
     assert item.children.get().case == w.case
 
@@ -126,7 +127,7 @@ def test_applications_have_no_24_hour_clock(w):
     register(
         w, kind="application", notifier_kind="family", children=[services.ChildRef(w.child.cpr)]
     )
-    assert not Clock.objects.filter(case=w.case, rule_key="report_assessment").exists()
+    assert not Clock.objects.filter(case=w.case, rule_key="report_triage").exists()
 
 
 def test_receipt_letter_pdf_goes_on_each_case_and_in_the_outbox_without_addresses(w):
@@ -155,7 +156,7 @@ def test_assessment_outcomes(w):
     a, b = siblings()
     item = register(w, children=[services.ChildRef(a.cpr), services.ChildRef(b.cpr)])
     first, second = item.children.order_by("id")
-    services.intake_assess(
+    services.intake_triage(
         intake_child=first,
         by=w.intake,
         at_risk=True,
@@ -170,8 +171,8 @@ def test_assessment_outcomes(w):
     assert (case.caseworker, case.team, case.phase) == (w.caseworker, w.team_a, Phase.ASSESSMENT)
     clock = Clock.objects.get(case=case, rule_key="assessment_duration")
     assert clock.started_at == item.received_at  # 4 months from when we became aware
-    assert Clock.objects.get(case=case, rule_key="report_assessment").outcome() == "met"
-    services.intake_assess(
+    assert Clock.objects.get(case=case, rule_key="report_triage").outcome() == "met"
+    services.intake_triage(
         intake_child=second,
         by=w.intake,
         at_risk=False,
@@ -183,7 +184,7 @@ def test_assessment_outcomes(w):
     closed = Case.objects.get(pk=second.case_id)
     assert closed.closed_at is not None and closed.phase == Phase.CLOSURE
     with pytest.raises(ValidationError, match="allerede vurderet"):
-        services.intake_assess(
+        services.intake_triage(
             intake_child=IntakeChild.objects.get(pk=second.pk),
             by=w.intake,
             at_risk=False,
@@ -201,7 +202,7 @@ def test_forwarding_needs_the_municipality(w):
     item = register(w, children=[services.ChildRef(w.child.cpr)])
     row = item.children.get()
     with pytest.raises(ValidationError) as error:
-        services.intake_assess(
+        services.intake_triage(
             intake_child=row,
             by=w.intake,
             at_risk=False,
@@ -211,7 +212,7 @@ def test_forwarding_needs_the_municipality(w):
             expected_version=1,
         )
     assert "forwarded_to" in error.value.message_dict
-    services.intake_assess(
+    services.intake_triage(
         intake_child=row,
         by=w.intake,
         at_risk=False,
@@ -230,7 +231,7 @@ def test_violence_reports_require_the_child_conversation_and_barnehus_checklist(
     row = item.children.get()
     assert item.is_flagged
     with pytest.raises(ValidationError) as error:
-        services.intake_assess(
+        services.intake_triage(
             intake_child=row,
             by=w.intake,
             at_risk=True,
@@ -241,7 +242,7 @@ def test_violence_reports_require_the_child_conversation_and_barnehus_checklist(
         )
     assert {"child_conversation_on", "barnehus"} <= set(error.value.message_dict)
     with pytest.raises(ValidationError) as error:
-        services.intake_assess(
+        services.intake_triage(
             intake_child=row,
             by=w.intake,
             at_risk=True,
@@ -253,7 +254,7 @@ def test_violence_reports_require_the_child_conversation_and_barnehus_checklist(
             barnehus="not_relevant",
         )
     assert "barnehus_note" in error.value.message_dict
-    services.intake_assess(
+    services.intake_triage(
         intake_child=row,
         by=w.intake,
         at_risk=True,
@@ -269,18 +270,13 @@ def test_violence_reports_require_the_child_conversation_and_barnehus_checklist(
 
 
 def test_section_137_someone_new_must_reassess_a_child_with_a_measure(w):
-    event_record(
-        case=w.case,
-        kind=EventKind.MEASURE_STARTED,
-        actor=w.caseworker,
-        payload={"measure_kind": "support"},
-    )
+    event_write(ev.MeasureStarted(measure_kind="support"), case=w.case, actor=w.caseworker)
     # the child's own caseworker also works in intake this week
     role_grant(user=w.caseworker, role=Role.INTAKE_COORDINATOR, unit=w.intake_team)
     item = register(w, children=[services.ChildRef(w.child.cpr)])
     row = item.children.get()
     with pytest.raises(ValidationError, match="§ 137"):
-        services.intake_assess(
+        services.intake_triage(
             intake_child=row,
             by=w.caseworker,
             at_risk=False,
@@ -292,7 +288,7 @@ def test_section_137_someone_new_must_reassess_a_child_with_a_measure(w):
     newcomer = UserFactory()
     role_grant(user=newcomer, role=Role.INTAKE_COORDINATOR, unit=w.intake_team)
     team_join(user=newcomer, team=w.intake_team)
-    services.intake_assess(
+    services.intake_triage(
         intake_child=row,
         by=newcomer,
         at_risk=False,
@@ -303,15 +299,17 @@ def test_section_137_someone_new_must_reassess_a_child_with_a_measure(w):
     )
     row.refresh_from_db()
     assert row.reassessment is True
-    assert Case.objects.get(pk=w.case.pk).closed_at is None  # the measure case stays open
+    case = Case.objects.get(pk=w.case.pk)
+    assert case.closed_at is None  # the measure case stays open
+    assert case.phase == Phase.START  # handled inside the case: no step back to "Afklaring"
 
 
-def test_unknown_child_cannot_be_assessed_until_identified_or_explained(w):
+def test_unknown_child_cannot_be_triaged_until_identified_or_explained(w):
     item = register(w, children=[], unknown_description="Pige ca. 8 år, går på Nordskolen")
     row = item.children.get()
     assert row.child is None and row.case is None
     with pytest.raises(ValidationError, match="Identificér barnet"):
-        services.intake_assess(
+        services.intake_triage(
             intake_child=row,
             by=w.intake,
             at_risk=False,
@@ -329,6 +327,54 @@ def test_unknown_child_cannot_be_assessed_until_identified_or_explained(w):
     assert row.case == w.case
     event = w.case.events.get(kind=EventKind.REPORT_RECEIVED)
     assert event.occurred_at == item.received_at
+
+
+def test_every_triage_due_time_is_read_from_its_clock_also_for_an_unknown_child(w):
+    """No received_at + 24 h in code: the queue shows the clock's due time — the case's, or
+    the organisation's while the child is not yet known."""
+    from boernesag.deadlines.models import OrganisationClock
+    from boernesag.intake import selectors
+
+    received = timezone.now() - timedelta(hours=3)
+    why = "Modtaget på telefon, registreret senere"
+    unknown = register(
+        w,
+        children=[],
+        unknown_description="Dreng ca. 5 år",
+        received_at=received,
+        backdate_reason=why,
+    ).children.get()
+    known = register(
+        w, children=[services.ChildRef(w.child.cpr)], received_at=received, backdate_reason=why
+    ).children.get()
+    clock = OrganisationClock.objects.get(subject=f"intake.intakechild:{unknown.pk}")
+    assert (clock.rule_key, clock.due_at) == (
+        "report_triage_unidentified",
+        received + timedelta(hours=24),
+    )
+    dues = selectors.triage_dues([unknown, known])
+    assert dues == {
+        unknown.pk: clock.due_at,
+        known.pk: Clock.objects.get(
+            subject=f"intake.intakechild:{known.pk}", rule_key="report_triage"
+        ).due_at,
+    }
+    # a local standard of 12 hours would show; the product reads the clock, not the law
+    Clock.objects.filter(subject=f"intake.intakechild:{known.pk}", rule_key="report_triage").update(
+        due_at=received + timedelta(hours=12)
+    )
+    assert selectors.triage_dues([known])[known.pk] == received + timedelta(hours=12)
+    services.intake_explain_unresolved(
+        intake_child=unknown, explanation="Ingen oplysninger om navn eller adresse", by=w.intake
+    )
+    clock = OrganisationClock.objects.get(subject=f"intake.intakechild:{unknown.pk}")
+    assert clock.stopped_at is not None and clock.outcome() == "met"
+    assert selectors.triage_dues([unknown]) == {}
+    # applications and inquiries have no 24-hour clock
+    app = register(
+        w, kind="application", notifier_kind="family", children=[], unknown_description="x"
+    ).children.get()
+    assert selectors.triage_dues([app]) == {}
 
 
 def test_registration_needs_a_child_or_a_description(w):
