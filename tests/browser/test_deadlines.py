@@ -5,11 +5,11 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from boernesag.accounts.tests.factories import PASSWORD
-from boernesag.cases.constants import EventKind
-from boernesag.cases.events import event_record
 from boernesag.cases.tests.factories import build_world
 from boernesag.deadlines.calendar import TZ
 from boernesag.deadlines.models import Clock
+from boernesag.events import catalogue as ev
+from boernesag.events.services import event_write
 from tests.browser.conftest import login
 
 RULE = "Børnefaglig undersøgelse afsluttet inden for 4 måneder"
@@ -18,9 +18,9 @@ RULE = "Børnefaglig undersøgelse afsluttet inden for 4 måneder"
 @pytest.fixture
 def world(transactional_db):
     w = build_world(phase_event=None)
-    event_record(
+    event_write(
+        ev.AssessmentStarted(),
         case=w.case,
-        kind=EventKind.ASSESSMENT_STARTED,
         actor=w.caseworker,
         occurred_at=timezone.now() - timedelta(days=130),
     )
@@ -85,7 +85,9 @@ def test_axe_on_deadline_pages(page, world, axe):
     expect(page.get_by_role("heading", level=1)).to_contain_text("Goddag")
     for path in [
         "/frister/regler/",
-        "/frister/beregn/?rule_key=report_assessment&start=2026-03-27T19:00",
+        "/frister/beregn/?rule_key=report_triage&start=2026-03-27T19:00",
+        "/frister/beregn/?forloeb=2026-01-05+measure_started+measure_kind%3Dsupport",
+        "/frister/beregn/?forloeb=2026-01-05+measure_started+measure_kind%3Dfoster",
     ]:
         assert axe(page, path) == [], path
     page.get_by_role("button", name="Log ud").click()
@@ -93,3 +95,32 @@ def test_axe_on_deadline_pages(page, world, axe):
     expect(page.locator("#my-deadlines").get_by_text(RULE)).to_be_visible()
     assert axe(page, "/frister/mine/") == []
     assert axe(page, f"/sager/{world.case.pk}/") == []
+
+
+def test_a_lawyer_tries_a_timeline_on_the_calculator_page(page, world, axe):
+    login(page, world.caseworker.email, PASSWORD)
+    page.goto("/frister/beregn/")
+    timeline = page.get_by_role("textbox", name="Forløb")
+    timeline.fill(
+        "født 2012-05-01\n"
+        "2025-01-15 10:00 measure_started measure_kind=placement_with_consent\n"
+        "2025-03-01 supervision_visit_held\n"
+        "2025-04-01 follow_up_held next_follow_up_due=2025-09-30\n"
+    )
+    page.get_by_role("button", name="Beregn frister").click()
+    table = page.get_by_test_id("simulation")
+    visit = table.get_by_role("row").filter(has_text="Tilsynsbesøg hos anbragt barn (2.)")
+    expect(visit).to_contain_text("1. Sep")  # 6 months after the visit, whatever its payload
+    follow_up = table.get_by_role("row").filter(has_text="Opfølgning på indsatsen (2.)")
+    expect(follow_up).to_contain_text("30. Sep")  # the date the municipality set …
+    expect(follow_up).to_contain_text("2025 23:59")  # … to the end of that day
+    # a mistake names the line and the field, and keeps what was typed
+    page.get_by_role("textbox", name="Forløb").fill(
+        "2025-01-15 measure_started measure_kind=plejefamilie"
+    )
+    page.get_by_role("button", name="Beregn frister").click()
+    expect(page.get_by_text("linje 1, events[0].payload.measure_kind")).to_be_visible()
+    expect(page.get_by_role("textbox", name="Forløb")).to_have_value(
+        "2025-01-15 measure_started measure_kind=plejefamilie"
+    )
+    assert axe(page, page.url.replace(page.url.split("/frister")[0], "")) == []

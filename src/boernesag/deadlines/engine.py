@@ -161,12 +161,12 @@ def _payload_moment(value, *, exact: bool = False) -> datetime | None:
     if not value:
         return None
     if isinstance(value, str):
+        day = parse_date(value) if len(value) == 10 else None
+        if day is not None:  # a date: due at the end of that day
+            return None if exact else end_of_day(day)
         moment = parse_datetime(value)
         if moment is not None:
             return moment if moment.tzinfo else moment.replace(tzinfo=TZ)
-        day = parse_date(value)
-        if day is not None and not exact:
-            return end_of_day(day)
     return None
 
 

@@ -211,6 +211,13 @@ def simulate(data: dict, *, now: datetime | None = None) -> Simulation:
         payload = raw.get("payload") or {}
         if not isinstance(payload, dict):
             raise SimulationError("skal være et objekt", line=line, field=f"{field}.payload")
+        payload = dict(payload)
+        for name, spec in cls.specs.items():  # local time where no offset is given
+            value = payload.get(name)
+            if spec.base == "datetime" and isinstance(value, str):
+                local = parse_datetime(value)
+                if local is not None and local.tzinfo is None:
+                    payload[name] = local.replace(tzinfo=TZ).isoformat()
         try:
             typed = cls.from_payload(payload)
         except PayloadError as exc:
