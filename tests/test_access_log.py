@@ -110,8 +110,8 @@ def test_audit_verify_detects_a_removed_row():
 @pytest.mark.parametrize(
     "sql",
     [
-        "UPDATE cases_caseevent SET kind = 'case_closed'",
-        "DELETE FROM cases_caseevent",
+        "UPDATE events_event SET kind = 'case_closed'",
+        "DELETE FROM events_event",
         "UPDATE audit_accesslogentry SET reason = 'x'",
         "DELETE FROM audit_accesslogentry",
         "DELETE FROM audit_accessgrant",
