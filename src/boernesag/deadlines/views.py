@@ -248,7 +248,11 @@ def rules_overview(request):
                 form_add_validation_error(form, exc)
             else:
                 messages.success(
-                    request, _("Den lokale standard er gemt, og fristerne er genberegnet.")
+                    request,
+                    _(
+                        "Den lokale standard er gemt. Nye frister bruger den med det samme; "
+                        "sagernes løbende frister genberegnes i baggrunden (se status nedenfor)."
+                    ),
                 )
                 return redirect("deadlines:rules")
     return render(
@@ -258,6 +262,9 @@ def rules_overview(request):
             "rules": sorted(load_rules().values(), key=lambda r: r.title),
             "laws": LAWS,
             "local_standards": LocalStandard.objects.select_related("created_by"),
+            "recomputing": LocalStandard.objects.filter(
+                recompute_finished_at__isnull=True
+            ).exists(),
             "form": form if is_admin else None,
             "is_admin": is_admin,
             "breadcrumbs": [(_("Regler og frister"), None)],

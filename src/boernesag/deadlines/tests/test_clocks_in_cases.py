@@ -306,6 +306,32 @@ def test_my_deadlines_and_case_panel_pages(w):
     assert other.get(f"/frister/sag/{w.case.pk}/").status_code == 403
 
 
+def test_rules_page_shows_the_background_recompute_of_a_new_local_standard(
+    w, django_capture_on_commit_callbacks
+):
+    client = Client()
+    client.force_login(w.admin)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(
+            "/frister/regler/",
+            {
+                "rule_key": "assessment_duration",
+                "amount": "2",
+                "unit": "months",
+                "valid_from": "2026-01-01",
+                "reason": "Varde-modellen",
+            },
+            follow=True,
+        )
+    html = response.content.decode()
+    assert "genberegnes i baggrunden" in html
+    assert "Venter på genberegning" in html and 'hx-trigger="every 2s"' in html
+    for callback in callbacks:
+        callback()
+    html = client.get("/frister/regler/").content.decode()
+    assert "Genberegnet" in html and 'hx-trigger="every 2s"' not in html
+
+
 def test_rules_page_marks_unverified_references_and_admin_sets_local_standard(w):
     client = Client()
     client.force_login(w.admin)
