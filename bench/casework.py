@@ -46,33 +46,49 @@ def timed(client, url, repeat):
 
 
 def deadline_figures(case, worker, repeat):
-    """Clock overhead per service call, rebuild time and the quarterly compliance view."""
+    """Clock overhead per event, projections rebuild/verify, the quarterly compliance view,
+    and a page's latency while a local standard is recomputed in the background."""
     from django.db import transaction
 
-    from boernesag.cases.constants import EventKind
-    from boernesag.cases.events import event_record
     from boernesag.deadlines.selectors import compliance_table, current_period
+    from boernesag.events import catalogue as ev
+    from boernesag.events.services import event_write
 
-    def service_call(kind):
+    def service_call(make):
         samples = []
         for _ in range(repeat):
             with transaction.atomic():
                 start = time.perf_counter()
-                event_record(case=case, kind=kind, actor=worker)
+                event_write(make(), case=case, actor=worker)
                 samples.append((time.perf_counter() - start) * 1000)
                 transaction.set_rollback(True)
         return statistics.median(samples)
 
-    plain = service_call(EventKind.DOCUMENT_ADDED)  # no rule reacts to it
-    with_clocks = service_call(EventKind.ASSESSMENT_STARTED)  # opens a clock
-    print(f"{'event without clocks':<45} median {plain:7.1f} ms")
+    plain = service_call(lambda: ev.DocumentAdded(document_kind="other"))  # no rule reacts
+    with_clocks = service_call(ev.AssessmentStarted)  # opens a clock (and re-reads the case)
+    print(f"{'event without clocks (event_write)':<45} median {plain:7.1f} ms")
     print(
         f"{'event that opens a clock':<45} median {with_clocks:7.1f} ms "
         f"(clock overhead {with_clocks - plain:.1f} ms)"
     )
+    devnull = open(os.devnull, "w")  # noqa: SIM115
     start = time.perf_counter()
-    call_command("deadlines_rebuild", stdout=open(os.devnull, "w"))  # noqa: SIM115
-    print(f"{'deadlines_rebuild (all cases)':<45} {time.perf_counter() - start:7.1f} s")
+    call_command("projections_rebuild", stdout=devnull)
+    print(
+        f"{'projections_rebuild, all (nothing to change)':<45} {time.perf_counter() - start:7.1f} s"
+    )
+    from boernesag.deadlines.models import Clock
+
+    Clock.objects.all().delete()  # derived: rebuild must write every clock again
+    start = time.perf_counter()
+    call_command("projections_rebuild", "clocks", stdout=devnull)
+    print(
+        f"{'projections_rebuild clocks (from none)':<45} {time.perf_counter() - start:7.1f} s "
+        f"({Clock.objects.count()} clocks)"
+    )
+    start = time.perf_counter()
+    call_command("projections_verify", stdout=devnull)
+    print(f"{'projections_verify, all':<45} {time.perf_counter() - start:7.1f} s")
     period = current_period("quarter")
     samples = []
     for _ in range(5):
@@ -89,6 +105,75 @@ def deadline_figures(case, worker, repeat):
     client.force_login(U.objects.get(email="susanne.brandt@demo-kommune.dk"))
     median, queries = timed(client, "/frister/lovoverholdelse/", 5)
     print(f"{'compliance page (manager)':<45} median {median:7.1f} ms   {queries} queries")
+    local_standard_under_load(case, worker)
+
+
+def local_standard_under_load(case, worker):
+    """Set a local standard (the recompute runs in a thread, as the task worker would) and
+    measure a caseworker's pages while it runs."""
+    import threading
+    from datetime import date
+
+    from django.db import connections
+    from django.test import override_settings
+    from django.utils import timezone
+
+    from boernesag.accounts.models import User as U
+    from boernesag.deadlines import services
+
+    client = Client()
+    client.force_login(worker)
+    urls = ["/frister/mine/", f"/sager/{case.pk}/", f"/frister/sag/{case.pk}/"]
+
+    def sample(seconds: float | None = None, count: int = 30):
+        timings, until = [], time.perf_counter() + (seconds or 0)
+        while (seconds and time.perf_counter() < until) or (not seconds and len(timings) < count):
+            for url in urls:
+                start = time.perf_counter()
+                response = client.get(url)
+                timings.append((time.perf_counter() - start) * 1000)
+                assert response.status_code == 200, (url, response.status_code)
+        return timings
+
+    before = sample(count=10)
+    admin = U.objects.get(email="kirsten.madsen@demo-kommune.dk")
+    with override_settings(
+        TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    ):
+        standard = services.local_standard_set(
+            rule_key="measure_follow_up",
+            amount=2,
+            unit="months",
+            valid_from=date(timezone.localdate().year - 3, 1, 1),
+            reason="Benchmark: opfølgning efter 2 måneder",
+            by=admin,
+        )
+    result = {}
+
+    def recompute():
+        started = time.perf_counter()
+        result["changed"] = services.local_standard_recompute(standard_id=standard.pk)
+        result["seconds"] = time.perf_counter() - started
+        connections.close_all()
+
+    thread = threading.Thread(target=recompute)
+    thread.start()
+    during = []
+    while thread.is_alive():
+        during.extend(sample(seconds=1))
+    thread.join()
+    standard.refresh_from_db()
+    print(
+        f"{'local standard recompute (background)':<45} {result['seconds']:7.1f} s, "
+        f"{standard.recompute_total} cases, {result['changed']} changed"
+    )
+    for label, values in (("before", before), ("during", during)):
+        values.sort()
+        print(
+            f"{'  caseworker pages, ' + label:<45} median {statistics.median(values):7.1f} ms   "
+            f"p95 {values[int(len(values) * 0.95) - 1]:7.1f} ms   max {values[-1]:7.1f} ms "
+            f"({len(values)} requests)"
+        )
 
 
 def main():
@@ -104,8 +189,9 @@ def main():
     old = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         from boernesag.accounts.models import User
-        from boernesag.cases.models import Case, CaseEvent
+        from boernesag.cases.models import Case
         from boernesag.demo.services import demo_organisation_seed
+        from boernesag.events.models import Event
 
         demo_organisation_seed()
         start = time.perf_counter()
@@ -113,7 +199,7 @@ def main():
         generated = time.perf_counter() - start
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-        cases, events = Case.objects.count(), CaseEvent.objects.count()
+        cases, events = Case.objects.count(), Event.objects.count()
         print(
             f"generated {args.children} children, {cases} cases, {events} events "
             f"in {generated:.0f} s"
