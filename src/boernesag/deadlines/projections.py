@@ -40,6 +40,16 @@ def local_rules() -> list[LocalRule]:
     ]
 
 
+def _show(value) -> str:
+    from datetime import datetime
+
+    from boernesag.deadlines.calendar import TZ
+
+    if isinstance(value, datetime):
+        return value.astimezone(TZ).strftime("%Y-%m-%d %H:%M")
+    return repr(value)
+
+
 def _diff_lines(name: str, key, old: dict | None, new: dict | None, columns) -> str:
     old, new = old or {}, new or {}
     parts = []
@@ -50,7 +60,7 @@ def _diff_lines(name: str, key, old: dict | None, new: dict | None, columns) -> 
             parts.append(f"overskydende {natural[0]}#{natural[1]}")
         elif old[natural] != new[natural]:
             fields = [
-                f"{col}: {a!r} → {b!r}"
+                f"{col}: {_show(a)} → {_show(b)}"
                 for col, a, b in zip(columns, old[natural], new[natural], strict=True)
                 if a != b
             ]

@@ -14,11 +14,17 @@ from boernesag.deadlines.models import Clock, Escalation, OrganisationClock
 from boernesag.deadlines.rules import load_rules
 
 
-def my_deadlines(*, user):
-    """Running clocks in the user's own open cases, most urgent first."""
+MY_HORIZON_DAYS = 183
+
+
+def my_deadlines(*, user, horizon_days: int = MY_HORIZON_DAYS):
+    """Running clocks in the user's own open cases due within about half a year (overdue
+    ones always), most urgent first. Deadlines years ahead (a youth plan at 16) are on the
+    case page, not in the daily list."""
+    horizon = timezone.now() + timedelta(days=horizon_days)
     return (
         Clock.objects.actionable()
-        .filter(case__caseworker=user, case__closed_at__isnull=True)
+        .filter(case__caseworker=user, case__closed_at__isnull=True, due_at__lte=horizon)
         .select_related("case", "case__child", "pause")
         .order_by(F("paused_since").asc(nulls_first=True), "due_at")
     )
