@@ -13,7 +13,6 @@ from boernesag.deadlines.calendar import TZ
 from boernesag.deadlines.models import Clock, Escalation, OrganisationClock
 from boernesag.deadlines.rules import load_rules
 
-
 MY_HORIZON_DAYS = 183
 
 
