@@ -94,12 +94,12 @@ def demo_intake_seed(*, seed: int = 11) -> dict[str, int]:
         # the receipt to the professional notifier goes out within a few weekdays
         with simulated_now(received + timedelta(days=rng.randint(1, 3))):
             event_write(ev.ReceiptSent(), case=case, actor=staff[0], subject=row)
-        assessor = next((s for s in staff if not services.has_handled_case(s, case)), None)
-        if assessor is not None:
+        triager = next((s for s in staff if not services.has_handled_case(s, case)), None)
+        if triager is not None:
             with simulated_now(received + timedelta(hours=rng.randint(2, 6))):
                 services.intake_triage(
                     intake_child=row,
-                    by=assessor,
+                    by=triager,
                     at_risk=False,
                     acute_needed=False,
                     outcome=Outcome.ADVICE,
