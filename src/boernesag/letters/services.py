@@ -14,6 +14,7 @@ from boernesag.cases.constants import DocumentKind
 from boernesag.cases.services import document_add
 from boernesag.letters.delivery import delivery_adapter
 from boernesag.letters.models import Letter, LetterKind, LetterStatus, LetterTemplate
+from boernesag.lib.limits import clip_to_field
 
 DEFAULT_TEXTS = {
     LetterKind.RECEIPT: (
@@ -97,7 +98,9 @@ def letter_create(
     letter = Letter.objects.create(
         kind=kind,
         subject=subject,
-        recipient_name=recipient_name,
+        # a name and an organisation of 200 characters each do not fit the outbox's column:
+        # the outbox shows the start, the letter itself the whole name
+        recipient_name=clip_to_field(Letter, "recipient_name", recipient_name),
         recipient_address=recipient_address,
         recipient_email=recipient_email,
         created_by=by,

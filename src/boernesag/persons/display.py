@@ -8,9 +8,7 @@ from django.utils.translation import gettext as _
 
 
 def may_see_protected(person, user) -> bool:
-    return not person.address_protected or bool(
-        getattr(user, "may_see_protected_addresses", False)
-    )
+    return not person.address_protected or bool(getattr(user, "may_see_protected_addresses", False))
 
 
 def protected_text() -> str:
