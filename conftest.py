@@ -34,3 +34,10 @@ def password():
     from boernesag.accounts.tests.factories import PASSWORD
 
     return PASSWORD
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path_factory):
+    """Uploads in tests go to a temporary directory, never into var/media, which a developer's
+    `make run` database uses (and which the orphan sweep would otherwise see)."""
+    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
