@@ -46,7 +46,7 @@ def test_a_216000_character_journal_text_is_refused_with_the_text_kept(w):
     )
     assert response.status_code == 400
     html = page_text(response)
-    assert "højst 50000 tegn, og du har skrevet 216000" in html
+    assert "højst 50.000 tegn, og du har skrevet 216.000" in html
     assert "Højst 50.000 tegn." in html  # the limit is stated before anyone types
     assert text in html and 'value="Langt notat"' in html
     assert not JournalEntry.objects.filter(title="Langt notat").exists()

@@ -15,6 +15,8 @@ from pathlib import PurePath
 
 from django.utils.translation import gettext as _
 
+from boernesag.lib.forms import too_large_message
+
 # extension -> (content type, detector key)
 ALLOWED = {
     ".pdf": ("application/pdf", "pdf"),
@@ -178,11 +180,9 @@ def detect(head: bytes, fileobj=None) -> str | None:
 def check_upload(uploaded, *, max_bytes: int) -> str:
     """Return the content type of an acceptable upload, or raise DocumentRejected with a
     Danish message."""
-    if uploaded.size > max_bytes or getattr(uploaded, "too_large", False):
-        raise DocumentRejected(
-            _("Filen er for stor (%(size)s MB). Den største tilladte størrelse er %(max)s MB.")
-            % {"size": f"{uploaded.size / 1_000_000:.1f}", "max": f"{max_bytes / 1_000_000:.0f}"}
-        )
+    size = getattr(uploaded, "received", uploaded.size)  # lib.uploads.OversizeUploadedFile
+    if size > max_bytes or getattr(uploaded, "too_large", False):
+        raise DocumentRejected(too_large_message(size, max_bytes))
     if uploaded.size == 0:
         raise DocumentRejected(_("Filen er tom."))
     suffix = PurePath(uploaded.name or "").suffix.lower()

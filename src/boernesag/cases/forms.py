@@ -1,5 +1,4 @@
 from django import forms
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,7 +13,12 @@ from boernesag.cases.constants import (
     MeetingKind,
 )
 from boernesag.cases.models import Document, JournalEntry
-from boernesag.lib.forms import BoundedDateField, BoundedDateTimeField, DkfdsFormMixin
+from boernesag.lib.forms import (
+    BoundedDateField,
+    BoundedDateTimeField,
+    DkfdsFormMixin,
+    UploadField,
+)
 from boernesag.lib.limits import TextLimit, Window, model_max_length
 
 REQUIRED = {"required": _("Udfyld feltet.")}
@@ -151,12 +155,7 @@ class JournalSearchForm(DkfdsFormMixin, forms.Form):
 
 
 class DocumentForm(DkfdsFormMixin, forms.Form):
-    file = forms.FileField(
-        label=_("Fil"),
-        error_messages={"required": _("Vælg en fil.")},
-        help_text=_("PDF, billeder eller Office-dokumenter. Højst %(max)s MB.")
-        % {"max": settings.DOCUMENT_MAX_BYTES // 1_000_000},
-    )
+    file = UploadField(label=_("Fil"), help_text=_("PDF, billeder eller Office-dokumenter."))
     title = forms.CharField(
         label=_("Titel"),
         max_length=model_max_length(Document, "title"),
@@ -166,11 +165,6 @@ class DocumentForm(DkfdsFormMixin, forms.Form):
     document_date = BoundedDateField(
         label=_("Dokumentets dato"), window=Window.DOCUMENT, initial=timezone.localdate
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # app.js refuses a too-large file before it is sent (progressive enhancement).
-        self.fields["file"].widget.attrs["data-max-bytes"] = settings.DOCUMENT_MAX_BYTES
 
 
 class MeetingForm(DkfdsFormMixin, forms.Form):

@@ -1,5 +1,4 @@
 from django import forms
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,7 +13,7 @@ from boernesag.catalogue.models import (
     ServiceVersion,
     TargetGroup,
 )
-from boernesag.lib.forms import BoundedDateField, DkfdsFormMixin, limit_text
+from boernesag.lib.forms import BoundedDateField, DkfdsFormMixin, UploadField, limit_text
 from boernesag.lib.limits import TextLimit, Window, model_max_length
 
 # Text areas of a service description: each about four pages at most.
@@ -211,14 +210,12 @@ class ContractForm(DkfdsFormMixin, forms.Form):
         max_length=TextLimit.DESCRIPTION,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    document = forms.FileField(
+    document = UploadField(
         label=_("Kontraktdokument"),
         required=False,
-        help_text=_("PDF eller Office-dokument. Højst %(max)s MB.")
-        % {"max": settings.DOCUMENT_MAX_BYTES // 1_000_000},
+        help_text=_("PDF eller Office-dokument."),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["services"].queryset = Service.objects.all()
-        self.fields["document"].widget.attrs["data-max-bytes"] = settings.DOCUMENT_MAX_BYTES

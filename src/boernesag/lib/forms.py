@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django import forms
+from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +22,23 @@ TOO_LONG = _(
 
 def _thousands(n: int) -> str:
     return f"{n:,}".replace(",", ".")
+
+
+class DanishMaxLengthValidator(MaxLengthValidator):
+    """Django's length check with the numbers written the Danish way (50.000)."""
+
+    def __call__(self, value):
+        length = self.clean(value)
+        if length > self.limit_value:
+            raise forms.ValidationError(
+                self.message,
+                code=self.code,
+                params={
+                    "limit_value": _thousands(self.limit_value),
+                    "show_value": _thousands(length),
+                    "value": value,
+                },
+            )
 
 
 def limit_text(field: forms.Field, limit: int) -> None:
@@ -70,11 +88,17 @@ class DkfdsFormMixin:
                 widget.attrs.pop("maxlength", None)
                 if not isinstance(widget, forms.PasswordInput):  # passwords are not shown again
                     field.error_messages["max_length"] = TOO_LONG
+                field.validators = [
+                    DanishMaxLengthValidator(v.limit_value) if type(v) is MaxLengthValidator else v
+                    for v in field.validators
+                ]
                 if isinstance(widget, forms.Textarea):
                     limit = _("Højst %(n)s tegn.") % {"n": _thousands(field.max_length)}
                     field.help_text = f"{field.help_text} {limit}".strip()
             if isinstance(field, BoundedDateField | BoundedDateTimeField):
                 field.set_widget_bounds(today)
+            if isinstance(field, UploadField):
+                field.setup()
 
     def _post_clean(self):
         super()._post_clean()
@@ -165,6 +189,45 @@ class BoundedDateTimeField(_WindowMixin, forms.DateTimeField):
     def set_widget_bounds(self, today: date) -> None:
         first, last = self.window.bounds(today)
         self.widget.attrs.update(min=f"{first.isoformat()}T00:00", max=f"{last.isoformat()}T23:59")
+
+
+# --- uploads ---------------------------------------------------------------------------
+
+
+def too_large_message(size: int, max_bytes: int) -> str:
+    return _("Filen er for stor (%(size)s MB). Den største tilladte størrelse er %(max)s MB.") % {
+        "size": f"{size / 1_000_000:.1f}",
+        "max": f"{max_bytes / 1_000_000:.0f}",
+    }
+
+
+class UploadField(forms.FileField):
+    """A file field that knows a file dropped while streaming for being too large
+    (``lib.uploads``) and says so; its help text states the limit, and app.js reads it from
+    ``data-max-bytes`` to say it before sending. The limit is DOCUMENT_MAX_BYTES unless given.
+    The content itself is checked by the service (``cases.documents.check_upload``)."""
+
+    def __init__(self, *args, max_bytes: int | None = None, **kwargs):
+        self._max_bytes = max_bytes
+        kwargs.setdefault("error_messages", {})
+        kwargs["error_messages"].setdefault("required", _("Vælg en fil."))
+        super().__init__(*args, **kwargs)
+
+    @property
+    def max_bytes(self) -> int:
+        return self._max_bytes or settings.DOCUMENT_MAX_BYTES
+
+    def setup(self) -> None:
+        self.widget.attrs["data-max-bytes"] = str(self.max_bytes)
+        limit = _("Højst %(n)s MB.") % {"n": _thousands(self.max_bytes // 1_000_000)}
+        self.help_text = f"{self.help_text} {limit}".strip()
+
+    def to_python(self, data):
+        if getattr(data, "too_large", False):
+            raise forms.ValidationError(
+                too_large_message(data.received, self.max_bytes), code="too_large"
+            )
+        return super().to_python(data)
 
 
 # --- service errors on forms -------------------------------------------------------------

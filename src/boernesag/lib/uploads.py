@@ -18,12 +18,16 @@ from django.core.files.uploadhandler import FileUploadHandler
 
 
 class OversizeUploadedFile(UploadedFile):
-    """A file that was too large: no content, only its name and the bytes received."""
+    """A file that was too large: no content, only its name and the bytes received
+    (``received``). Its ``size`` is 0, so a form that does not know it (the admin's plain
+    ``FileField``) refuses it as empty rather than storing an empty file; Børnesag's forms
+    use ``lib.forms.UploadField``, which says it was too large."""
 
     too_large = True
 
-    def __init__(self, name, content_type, size, charset=None, content_type_extra=None):
-        super().__init__(io.BytesIO(b""), name, content_type, size, charset, content_type_extra)
+    def __init__(self, name, content_type, received, charset=None, content_type_extra=None):
+        super().__init__(io.BytesIO(b""), name, content_type, 0, charset, content_type_extra)
+        self.received = received
 
 
 class SizeLimitUploadHandler(FileUploadHandler):

@@ -11,7 +11,12 @@ from django import forms
 from django.utils import timezone
 
 import boernesag
-from boernesag.lib.forms import BoundedDateField, BoundedDateTimeField, DkfdsFormMixin
+from boernesag.lib.forms import (
+    BoundedDateField,
+    BoundedDateTimeField,
+    DkfdsFormMixin,
+    UploadField,
+)
 from boernesag.lib.limits import DateWindow, Window, add_years, clip
 
 
@@ -116,13 +121,16 @@ def test_the_meta_test_sees_the_forms_of_every_app():
 @pytest.mark.parametrize("form_class", FORMS, ids=lambda c: f"{c.__module__}.{c.__name__}")
 def test_every_form_field_has_its_limit(form_class):
     """Every text field declares its maximum length (from the model, or a TextLimit for free
-    text); every date field is bounded by a window; every form uses the shared mixin."""
+    text); every date field is bounded by a window; every file field knows its size limit;
+    every form uses the shared mixin."""
     if form_class.__name__ != "TimelineFilterForm":  # a single select, rendered by hand
         assert issubclass(form_class, DkfdsFormMixin)
     for name, field in _fields(form_class).items():
         where = f"{form_class.__name__}.{name}"
         if isinstance(field, forms.CharField):
             assert field.max_length, f"{where} has no max_length"
+        if isinstance(field, forms.FileField):
+            assert isinstance(field, UploadField), f"{where} is not an UploadField"
         if isinstance(field, forms.DateField | forms.DateTimeField):
             assert isinstance(field, BoundedDateField | BoundedDateTimeField), (
                 f"{where} is not a BoundedDateField/BoundedDateTimeField"
@@ -132,3 +140,17 @@ def test_every_form_field_has_its_limit(form_class):
 def test_meeting_window_is_a_reasonable_one():
     first, last = Window.MEETING.bounds(date(2026, 5, 4))
     assert last - first < timedelta(days=366 * 13)
+
+
+def test_a_file_dropped_for_its_size_is_refused_by_any_file_field():
+    from boernesag.lib.uploads import OversizeUploadedFile
+
+    dropped = OversizeUploadedFile("stor.pdf", "application/pdf", received=30_000_000)
+    upload = UploadField(max_bytes=25_000_000)
+    with pytest.raises(forms.ValidationError, match=r"Filen er for stor \(30.0 MB\)"):
+        upload.clean(dropped)
+    upload.setup()
+    assert upload.widget.attrs["data-max-bytes"] == "25000000"
+    assert upload.help_text == "Højst 25 MB."
+    with pytest.raises(forms.ValidationError):  # e.g. the admin: refused, never stored empty
+        forms.FileField().clean(dropped)

@@ -74,12 +74,15 @@ document.addEventListener("DOMContentLoaded", function () {
     if (big) showError(input.form, "Filen kan ikke sendes", fileMessage(big));
   });
 
+  // Capture phase: runs before any handler on the form itself (e.g. HTMX), which a refused
+  // submission must not reach.
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if ((form.method || "").toLowerCase() !== "post") return;
     var big = tooLargeFile(form);
     if (big) {
       event.preventDefault();
+      event.stopPropagation();
       showError(form, "Det blev ikke sendt", fileMessage(big) + " Det du skrev, står stadig i felterne.", big.input);
       return;
     }
@@ -87,6 +90,7 @@ document.addEventListener("DOMContentLoaded", function () {
     var size = textBytes(form);
     if (max && size > max) {
       event.preventDefault();
+      event.stopPropagation();
       showError(
         form,
         "Det blev ikke sendt",
@@ -94,5 +98,5 @@ document.addEventListener("DOMContentLoaded", function () {
           " MB. Det du skrev, står stadig i felterne: forkort teksten, eller gem den som et dokument på sagen."
       );
     }
-  });
+  }, true);
 })();
