@@ -1,0 +1,7 @@
+"""PostgreSQL backend with two database roles (see docs/adr/0003-keyed-audit-trail.md).
+
+The web server, workers and tests connect as the *application role*, which owns nothing and
+may not UPDATE, DELETE or TRUNCATE append-only tables. Migrations, the creation and removal
+of test databases and the test suite's table flush run as the *owner role*, whose
+credentials come from ``MIGRATION_DATABASE_URL`` (``settings_dict["OWNER"]``).
+"""
