@@ -106,7 +106,7 @@ def test_the_database_refuses_to_rewrite_history(sql):
     events = CaseEvent.objects.count()
     with (
         # the trigger, or before it the missing privilege of the application's role
-        pytest.raises(DatabaseError, match="append-only|permission denied"),
+        pytest.raises(DatabaseError, match=r"append-only|permission denied"),
         transaction.atomic(),
         connection.cursor() as cursor,
     ):

@@ -94,7 +94,7 @@ def test_the_application_role_cannot_change_the_access_log(make_user, sql):
     rows = _rows(make_user("caseworker"), 4)
     before = list(AccessLogEntry.objects.order_by("id").values_list("id", "what", "row_hash"))
     sql = sql.format(middle=rows[1].pk, newest=rows[-2].pk)
-    with pytest.raises(DatabaseError, match="permission denied|must be owner|append-only"):
+    with pytest.raises(DatabaseError, match=r"permission denied|must be owner|append-only"):
         as_app(sql)
     after = list(AccessLogEntry.objects.order_by("id").values_list("id", "what", "row_hash"))
     assert after == before
@@ -122,7 +122,7 @@ def test_every_append_only_table_refuses_update_delete_and_truncate_to_the_app_r
             f"TRUNCATE {table}",
             f"ALTER TABLE {table} DISABLE TRIGGER {db_roles.NO_CHANGE_TRIGGER}",
         ):
-            with pytest.raises(DatabaseError, match="permission denied|must be owner"):
+            with pytest.raises(DatabaseError, match=r"permission denied|must be owner"):
                 as_app(sql)
 
 
@@ -130,7 +130,7 @@ def test_the_triggers_stop_the_owner_too_unless_lifted(transactional_db, make_us
     """Even the owner cannot UPDATE, DELETE or TRUNCATE by mistake: the triggers refuse."""
     _rows(make_user("caseworker"), 2)
     for sql in (f"UPDATE {LOG} SET what = 'x'", f"DELETE FROM {LOG}"):
-        with pytest.raises(DatabaseError, match="append-only: (UPDATE|DELETE)"):
+        with pytest.raises(DatabaseError, match=r"append-only: (UPDATE|DELETE)"):
             as_owner(sql)
     for table in append_only_tables():
         with pytest.raises(DatabaseError, match="append-only: TRUNCATE"):
