@@ -60,10 +60,14 @@ class VerifyReport:
             head = f"Adgangsloggen er IKKE intakt ({len(self.problems)} fejl):"
         lines = [head, *(f"- {p}" for p in self.problems)]
         if self.proven is not None:
+            upto = (
+                f"til og med række {self.proven.head_id}"
+                if self.proven.head_id
+                else "loggen var tom"
+            )
             lines.append(
                 f"Bevist intakt frem til forankringen {_when(self.proven.at)} "
-                f"({self.proven.count} rækker, til og med række {self.proven.head_id}; "
-                f"{self.proven.where})."
+                f"({self.proven.count} rækker, {upto}; {self.proven.where})."
             )
         else:
             lines.append("Ingen forankring uden for databasen bekræfter loggen endnu.")
