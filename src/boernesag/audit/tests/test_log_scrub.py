@@ -94,3 +94,19 @@ def test_a_request_path_with_a_cpr_number_is_logged_scrubbed(caplog, make_user):
     output = stream.getvalue()
     assert "Not Found: /boern/[CPR]/findes-ikke/" in output
     assert "0102031234" not in output
+
+
+def test_no_page_title_or_error_page_can_show_a_cpr_number():
+    """Titles end up in browser history and tabs; error pages must not echo the path."""
+    import re
+    from pathlib import Path
+
+    src = Path(__file__).resolve().parents[2]
+    titles = []
+    for template in src.rglob("templates/**/*.html"):
+        text = template.read_text()
+        titles += [(template.name, t) for t in re.findall(r"{% block title %}(.*?){% endblock", text)]
+        if template.name in {"400.html", "403.html", "404.html", "500.html"}:
+            assert "request.path" not in text and "request_path" not in text, template
+    assert titles
+    assert [t for t in titles if "cpr" in t[1].lower()] == []
