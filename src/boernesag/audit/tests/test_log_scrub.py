@@ -105,7 +105,9 @@ def test_no_page_title_or_error_page_can_show_a_cpr_number():
     titles = []
     for template in src.rglob("templates/**/*.html"):
         text = template.read_text()
-        titles += [(template.name, t) for t in re.findall(r"{% block title %}(.*?){% endblock", text)]
+        titles += [
+            (template.name, t) for t in re.findall(r"{% block title %}(.*?){% endblock", text)
+        ]
         if template.name in {"400.html", "403.html", "404.html", "500.html"}:
             assert "request.path" not in text and "request_path" not in text, template
     assert titles
