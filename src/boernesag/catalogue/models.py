@@ -376,23 +376,6 @@ class Contract(models.Model):
         return self.title
 
 
-# Which services a provider delivers and a contract covers, over time.
-pghistory.track(
-    pghistory.InsertEvent("service.add"),
-    pghistory.DeleteEvent("service.remove"),
-    obj_field=None,
-    model_name="ProviderServiceHistory",
-    app_label="catalogue",
-)(Provider.services.through)
-pghistory.track(
-    pghistory.InsertEvent("service.add"),
-    pghistory.DeleteEvent("service.remove"),
-    obj_field=None,
-    model_name="ContractServiceHistory",
-    app_label="catalogue",
-)(Contract.services.through)
-
-
 class Revision(models.Model):
     """The periodic revision of a service (seed 000): continue, adjust or close."""
 
