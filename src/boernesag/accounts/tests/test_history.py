@@ -1,10 +1,9 @@
 """Change history (pghistory) on roles, team memberships, units, the municipality's
-settings and users' rights; providers, rates and contracts (issue 9, item 3)."""
+settings and users' rights (issue 9, item 3)."""
 
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 import pytest
 from django.test import Client
@@ -49,30 +48,3 @@ def test_user_rights_are_tracked_but_never_the_password_or_logins(make_user, pas
     assert user.history.count() == events  # last_login and password: no history rows
     assert user.history.latest("pgh_id").may_see_protected_addresses is True
     assert not hasattr(user.history.model, "password")
-
-
-@pytest.mark.django_db
-def test_providers_rates_and_contracts_are_tracked():
-    from boernesag.catalogue.models import Contract, Provider, Rate, Service
-
-    provider = Provider.objects.create(name="Familiehuset", kind="municipal")
-    Provider.objects.filter(pk=provider.pk).update(name="Familiehuset Nord")
-    assert [h.name for h in provider.history.order_by("pgh_id")] == [
-        "Familiehuset",
-        "Familiehuset Nord",
-    ]
-    service = Service.objects.create(key="familiebehandling")
-    rate = Rate.objects.create(
-        provider=provider,
-        service=service,
-        unit="hour",
-        price=Decimal("650"),
-        valid_from=date(2026, 1, 1),
-    )
-    Rate.objects.filter(pk=rate.pk).update(price=Decimal("700"))
-    assert [h.price for h in rate.history.order_by("pgh_id")] == [Decimal("650"), Decimal("700")]
-    contract = Contract.objects.create(
-        provider=provider, title="Rammeaftale", starts_on=date(2026, 1, 1)
-    )
-    Contract.objects.filter(pk=contract.pk).update(ends_on=date(2027, 12, 31))
-    assert contract.history.latest("pgh_id").ends_on == date(2027, 12, 31)
