@@ -74,6 +74,8 @@ def roles_bootstrap(superuser_url: str) -> None:
         db_roles.role_ensure(cursor, OWNER_ROLE, createdb=True)
         db_roles.role_ensure(cursor, APP_ROLE)
         cursor.execute(f"GRANT CREATE, USAGE ON SCHEMA public TO {OWNER_ROLE}")
+        # lets the owner drop a test database that an idle app connection still holds
+        cursor.execute(f"GRANT pg_signal_backend TO {OWNER_ROLE}")
         cursor.execute(
             "SELECT EXISTS (SELECT FROM pg_class WHERE relnamespace = 'public'::regnamespace"
             " AND relowner <> %s::regrole) OR EXISTS (SELECT FROM pg_proc WHERE"

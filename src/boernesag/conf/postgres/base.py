@@ -37,6 +37,14 @@ class DatabaseCreation(creation.DatabaseCreation):
         with self.connection.as_owner():
             return super().destroy_test_db(*args, **kwargs)
 
+    def _destroy_test_db(self, test_database_name, verbosity):
+        # FORCE: an idle connection left by a finished thread (a live-server request, a
+        # parallel-login test) must not keep the test database alive.
+        with self._nodb_cursor() as cursor:
+            cursor.execute(
+                f"DROP DATABASE {self.connection.ops.quote_name(test_database_name)} WITH (FORCE)"
+            )
+
 
 class DatabaseOperations(operations.DatabaseOperations):
     def execute_sql_flush(self, sql_list):
