@@ -180,17 +180,19 @@ def letter_advance(letter_id: int, *, now: datetime | None = None) -> str:
         if letter.status == LetterStatus.RENDERING:
             try:
                 pdf = letter_pdf_render(letter)
-            except Exception as exc:
+                filed = _finish_rendering(letter_id, pdf)
+            except Exception as exc:  # rendering or filing: retried, then visibly failed
                 return _failed(letter_id, "dannelse", exc, moment)
-            if not _finish_rendering(letter_id, pdf):
+            if not filed:
                 return outcome
             outcome = "rendered"
         else:
             try:
                 delivery = delivery_adapter().deliver(letter=letter, pdf=_pdf_of(letter))
-            except Exception as exc:
+                recorded = _finish_delivery(letter_id, delivery, now or timezone.now())
+            except Exception as exc:  # the adapter is idempotent: a retry delivers once
                 return _failed(letter_id, "afsendelse", exc, moment)
-            if not _finish_delivery(letter_id, delivery, now or timezone.now()):
+            if not recorded:
                 return outcome
             return "sent" if delivery.delivered else "to_send"
     return outcome

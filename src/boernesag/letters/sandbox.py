@@ -30,6 +30,8 @@ RENDERED_MAX_CHARS = 30_000
 
 # The tags a letter text may use; everything else is refused by name.
 ALLOWED_TAGS = frozenset({"if", "elif", "else", "endif", "comment", "endcomment"})
+# filter function → the name a template uses for it (``linebreaks``, not ``linebreaks_filter``)
+_FILTER_NAMES = {func: name for name, func in defaultfilters.register.filters.items()}
 ALLOWED_FILTERS = {
     defaultfilters.upper,
     defaultfilters.lower,
@@ -124,7 +126,7 @@ def _expression_errors(expression: FilterExpression, allowed: set[str], where: s
             errors.append(
                 _("Filteret »%(name)s« er ikke tilladt (%(where)s). Tilladt: %(allowed)s.")
                 % {
-                    "name": func.__name__,
+                    "name": _FILTER_NAMES.get(func, func.__name__),
                     "where": where,
                     "allowed": "upper, lower, capfirst, title, default",
                 }
@@ -162,7 +164,12 @@ def body_compile(kind: str, body: str) -> Template:
         line = getattr(exc, "template_debug", {}).get("line")
         where = _(" (linje %(n)s)") % {"n": line} if line else ""
         raise ValidationError(
-            _("Skabelonen kan ikke læses%(where)s: %(error)s") % {"where": where, "error": exc}
+            _(
+                "Skabelonen kan ikke læses%(where)s. Tjek at hvert {%% if %%} har sit "
+                "{%% endif %%}, og at {{ … }} og {%% … %%} er skrevet rigtigt. "
+                "Teknisk besked: %(error)s"
+            )
+            % {"where": where, "error": exc}
         ) from None
     allowed = set(variable_names(kind))
     for node in template.nodelist.get_nodes_by_type(VariableNode):

@@ -86,6 +86,25 @@ def forward_data(apps, schema_editor):
         LetterTemplate.objects.filter(kind=kind, body=old).update(body=NEW_TEXTS[kind])
 
 
+def snapshot_existing_templates(apps, schema_editor):
+    """The texts saved before history was kept become its first entry, so that the version
+    an administrator replaces is never lost."""
+    LetterTemplate = apps.get_model("letters", "LetterTemplate")
+    History = apps.get_model("letters", "LetterTemplateHistory")
+    for template in LetterTemplate.objects.all():
+        History.objects.create(
+            pgh_obj=template,
+            pgh_label="insert",
+            id=template.id,
+            kind=template.kind,
+            subject=template.subject,
+            body=template.body,
+            version=template.version,
+            updated_at=template.updated_at,
+            updated_by=template.updated_by,
+        )
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -263,4 +282,5 @@ class Migration(migrations.Migration):
             name='updated_by',
             field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL, verbose_name='ændret af'),
         ),
+        migrations.RunPython(snapshot_existing_templates, migrations.RunPython.noop),
     ]
