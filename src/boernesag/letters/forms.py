@@ -9,6 +9,7 @@ class LetterTemplateForm(DkfdsFormMixin, forms.Form):
     subject = forms.CharField(
         label=_("Overskrift"),
         max_length=200,
+        widget=forms.TextInput(attrs={"class": "input-width-xl"}),
         help_text=_("Almindelig tekst uden variabler. Den bliver også dokumentets titel på sagen."),
         error_messages={
             "required": _("Skriv en overskrift."),
@@ -21,7 +22,7 @@ class LetterTemplateForm(DkfdsFormMixin, forms.Form):
         label=_("Brødtekst"),
         max_length=BODY_MAX_CHARS,
         strip=False,
-        widget=forms.Textarea(attrs={"rows": 18}),
+        widget=forms.Textarea(attrs={"rows": 18, "class": "input-width-xl"}),
         help_text=_("Almindelig tekst. Variablerne og mærkerne nedenfor kan bruges."),
         error_messages={
             "required": _("Skriv brødteksten."),
