@@ -323,3 +323,26 @@ def test_after_real_commits_the_adapter_runs_with_no_transaction_open():
     assert letter.status == LetterStatus.SENT
     assert CountingDigitalPost.calls == [str(letter.key)]
     assert CountingDigitalPost.in_transaction == [False]
+
+
+def test_the_outbox_page_costs_the_same_however_many_letters(w, django_capture_on_commit_callbacks):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.force_login(w.intake)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/modtagelse/udbakke/").status_code == 200
+        return len(captured)
+
+    receipt(w, django_capture_on_commit_callbacks)
+    one = queries()
+    for _ in range(3):  # more letters, each on several cases, in several states
+        item = report(w, children=[w.child])
+        with django_capture_on_commit_callbacks(execute=True):
+            letter = intake.receipt_send(item=item, by=w.intake)
+        letter_mark_sent(letter=letter, channel=SendChannel.PRINTED, by=w.intake)
+    assert Letter.objects.count() == 4
+    assert queries() == one
