@@ -10,8 +10,8 @@ from boernesag.accounts.tests.factories import PASSWORD
 from boernesag.cases.tests.factories import build_world
 from boernesag.intake import services as intake
 from boernesag.letters.models import Letter, LetterStatus, LetterTemplate
-from boernesag.letters.tests.helpers import report, siblings
 from tests.browser.conftest import AXE_SOURCE, login
+from tests.letters.helpers import report, siblings
 
 
 @pytest.fixture
@@ -85,7 +85,7 @@ def test_outbox_shows_each_letters_state_and_axe_passes(page, world, axe, settin
     alma, bo = siblings()
     waiting = report(world, children=[alma, bo])
     intake.receipt_send(item=waiting, by=world.intake)  # commits; rendered after commit
-    settings.LETTER_DELIVERY_ADAPTER = "boernesag.letters.tests.test_outbox.BrokenDigitalPost"
+    settings.LETTER_DELIVERY_ADAPTER = "tests.letters.test_outbox.BrokenDigitalPost"
     failing = report(world, children=[world.child])
     intake.receipt_send(item=failing, by=world.intake)
     assert set(Letter.objects.values_list("status", flat=True)) == {

@@ -16,7 +16,7 @@ from boernesag.letters.services import (
     letter_template_preview,
     letter_template_update,
 )
-from boernesag.letters.tests.helpers import pdf_text, squeezed
+from boernesag.letters.tests.pdftext import pdf_text, squeezed
 
 
 @pytest.fixture

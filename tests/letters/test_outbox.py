@@ -26,10 +26,10 @@ from boernesag.letters.services import (
     letter_transition,
 )
 from boernesag.letters.tasks import letter_process
-from boernesag.letters.tests.helpers import report, siblings
+from tests.letters.helpers import report, siblings
 
-DIGITAL_POST = "boernesag.letters.tests.test_outbox.CountingDigitalPost"
-BROKEN_POST = "boernesag.letters.tests.test_outbox.BrokenDigitalPost"
+DIGITAL_POST = "tests.letters.test_outbox.CountingDigitalPost"
+BROKEN_POST = "tests.letters.test_outbox.BrokenDigitalPost"
 
 
 class CountingDigitalPost(LocalDigitalPostAdapter):

@@ -3,10 +3,6 @@ siblings, through the real intake services."""
 
 from __future__ import annotations
 
-import io
-import re
-
-import pypdf
 from django.utils import timezone
 
 from boernesag.intake import services as intake
@@ -34,19 +30,6 @@ def report(w, *, children, notifier_name="Lærer Lise Ølstrup", received_at=Non
         reasons=[],
         **extra,
     )
-
-
-def pdf_reader(data: bytes) -> pypdf.PdfReader:
-    return pypdf.PdfReader(io.BytesIO(data))
-
-
-def pdf_text(data: bytes) -> str:
-    return "\n".join(page.extract_text() for page in pdf_reader(data).pages)
-
-
-def squeezed(text: str) -> str:
-    """Text without whitespace: the PDF's line breaks fall where the layout puts them."""
-    return re.sub(r"\s+", "", text)
 
 
 def document_bytes(document) -> bytes:

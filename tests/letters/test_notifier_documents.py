@@ -13,7 +13,7 @@ from boernesag.cases.selectors import documents_visible_to
 from boernesag.cases.services import case_reassign
 from boernesag.cases.tests.factories import build_world
 from boernesag.intake import services as intake
-from boernesag.letters.tests.helpers import report, siblings
+from tests.letters.helpers import report, siblings
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from boernesag.deadlines.models import Clock
 from boernesag.intake import services as intake
 from boernesag.letters.models import LetterStatus, SendChannel
 from boernesag.letters.services import letter_mark_sent
-from boernesag.letters.tests.helpers import report, siblings
+from tests.letters.helpers import report, siblings
 
 
 @pytest.fixture

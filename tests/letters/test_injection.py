@@ -24,14 +24,8 @@ from boernesag.letters.pdf import (
     static_roots,
 )
 from boernesag.letters.services import letter_template_update
-from boernesag.letters.tests.helpers import (
-    document_bytes,
-    pdf_reader,
-    pdf_text,
-    report,
-    siblings,
-    squeezed,
-)
+from boernesag.letters.tests.pdftext import pdf_reader, pdf_text, squeezed
+from tests.letters.helpers import document_bytes, report, siblings
 
 PASSWD_MARKER = "root:x:0:0"  # the first line of /etc/passwd on Debian
 
