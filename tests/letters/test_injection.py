@@ -15,7 +15,6 @@ import pytest
 import boernesag.conf.settings
 from boernesag.cases.tests.factories import build_world
 from boernesag.intake import services as intake
-from boernesag.letters.models import LetterTemplate
 from boernesag.letters.pdf import (
     LETTER_STATIC_DIR,
     html_to_pdf,
@@ -23,7 +22,7 @@ from boernesag.letters.pdf import (
     static_path,
     static_roots,
 )
-from boernesag.letters.services import letter_template_update
+from boernesag.letters.services import letter_template_get, letter_template_update
 from boernesag.letters.tests.pdftext import pdf_reader, pdf_text, squeezed
 from tests.letters.helpers import document_bytes, report, siblings
 
@@ -131,7 +130,7 @@ def test_a_letter_text_cannot_smuggle_markup_either(
 ):
     """The administrator's text is plain text too: tags in it are printed, not obeyed."""
     url, hits = listener
-    template = LetterTemplate.objects.get(kind="receipt")
+    template = letter_template_get("receipt")
     letter_template_update(
         kind="receipt",
         subject="Kvittering",

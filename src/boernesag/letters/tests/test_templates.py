@@ -13,6 +13,7 @@ from boernesag.letters import sandbox
 from boernesag.letters.models import LetterTemplate
 from boernesag.letters.services import (
     DEFAULT_TEXTS,
+    letter_template_get,
     letter_template_preview,
     letter_template_update,
 )
@@ -101,7 +102,7 @@ def test_preview_renders_the_letter_with_sample_data(municipality):
 
 
 def test_a_template_is_saved_only_when_it_renders_and_every_version_is_kept(admin):
-    template = LetterTemplate.objects.get(kind="receipt")
+    template = letter_template_get("receipt")  # the defaults, also after a flush
     assert (template.subject, template.body) == DEFAULT_TEXTS["receipt"]
     with pytest.raises(ValidationError) as error:
         letter_template_update(
