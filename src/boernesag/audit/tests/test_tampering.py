@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.db.utils import DatabaseError
 
 from boernesag.audit.anchoring import audit_anchor
-from boernesag.audit.append_only import append_only_tables
+from boernesag.audit.append_only import append_only_models, append_only_tables
 from boernesag.audit.chain import GENESIS, canonical, legacy_digest
 from boernesag.audit.models import AccessLogEntry
 from boernesag.audit.services import access_log_record, access_log_verify
@@ -115,9 +115,10 @@ def test_every_append_only_table_refuses_update_delete_and_truncate_to_the_app_r
         "catalogue_ratehistory",
         "catalogue_contracthistory",
     } <= set(tables)
-    for table in tables:
+    for model in append_only_models():
+        table, pk = model._meta.db_table, model._meta.pk.column
         for sql in (
-            f"UPDATE {table} SET id = id",
+            f"UPDATE {table} SET {pk} = {pk}",
             f"DELETE FROM {table}",
             f"TRUNCATE {table}",
             f"ALTER TABLE {table} DISABLE TRIGGER {db_roles.NO_CHANGE_TRIGGER}",

@@ -1,4 +1,6 @@
-"""PostgreSQL backend with two database roles (see docs/adr/0004-keyed-audit-trail-and-database-roles.md).
+"""PostgreSQL backend with two database roles.
+
+See docs/adr/0004-keyed-audit-trail-and-database-roles.md.
 
 The web server, workers and tests connect as the *application role*, which owns nothing and
 may not UPDATE, DELETE or TRUNCATE append-only tables. Migrations, the creation and removal
