@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalogue', '0001_initial'),
+        ('catalogue', '0002_history_providers_rates_contracts'),
     ]
 
     operations = [
