@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
 from django.test import Client
@@ -72,7 +72,9 @@ def test_cpr_numbers_are_never_in_the_log_or_urls():
 
 
 @pytest.mark.django_db
-def test_audit_verify_passes_untouched_and_fails_after_an_edit_in_sql(capsys):
+def test_audit_verify_passes_after_reading_pages(capsys):
+    """Tampering (as the application role and as the owner) is tested in
+    src/boernesag/audit/tests/test_tampering.py."""
     w = build_world()
     client = Client()
     client.force_login(w.caseworker)
@@ -80,30 +82,6 @@ def test_audit_verify_passes_untouched_and_fails_after_an_edit_in_sql(capsys):
         client.get(url)
     call_command("audit_verify")
     assert "intakt (5 rækker)" in capsys.readouterr().out
-    victim = AccessLogEntry.objects.order_by("id")[2]
-    with connection.cursor() as cursor:
-        # a superuser bypassing the append-only trigger
-        cursor.execute("SET session_replication_role = replica")
-        cursor.execute("UPDATE audit_accesslogentry SET what = 'x' WHERE id = %s", [victim.pk])
-        cursor.execute("SET session_replication_role = DEFAULT")
-    with pytest.raises(CommandError, match=f"Række {victim.pk}: indholdet er ændret"):
-        call_command("audit_verify")
-
-
-@pytest.mark.django_db
-def test_audit_verify_detects_a_removed_row():
-    w = build_world()
-    client = Client()
-    client.force_login(w.caseworker)
-    for url in list(read_urls(w).values())[:4]:
-        client.get(url)
-    victim = AccessLogEntry.objects.order_by("id")[1]
-    with connection.cursor() as cursor:
-        cursor.execute("SET session_replication_role = replica")
-        cursor.execute("DELETE FROM audit_accesslogentry WHERE id = %s", [victim.pk])
-        cursor.execute("SET session_replication_role = DEFAULT")
-    with pytest.raises(CommandError, match="kæden er brudt"):
-        call_command("audit_verify")
 
 
 @pytest.mark.django_db
@@ -127,7 +105,8 @@ def test_the_database_refuses_to_rewrite_history(sql):
     access_request(user=w.other_caseworker, child=w.child, reason="Dækker for kollega i dag")
     events = CaseEvent.objects.count()
     with (
-        pytest.raises(DatabaseError, match="append-only"),
+        # the trigger, or before it the missing privilege of the application's role
+        pytest.raises(DatabaseError, match=r"append-only|permission denied"),
         transaction.atomic(),
         connection.cursor() as cursor,
     ):

@@ -158,8 +158,8 @@ def test_system_and_integration_actors(w):
 def test_events_cannot_be_updated_or_deleted(w):
     event = w.case.events.first()
     for statement in (
-        f"UPDATE events_event SET kind = 'x' WHERE id = {event.pk}",  # noqa: S608
-        f"DELETE FROM events_event WHERE id = {event.pk}",  # noqa: S608
+        f"UPDATE events_event SET kind = 'x' WHERE id = {event.pk}",
+        f"DELETE FROM events_event WHERE id = {event.pk}",
     ):
         with pytest.raises(Exception, match="append-only"), transaction.atomic():
             connection.cursor().execute(statement)

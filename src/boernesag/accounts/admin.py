@@ -6,6 +6,7 @@ The admin uses the normal login page, so lockout and the login log apply here to
 
 from functools import wraps
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.decorators import login_not_required
@@ -17,6 +18,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from boernesag.accounts import services
+from boernesag.accounts.constants import Role
 from boernesag.accounts.models import (
     LoginAttempt,
     LoginLockout,
@@ -98,8 +100,31 @@ class TeamMembershipInline(RoleInline):
     autocomplete_fields = ["team"]
 
 
+class MunicipalityForm(forms.ModelForm):
+    second_factor_roles = forms.MultipleChoiceField(
+        label=_("Roller, der skal bruge to-faktor-login"),
+        choices=Role.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=Municipality._meta.get_field("second_factor_roles").help_text,
+    )
+
+    class Meta:
+        model = Municipality
+        fields = [
+            "name",
+            "cvr",
+            "municipality_number",
+            "address",
+            "caseworkers_see_team_cases",
+            "logo",
+            "second_factor_roles",
+        ]
+
+
 @admin.register(Municipality, site=admin_site)
 class MunicipalityAdmin(RoleModelAdmin):
+    form = MunicipalityForm
     list_display = ["name", "cvr", "municipality_number"]
 
     def has_add_permission(self, request, obj=None):
@@ -208,11 +233,27 @@ class LockoutStatusFilter(admin.SimpleListFilter):
 
 @admin.register(LoginLockout, site=admin_site)
 class LoginLockoutAdmin(RoleModelAdmin):
-    list_display = ["email", "locked_at", "locked_until", "lifted_at", "lifted_by"]
-    list_filter = [LockoutStatusFilter]
-    search_fields = ["email"]
+    list_display = [
+        "email",
+        "ip_address",
+        "scope",
+        "locked_at",
+        "locked_until",
+        "lifted_at",
+        "lifted_by",
+    ]
+    list_filter = [LockoutStatusFilter, "scope"]
+    search_fields = ["email", "ip_address"]
     actions = [lift_lockouts]
-    readonly_fields = ["email", "locked_at", "locked_until", "lifted_at", "lifted_by"]
+    readonly_fields = [
+        "scope",
+        "email",
+        "ip_address",
+        "locked_at",
+        "locked_until",
+        "lifted_at",
+        "lifted_by",
+    ]
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -220,10 +261,10 @@ class LoginLockoutAdmin(RoleModelAdmin):
 
 @admin.register(LoginAttempt, site=admin_site)
 class LoginAttemptAdmin(RoleModelAdmin):
-    list_display = ["email", "attempted_at", "succeeded", "ip_address"]
-    list_filter = ["succeeded"]
-    search_fields = ["email"]
-    readonly_fields = ["email", "attempted_at", "succeeded", "ip_address"]
+    list_display = ["email", "attempted_at", "succeeded", "factor", "ip_address"]
+    list_filter = ["succeeded", "factor"]
+    search_fields = ["email", "ip_address"]
+    readonly_fields = ["email", "attempted_at", "succeeded", "factor", "ip_address"]
 
     def has_add_permission(self, request, obj=None):
         return False

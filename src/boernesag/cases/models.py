@@ -16,12 +16,14 @@ from django.utils.translation import gettext_lazy as _
 from boernesag.cases.constants import (
     ConsentForm,
     ConsentScope,
+    DocumentAudience,
     DocumentKind,
     JournalKind,
     MeetingKind,
     Phase,
 )
 from boernesag.events.models import Event
+from boernesag.lib.media import media_dir
 
 USER = settings.AUTH_USER_MODEL
 
@@ -190,6 +192,7 @@ class JournalEntry(models.Model):
         return self.title
 
 
+@media_dir("cases")
 def document_path(instance, filename: str) -> str:
     # Never the original name or anything personal in the path.
     return f"cases/{instance.case_id}/{uuid.uuid4().hex}"
@@ -208,6 +211,12 @@ class Document(models.Model):
         _("type"), max_length=20, choices=DocumentKind.choices, default=DocumentKind.OTHER
     )
     document_date = models.DateField(_("dokumentets dato"))
+    audience = models.CharField(
+        _("hvem må åbne dokumentet"),
+        max_length=20,
+        choices=DocumentAudience.choices,
+        default=DocumentAudience.CASE,
+    )
     file = models.FileField(_("fil"), upload_to=document_path, max_length=255)
     original_name = models.CharField(_("filnavn"), max_length=255)
     content_type = models.CharField(_("filtype"), max_length=100)

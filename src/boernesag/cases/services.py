@@ -14,11 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from boernesag.audit.services import access_grant_create
-from boernesag.cases.constants import ConsentForm, JournalKind
+from boernesag.cases.constants import ConsentForm, DocumentAudience, JournalKind
 from boernesag.cases.documents import check_upload
 from boernesag.cases.models import Case, Consent, Document, JournalEntry, Meeting, Reassignment
 from boernesag.events import catalogue as ev
 from boernesag.events.services import event_write
+from boernesag.lib.limits import clip_to_field
 
 
 class ConflictError(Exception):
@@ -214,9 +215,17 @@ def journal_addendum(*, entry: JournalEntry, author, text: str) -> JournalEntry:
 
 @transaction.atomic
 def document_add(
-    *, case: Case, uploaded_by, file, title: str, kind: str, document_date: date
+    *,
+    case: Case,
+    uploaded_by,
+    file,
+    title: str,
+    kind: str,
+    document_date: date,
+    audience: str = DocumentAudience.CASE,
 ) -> Document:
-    """Store an uploaded document after checking size and type by content."""
+    """Store an uploaded document after checking size and type by content. ``audience``
+    narrows who among the case's readers may open it (``selectors.documents_visible_to``)."""
     content_type = check_upload(file, max_bytes=settings.DOCUMENT_MAX_BYTES)
     digest = hashlib.sha256()
     for chunk in file.chunks():
@@ -224,17 +233,28 @@ def document_add(
     file.seek(0)
     document = Document(
         case=case,
-        title=title.strip(),
+        # Titles typed by users are limited by the form; titles made by the system (a
+        # letter's subject and recipient) are clipped to fit rather than fail.
+        title=clip_to_field(Document, "title", title.strip()),
         kind=kind,
         document_date=document_date,
+        audience=audience,
         original_name=file.name[:255],
         content_type=content_type,
         size=file.size,
         sha256=digest.hexdigest(),
         uploaded_by=uploaded_by,
     )
+    # The file is written before the row so a committed row never lacks its file. If this
+    # transaction rolls back, the file is left without a row and removed by the daily
+    # orphan sweep (lib.media.media_sweep) after its grace period.
     document.file.save(file.name, file, save=False)
-    document.save()
+    try:
+        with transaction.atomic():
+            document.save()
+    except Exception:
+        document.file.delete(save=False)
+        raise
     event_write(
         ev.DocumentAdded(document_kind=kind), case=case, actor=uploaded_by, subject=document
     )

@@ -33,7 +33,7 @@ from boernesag.cases.forms import (
     ReassignForm,
     TimelineFilterForm,
 )
-from boernesag.cases.models import Case, Consent, Document, JournalEntry, Meeting
+from boernesag.cases.models import Case, Consent, JournalEntry, Meeting
 from boernesag.cases.services import journal_can_correct, journal_correction_deadline
 from boernesag.lib.forms import form_add_validation_error
 from boernesag.persons.display import person_address
@@ -416,7 +416,7 @@ def case_documents(request, pk: int):
             else:
                 messages.success(request, _("Dokumentet er gemt på sagen."))
                 return redirect("cases:documents", pk=case.pk)
-    documents = case.documents.select_related("uploaded_by")
+    documents = selectors.documents_visible_to(request.user, case).select_related("uploaded_by")
     return render(
         request,
         "cases/documents.html",
@@ -433,7 +433,7 @@ def case_documents(request, pk: int):
 
 def document_download(request, pk: int, document_pk: int):
     case = _case_for(request, pk, "document_download", object_ref=document_pk)
-    document = get_object_or_404(Document, pk=document_pk, case=case)
+    document = get_object_or_404(selectors.documents_visible_to(request.user, case), pk=document_pk)
     response = FileResponse(
         document.file.open("rb"),
         content_type=document.content_type,

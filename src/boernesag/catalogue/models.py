@@ -257,6 +257,13 @@ class ServiceVersion(models.Model):
         return self.status == VersionStatus.DRAFT
 
 
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    model_name="ProviderHistory",
+    obj_field=pghistory.ObjForeignKey(related_name="history"),
+)
 class Provider(models.Model):
     name = models.CharField(_("navn"), max_length=200)
     cvr = models.CharField(_("CVR-nummer"), max_length=8, blank=True)
@@ -300,6 +307,13 @@ class PointRange(Func):
     output_field = BigIntegerRangeField()
 
 
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    model_name="RateHistory",
+    obj_field=pghistory.ObjForeignKey(related_name="history"),
+)
 class Rate(models.Model):
     """Price per unit over a period; periods for one provider and service never overlap."""
 
@@ -335,6 +349,13 @@ class Rate(models.Model):
         return f"{self.price} kr./{self.get_unit_display()}"
 
 
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    model_name="ContractHistory",
+    obj_field=pghistory.ObjForeignKey(related_name="history"),
+)
 class Contract(models.Model):
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="contracts")
     services = models.ManyToManyField(Service, related_name="contracts", blank=True)
@@ -377,3 +398,23 @@ class Revision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_decision_display()} {self.decided_on}"
+
+
+class PublicCataloguePdf(models.Model):
+    """The public service level as PDF, rendered once per content (see
+    ``catalogue/public_pdf.py``). ``fingerprint`` is a hash of the HTML the PDF is made from,
+    so anything that changes the printed catalogue (a publication, a closed service, a
+    renamed target group or municipality) gives a new PDF; the previous one is kept until a
+    newer one is stored, so visitors are served while it renders."""
+
+    fingerprint = models.CharField(max_length=64, unique=True)
+    pdf = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("offentlig PDF af serviceniveauet")
+        verbose_name_plural = _("offentlige PDF'er af serviceniveauet")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.fingerprint[:12]}"

@@ -1,7 +1,8 @@
 """The event store: one append-only table for case and organisation events.
 
-The database refuses UPDATE and DELETE on ``events_event`` (row trigger) and TRUNCATE
-(statement trigger) — see ``migrations/0002_append_only.py`` and docs/events.md."""
+The database refuses UPDATE, DELETE and TRUNCATE on ``events_event`` (``@append_only``:
+the guard triggers of ``conf/db_roles.py``, and the application role may only SELECT and
+INSERT) — see ``migrations/0003_append_only.py`` and docs/events.md."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from boernesag.events.constants import ActorKind, Scope
+from boernesag.lib.append_only import append_only
 
 
 class EventQuerySet(models.QuerySet):
@@ -23,6 +25,7 @@ class EventQuerySet(models.QuerySet):
         return self.filter(subject_type=subject_type, subject_id=subject_id)
 
 
+@append_only
 class Event(models.Model):
     """Something that happened, when, by whom, to what — with a small typed payload declared
     in ``events.catalogue``. Case events carry the case; organisation events do not."""

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0003_user_wants_deadline_digest'),
-        ('cases', '0005_reasons_and_reassignment'),
+        ('cases', '0006_reasons_and_reassignment'),
         ('deadlines', '0001_initial'),
         ('events', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('cases', '0005_reasons_and_reassignment'),
+        ('cases', '0006_reasons_and_reassignment'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

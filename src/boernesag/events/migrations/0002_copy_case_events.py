@@ -240,7 +240,7 @@ def copy(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("events", "0001_initial"),
-        ("cases", "0005_reasons_and_reassignment"),
+        ("cases", "0006_reasons_and_reassignment"),
         ("deadlines", "0002_clocks_from_event_store"),
         ("audit", "0003_append_only"),
     ]

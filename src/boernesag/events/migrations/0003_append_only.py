@@ -1,39 +1,33 @@
 """The event store is append-only, enforced by the database.
 
-- UPDATE and DELETE on ``events_event`` are refused row by row with the existing function
-  ``boernesag_refuse_change()`` (cases 0003).
-- TRUNCATE is refused by a statement trigger — except for a database superuser. That one
-  exception exists for test teardown: pytest-django's transactional tests empty every table
-  with TRUNCATE, and the test databases are created and flushed by the superuser. A
-  superuser can switch triggers off anyway, so it weakens nothing; the application itself
-  must connect as a role that is neither superuser nor owner of the table (docs/events.md).
+The same two guards every append-only table has (``conf/db_roles.py``, docs/security.md):
+``boernesag_append_only`` refuses UPDATE and DELETE row by row and ``boernesag_no_truncate``
+refuses TRUNCATE, both with ``boernesag_refuse_change()``. ``events.Event`` is registered with
+``@append_only``, so the post-migrate hook (``audit.append_only``) keeps the guards in place
+and gives the application role only SELECT and INSERT on the table.
+
+Test teardown: pytest-django's transactional tests empty every table with TRUNCATE; that
+flush runs as the owner role with the TRUNCATE guard lifted inside the same transaction
+(``conf/postgres``, ``execute_sql_flush``) and is refused in production. The application
+itself connects as a role that owns nothing and has no TRUNCATE privilege, so nothing in
+the application can rewrite or empty the log.
 """
 
 from django.db import migrations
 
 SQL = """
-CREATE OR REPLACE FUNCTION boernesag_refuse_truncate_unless_superuser() RETURNS trigger AS $$
-BEGIN
-    IF current_setting('is_superuser') = 'on' THEN
-        RETURN NULL;  -- test teardown (pytest-django flushes with TRUNCATE)
-    END IF;
-    RAISE EXCEPTION 'Table % is append-only: TRUNCATE is not allowed', TG_TABLE_NAME
-        USING ERRCODE = 'insufficient_privilege';
-END;
-$$ LANGUAGE plpgsql;
-
-CREATE TRIGGER events_event_append_only
+CREATE OR REPLACE TRIGGER boernesag_append_only
     BEFORE UPDATE OR DELETE ON events_event
     FOR EACH ROW EXECUTE FUNCTION boernesag_refuse_change();
 
-CREATE TRIGGER events_event_no_truncate
+CREATE OR REPLACE TRIGGER boernesag_no_truncate
     BEFORE TRUNCATE ON events_event
-    FOR EACH STATEMENT EXECUTE FUNCTION boernesag_refuse_truncate_unless_superuser();
+    FOR EACH STATEMENT EXECUTE FUNCTION boernesag_refuse_change();
 """
 
 REVERSE = """
-DROP TRIGGER IF EXISTS events_event_no_truncate ON events_event;
-DROP TRIGGER IF EXISTS events_event_append_only ON events_event;
+DROP TRIGGER IF EXISTS boernesag_no_truncate ON events_event;
+DROP TRIGGER IF EXISTS boernesag_append_only ON events_event;
 """
 
 

@@ -6,7 +6,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0005_reasons_and_reassignment"),
+        ("cases", "0006_reasons_and_reassignment"),
         ("deadlines", "0002_clocks_from_event_store"),
         ("events", "0003_append_only"),
     ]

@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0003_user_wants_deadline_digest'),
-        ('cases', '0004_alter_case_last_activity_kind_alter_caseevent_kind_and_more'),
+        ('cases', '0005_document_audience'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
