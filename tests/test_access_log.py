@@ -122,9 +122,9 @@ def test_the_database_refuses_to_rewrite_history(sql):
     client = Client()
     client.force_login(w.caseworker)
     client.get(f"/sager/{w.case.pk}/")
-    from boernesag.cases.services import access_request
+    from boernesag.cases.services import reasoned_access_grant
 
-    access_request(user=w.other_caseworker, child=w.child, reason="Dækker for kollega i dag")
+    reasoned_access_grant(user=w.other_caseworker, child=w.child, reason="Dækker for kollega i dag")
     events = CaseEvent.objects.count()
     with (
         pytest.raises(DatabaseError, match="append-only"),

@@ -1,15 +1,14 @@
-"""Writing the access log and reason-based access grants."""
+"""Writing the access log. (Reasoned access grants and their reviews: cases.services.)"""
 
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, timedelta
+from datetime import UTC
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from boernesag.audit.models import AccessGrant, AccessGrantReview, AccessLogEntry
+from boernesag.audit.models import AccessLogEntry
 
 GENESIS = "0" * 64
 # Any constant: serialises appends to the chain across processes.
@@ -108,30 +107,3 @@ def access_log_verify() -> tuple[bool, str]:
         prev_hash = row.row_hash
         count += 1
     return True, f"Adgangsloggen er intakt ({count} rækker)."
-
-
-@transaction.atomic
-def access_grant_create(*, user, child, reason: str) -> AccessGrant:
-    """Time-limited access to a child's data on a stated reason (default 8 hours)."""
-    reason = (reason or "").strip()
-    if len(reason) < 10:
-        raise ValueError("reason too short")
-    now = timezone.now()
-    grant = AccessGrant.objects.create(
-        user=user,
-        child=child,
-        reason=reason,
-        granted_at=now,
-        expires_at=now + timedelta(hours=settings.ACCESS_GRANT_HOURS),
-    )
-    access_log_record(
-        user=user, what="access_granted", child_id=child.pk, reason=reason, grant_id=grant.pk
-    )
-    return grant
-
-
-@transaction.atomic
-def access_grant_review(*, grant: AccessGrant, reviewed_by, approved: bool, note: str = ""):
-    return AccessGrantReview.objects.create(
-        grant=grant, reviewed_by=reviewed_by, approved=approved, note=note
-    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q
@@ -17,7 +18,7 @@ TIMELINE_PAGE = 25
 
 def children_visible_to(user):
     visible_case = Case.objects.filter(case_visibility_q(user), child=OuterRef("pk"))
-    granted = scope_for(user).granted_child_ids if user.is_authenticated else frozenset()
+    granted = scope_for(user).granted_child_ids
     return Person.objects.filter(Q(Exists(visible_case)) | Q(pk__in=granted))
 
 
@@ -26,14 +27,28 @@ class ChildSearchResult:
     children: list[Person]
     hidden_match: Person | None = None  # exact CPR match the user may not see
     cpr_error: str = ""
+    reasoned_access_url: str = ""  # set by the view when the user may use reasoned access
+
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def name_tsquery(text: str) -> str:
+    """A prefix tsquery that matches every word typed, built only from word characters:
+    whatever the user typed (brackets, ``!``, ``<``, quotes, tsquery operators) is text,
+    never query syntax. Empty when nothing searchable was typed."""
+    words = _WORD.findall(text or "")[:10]
+    return " & ".join(f"'{w.lower()}':*" for w in words)
 
 
 def child_search(*, user, query: str, limit: int = 50) -> ChildSearchResult:
-    """Exact CPR number, or names with prefix search (every word must match)."""
+    """Exact CPR number, or names with prefix search (every word must match). Only children
+    the user may see are found by name; an exact CPR match the user may not see is returned
+    as ``hidden_match`` (the view offers reasoned access and logs the look-up)."""
     query = (query or "").strip()
     if not query:
         return ChildSearchResult(children=[])
-    if looks_like_cpr(query) or query.replace("-", "").isdigit():
+    if looks_like_cpr(query) or query.replace("-", "").replace(" ", "").isdigit():
         try:
             number = parse_cpr(query).number
         except CprError as exc:
@@ -46,12 +61,11 @@ def child_search(*, user, query: str, limit: int = 50) -> ChildSearchResult:
         if person.cases.exists():
             return ChildSearchResult(children=[], hidden_match=person)
         return ChildSearchResult(children=[])
-    words = [w for w in query.replace(":", " ").replace("&", " ").replace("|", " ").split() if w]
-    from django.contrib.postgres.search import SearchQuery
-
-    raw = " & ".join(f"{w.replace(chr(39), '')}:*" for w in words if w.replace("'", ""))
+    raw = name_tsquery(query)
     if not raw:
         return ChildSearchResult(children=[])
+    from django.contrib.postgres.search import SearchQuery
+
     found = (
         children_visible_to(user)
         .filter(name_search=SearchQuery(raw, search_type="raw", config="simple"))

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from boernesag.accounts.constants import Role
 from boernesag.accounts.selectors import municipality_get
+from boernesag.cases import gate
 from boernesag.catalogue import selectors, services
 from boernesag.catalogue.forms import (
     VERSION_FIELDS,
@@ -32,28 +32,18 @@ PDF_CSS = (
     "font-size: 10pt; } section { page-break-inside: avoid; margin-bottom: 8mm; } "
     "dl div { display: inline-block; margin-right: 6mm; } dt { font-weight: bold; }"
 )
-STAFF = (
-    Role.CASEWORKER,
-    Role.INTAKE_COORDINATOR,
-    Role.TEAM_LEADER,
-    Role.MANAGER,
-    Role.FINANCE,
-    Role.ADMIN,
-)
 
 
 def _staff(request):
-    if not request.user.has_role(*STAFF):
-        raise PermissionDenied
+    gate.require(request, "catalogue.view_catalogue")
 
 
 def _manager(request) -> bool:
-    return request.user.has_role(Role.ADMIN, Role.FINANCE)
+    return request.user.has_perm("catalogue.manage_catalogue")
 
 
 def _require_manager(request):
-    if not _manager(request):
-        raise PermissionDenied
+    gate.require(request, "catalogue.manage_catalogue")
 
 
 def browse(request):
@@ -105,7 +95,7 @@ def service_detail(request, key: str):
             "version": shown,
             "versions": versions,
             "can_manage": manage,
-            "show_prices": manage or request.user.has_role(Role.MANAGER),
+            "show_prices": request.user.has_perm("catalogue.view_prices"),
             "rates": service.rates.select_related("provider") if manage else [],
             "providers": service.providers.all(),
             "approve_form": ApproveForm(),
@@ -199,7 +189,7 @@ def version_action(request, key: str, number: int, action: str):
             services.version_publish(version=version, by=request.user)
             messages.success(request, _("Versionen er offentliggjort."))
         else:
-            raise PermissionDenied
+            gate.refuse(request, status=404, what="catalogue_action", object_ref=action)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect(f"{reverse('catalogue:service', args=[key])}?version={number}")

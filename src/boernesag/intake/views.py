@@ -1,17 +1,16 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from boernesag.accounts.constants import Role
-from boernesag.audit.services import access_log_record
-from boernesag.cases.selectors import children_visible_to
+from boernesag.cases import gate
 from boernesag.intake import selectors, services
+from boernesag.intake.access import intake_children_visible_to
 from boernesag.intake.forms import (
     CHILD_SLOTS,
     AssessForm,
@@ -23,17 +22,13 @@ from boernesag.intake.models import IntakeChild, IntakeItem
 from boernesag.letters.models import Letter, LetterStatus
 from boernesag.letters.services import letter_mark_sent
 from boernesag.lib.forms import form_add_validation_error
-from boernesag.persons.models import Person
 
 
-def _coordinator(request):
-    if not request.user.has_role(Role.INTAKE_COORDINATOR):
-        raise PermissionDenied
-
-
+@gate.permission_required("intake.view_queue")
 def queue(request):
-    _coordinator(request)
     rows = list(selectors.queue()[:300])
+    recent = list(selectors.recently_assessed()[:50])
+    gate.list_logged(request, [*rows, *recent], what="intake_queue")
     now = timezone.now()
     for row in rows:
         row.due = selectors.assessment_due(row.item)
@@ -43,15 +38,15 @@ def queue(request):
         "intake/queue.html",
         {
             "rows": rows,
-            "recent": list(selectors.recently_assessed()[:50]),
+            "recent": recent,
             "now": now,
             "breadcrumbs": [(_("Modtagelse"), None)],
         },
     )
 
 
+@gate.permission_required("intake.register")
 def register(request):
-    _coordinator(request)
     form = RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -102,23 +97,28 @@ def register(request):
     )
 
 
-def _item_for(request, pk: int) -> IntakeItem:
-    item = get_object_or_404(selectors.items_visible_to(request.user), pk=pk)
-    for row in item.children.all():
-        access_log_record(
-            user=request.user,
-            what="intake_item",
-            child_id=row.child_id,
-            case_id=row.case_id,
-            object_ref=item.pk,
-        )
+def _item_for(request, pk: int, *, perm: str = "") -> IntakeItem:
+    """The item if the user may see it (else 404) and has ``perm`` (else 403)."""
+    item = IntakeItem.objects.filter(pk=pk).first() if 0 < pk < 2**63 else None
+    if item is None or not request.user.has_perm("intake.view_item", item):
+        gate.refuse(request, status=404, what="intake_item", object_ref=f"item:{pk}")
+    if perm:
+        gate.require(request, perm, item, what="intake_item")
     return item
 
 
 def item_detail(request, pk: int):
     item = _item_for(request, pk)
-    rows = list(item.children.select_related("child", "case", "case__caseworker", "assessed_by"))
-    coordinator = request.user.has_role(Role.INTAKE_COORDINATOR)
+    # only the children the user may see: nothing of a sibling outside her need-to-know
+    rows = gate.list_logged(
+        request,
+        intake_children_visible_to(request.user)
+        .filter(item=item)
+        .select_related("child", "case", "case__caseworker", "case__team", "assessed_by"),
+        what="intake_item",
+        object_ref=f"item:{item.pk}",
+    )
+    coordinator = request.user.has_perm("intake.triage")
     for row in rows:
         row.assess_form = AssessForm(initial={"version": row.version}, prefix=f"c{row.pk}")
         row.previous = (
@@ -133,7 +133,7 @@ def item_detail(request, pk: int):
             "rows": rows,
             "coordinator": coordinator,
             "letters": letters,
-            "show_notifier": selectors.may_see_notifier(request.user, item),
+            "show_notifier": request.user.has_perm("intake.see_notifier", item),
             "due": selectors.assessment_due(item),
             "now": timezone.now(),
             "identify_form": IdentifyForm(),
@@ -147,11 +147,13 @@ def item_detail(request, pk: int):
 
 
 def assess(request, pk: int, child_pk: int):
-    _coordinator(request)
-    item = _item_for(request, pk)
+    item = _item_for(request, pk, perm="intake.triage")
     row = get_object_or_404(
         IntakeChild.objects.select_related("child", "case"), pk=child_pk, item=item
     )
+    if request.method == "POST" and (request.POST.get(f"c{row.pk}-caseworker") or "").strip():
+        gate.require(request, "intake.distribute", item, what="intake_triage")
+    gate.list_logged(request, [row], what="intake_triage", object_ref=f"item:{item.pk}")
     form = AssessForm(request.POST or None, initial={"version": row.version}, prefix=f"c{row.pk}")
     status = 200
     if request.method == "POST":
@@ -208,8 +210,7 @@ def assess(request, pk: int, child_pk: int):
 
 @require_POST
 def identify(request, pk: int, child_pk: int):
-    _coordinator(request)
-    item = _item_for(request, pk)
+    item = _item_for(request, pk, perm="intake.triage")
     row = get_object_or_404(IntakeChild, pk=child_pk, item=item)
     form = IdentifyForm(request.POST)
     try:
@@ -231,8 +232,7 @@ def identify(request, pk: int, child_pk: int):
 
 @require_POST
 def unresolved(request, pk: int, child_pk: int):
-    _coordinator(request)
-    item = _item_for(request, pk)
+    item = _item_for(request, pk, perm="intake.triage")
     row = get_object_or_404(IntakeChild, pk=child_pk, item=item)
     try:
         services.intake_explain_unresolved(
@@ -246,8 +246,7 @@ def unresolved(request, pk: int, child_pk: int):
 
 @require_POST
 def send_letter(request, pk: int, kind: str):
-    _coordinator(request)
-    item = _item_for(request, pk)
+    item = _item_for(request, pk, perm="intake.send_letters")
     try:
         if kind == "kvittering":
             services.receipt_send(item=item, by=request.user)
@@ -256,15 +255,14 @@ def send_letter(request, pk: int, kind: str):
             services.feedback_send(item=item, by=request.user)
             messages.success(request, _("Tilbagemeldingen er lagt på sagen og i udbakken."))
         else:
-            raise PermissionDenied
+            gate.refuse(request, status=404, what="intake_letter", object_ref=kind)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("intake:item", pk=item.pk)
 
 
+@gate.permission_required("intake.view_outbox")
 def outbox(request):
-    if not request.user.has_role(Role.INTAKE_COORDINATOR, Role.ADMIN):
-        raise PermissionDenied
     if request.method == "POST":
         letter = get_object_or_404(Letter, pk=request.POST.get("letter"))
         try:
@@ -273,11 +271,20 @@ def outbox(request):
         except ValueError:
             messages.error(request, _("Vælg hvordan brevet er sendt."))
         return redirect("intake:outbox")
+    letters = list(Letter.objects.select_related("created_by")[:300])
+    # the letters name notifiers and concern children: one log row naming those children
+    gate.list_logged(
+        request,
+        IntakeChild.objects.filter(
+            item_id__in={x.intake_item_id for x in letters if x.intake_item_id}
+        ).exclude(child=None),
+        what="outbox",
+    )
     return render(
         request,
         "intake/outbox.html",
         {
-            "letters": Letter.objects.select_related("created_by")[:300],
+            "letters": letters,
             "statuses": [s for s in LetterStatus.choices if s[0] != LetterStatus.TO_SEND],
             "breadcrumbs": [(_("Udbakke"), None)],
         },
@@ -286,10 +293,7 @@ def outbox(request):
 
 def child_reports(request, pk: int):
     """Every report ever received about the child (shown on the child's page)."""
-    child = get_object_or_404(Person, pk=pk)
-    if not children_visible_to(request.user).filter(pk=child.pk).exists():
-        raise PermissionDenied
-    access_log_record(user=request.user, what="child_reports", child_id=child.pk)
+    child = gate.child_get(request, pk, what="child_reports")
     return render(
         request,
         "intake/partials/child_reports.html",
