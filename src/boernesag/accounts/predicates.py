@@ -4,7 +4,7 @@ predicates, never in views: views ask ``user.has_perm(...)``."""
 from __future__ import annotations
 
 from boernesag.accounts.constants import Role
-from boernesag.authz.registry import predicate
+from boernesag.authz.registry import named, predicate
 
 
 def _holds(user, *roles: str) -> bool:
@@ -47,4 +47,8 @@ def is_staff_member(user) -> bool:
 
 
 # Roles that work in cases (write journal, open cases …) when need-to-know allows it.
-has_editing_role = is_caseworker | is_team_leader | is_intake_coordinator
+has_editing_role = named(
+    is_caseworker | is_team_leader | is_intake_coordinator,
+    "has_editing_role",
+    "sagsbehandler, teamleder eller faglig koordinator (roller, der arbejder i sager)",
+)

@@ -64,6 +64,38 @@ def autodiscover() -> None:
             import_module(module)
 
 
+def readable(rule: rules.Predicate | str) -> str:
+    """A rule as words: ``((a | b) & c)`` → ``(a eller b) og c`` (no redundant brackets)."""
+    tokens = re.findall(r"~|\(|\)|&|\||\w+", str(rule))
+    pos = 0
+
+    def node():
+        nonlocal pos
+        word = tokens[pos]
+        pos += 1
+        if word == "~":
+            return ("not", node())
+        if word == "(":
+            left = node()
+            op = tokens[pos]
+            pos += 1
+            right = node()
+            pos += 1  # ")"
+            return (op, left, right)
+        return word
+
+    def show(n, parent=None) -> str:
+        if isinstance(n, str):
+            return n
+        if n[0] == "not":
+            return f"ikke {show(n[1], 'not')}"
+        op, left, right = n
+        text = f"{show(left, op)} {'og' if op == '&' else 'eller'} {show(right, op)}"
+        return text if parent in (None, op) else f"({text})"
+
+    return show(node())
+
+
 def permissions_table() -> str:
     """The registry as Markdown: permission, object, what it allows, who (the rule)."""
     lines = [
@@ -71,8 +103,8 @@ def permissions_table() -> str:
         "|---|---|---|---|",
     ]
     for perm in sorted(PERMISSIONS.values(), key=lambda p: p.name):
-        rule = str(perm.predicate).strip("()")
-        lines.append(f"| `{perm.name}` | {perm.obj or '–'} | {perm.label} | `{rule}` |")
+        rule = readable(perm.predicate)
+        lines.append(f"| `{perm.name}` | {perm.obj or '–'} | {perm.label} | {rule} |")
     used = sorted(
         {word for p in PERMISSIONS.values() for word in re.findall(r"\w+", str(p.predicate))}
         & PREDICATES.keys()
@@ -80,3 +112,10 @@ def permissions_table() -> str:
     lines += ["", "| regel | betyder |", "|---|---|"]
     lines += [f"| `{name}` | {PREDICATES[name]} |" for name in used]
     return "\n".join(lines) + "\n"
+
+
+def named(rule: rules.Predicate, name: str, doc: str) -> rules.Predicate:
+    """Give a combined rule a name of its own (shorter tables, one place to explain it)."""
+    named_rule = rules.Predicate(rule, name=name)
+    PREDICATES[name] = doc
+    return named_rule
