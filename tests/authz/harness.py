@@ -57,12 +57,19 @@ def url_for(probe: Probe, world: World, rel: str, extra: dict) -> str:
     return f"{url}?{probe.query}" if probe.query else url
 
 
-def run_cell(world: World, probe: Probe, role: str, rel: str) -> Observation:
+def logged_in(world: World, role: str) -> Client:
+    """A client logged in as the role's user (anonymous: not logged in)."""
+    client = Client()
+    user = world.users.get(role)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def run_cell(world: World, probe: Probe, role: str, rel: str, client: Client) -> Observation:
+    """One request in a savepoint that is rolled back (the session too: ``client`` stays
+    logged in for the next cell, even after a probe that logs out)."""
     with transaction.atomic():
-        client = Client()
-        user = world.users.get(role)
-        if user is not None:
-            client.force_login(user)
         extra = probe.prepare(client, world, role, rel) if probe.prepare else {}
         url = url_for(probe, world, rel, extra)
         last_log = AccessLogEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0

@@ -3,7 +3,7 @@ make and the answer each role gets for each relation to the object.
 
 ``tests/test_authorisation_matrix.py`` walks the URL resolver and fails when a pattern has no
 entry here; ``tests/test_access_log.py`` checks the ``log`` of every entry. A new route is
-added here, not as a new test — see docs/security.md ("Adding a URL to the matrix").
+added here, not as a new test — see docs/authorisation.md ("Adding a URL to the matrix").
 
 An entry (``Probe``):
 

@@ -291,8 +291,8 @@ def team_cases(request):
 # --- the case -----------------------------------------------------------------------------
 
 
-def case_detail(request, pk: int):
-    case = gate.case_get(request, pk, what="case_page")
+@gate.gated_case("case_page")
+def case_detail(request, case: Case):
     events, more = selectors.case_timeline(case=case)
     return render(
         request,
@@ -309,8 +309,8 @@ def case_detail(request, pk: int):
     )
 
 
-def case_timeline(request, pk: int):
-    case = gate.case_get(request, pk, what="timeline")
+@gate.gated_case("timeline")
+def case_timeline(request, case: Case):
     form = TimelineFilterForm(request.GET)
     kind = form.cleaned_data["kind"] if form.is_valid() else ""
     try:

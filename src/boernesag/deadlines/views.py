@@ -49,8 +49,8 @@ def my_deadlines(request):
     )
 
 
-def case_panel(request, pk: int):
-    case = gate.case_get(request, pk, what="deadlines")
+@gate.gated_case("deadlines")
+def case_panel(request, case):
     return render(
         request,
         "deadlines/partials/case_panel.html",
