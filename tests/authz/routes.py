@@ -559,11 +559,39 @@ PROBES: list[Probe] = [
         data=lambda w, rel: {"letter": w.extra.letter.pk, "status": ""},
     ),
     Probe(
+        "intake:letter_pdf",
+        page({"intake_coordinator"}),
+        kwargs=lambda w, rel: {"pk": w.extra.letter.pk},
+        log=Listing("letter_pdf", lambda w, role, rel: {"own"}),
+    ),
+    Probe(
         "intake:child_reports",
         read(),
         kwargs=child_kw,
         relations=RELATIONS,
         log=Detail("child_reports", case=False),
+    ),
+    # letter templates (no child data: previews use sample data)
+    Probe("letters:templates", page({"admin"}), log=NOTHING),
+    Probe(
+        "letters:template_edit",
+        page({"admin"}),
+        kwargs=lambda w, rel: {"kind": "receipt"},
+        log=NOTHING,
+    ),
+    Probe(
+        "letters:template_edit",
+        page({"admin"}, ok=400),
+        method="POST",
+        kwargs=lambda w, rel: {"kind": "receipt"},
+        data=lambda w, rel: {"subject": ""},
+    ),
+    Probe(
+        "letters:template_preview",
+        page({"admin"}, ok=400),
+        method="POST",
+        kwargs=lambda w, rel: {"kind": "receipt"},
+        data=lambda w, rel: {"subject": ""},
     ),
     # catalogue (no child data)
     Probe("catalogue:browse", page(STAFF), log=NOTHING),
@@ -629,7 +657,6 @@ ADMIN_MODELS = {
     "accounts_user": (lambda w: w.users["caseworker"].pk, True),
     "accounts_loginlockout": (lambda w: w.extra.lockout.pk, False),
     "accounts_loginattempt": (lambda w: w.extra.login_attempt.pk, False),
-    "letters_lettertemplate": (lambda w: w.extra.letter_template.pk, True),
     "catalogue_targetgroup": (lambda w: w.extra.target_group.pk, True),
     "catalogue_legalsection": (lambda w: w.extra.legal_section.pk, True),
 }

@@ -286,8 +286,10 @@ def build_matrix_world() -> World:
     # a letter in the outbox (receipt to the professional notifier of the own case's report)
     intake_services.receipt_send(item=w.targets["own"].item, by=users["intake_coordinator"])
     from boernesag.letters.models import Letter
+    from boernesag.letters.outbox import letter_advance
 
     w.extra.letter = Letter.objects.get()
+    letter_advance(w.extra.letter.pk)  # what the worker does after commit: the PDF, filed
     # the catalogue
     from boernesag.catalogue import services as catalogue_services
     from boernesag.catalogue.models import LegalSection, TargetGroup
@@ -311,7 +313,4 @@ def build_matrix_world() -> World:
         email="laast@matrixkommune.dk", locked_until=now + timedelta(minutes=30)
     )
     w.extra.login_attempt = LoginAttempt.objects.create(email="x@matrixkommune.dk", succeeded=False)
-    from boernesag.letters.models import LetterTemplate
-
-    w.extra.letter_template = LetterTemplate.objects.first()
     return w

@@ -80,9 +80,10 @@ def test_coordinator_registers_siblings_assesses_both_and_sends_a_receipt(page, 
     # the receipt is in the outbox ...
     page.get_by_role("navigation", name="Hovedmenu").get_by_role("link", name="Udbakke").click()
     expect(
-        page.get_by_role("cell", name="Kvittering for modtagelse af underretning", exact=True)
+        page.get_by_role("link", name="Kvittering for modtagelse af underretning – åbn PDF")
     ).to_be_visible()
-    assert Letter.objects.get().status == "to_send"
+    expect(page.get_by_text("Skal sendes", exact=True)).to_be_visible()
+    assert Letter.objects.get().status == "to_send"  # rendered and filed after the commit
     page.get_by_label("Sendt som").select_option(label="Printet og sendt med posten")
     page.get_by_role("button", name="Markér som sendt").click()
     expect(page.get_by_text("Brevet er markeret som sendt.")).to_be_visible()

@@ -100,6 +100,15 @@ class DocumentKind(models.TextChoices):
     OTHER = "other", _("Andet")
 
 
+class DocumentAudience(models.TextChoices):
+    """Who among those who may see the case may open a document. Letters that name the
+    notifier are filed for the notifier's audience only (issue 9: the notifier is visible to
+    intake and the responsible caseworker, not to everyone who can see the case)."""
+
+    CASE = "case", _("Alle med adgang til sagen")
+    NOTIFIER = "notifier", _("Kun modtagelsen og sagens sagsbehandler")
+
+
 class MeetingKind(models.TextChoices):
     CASE_CONFERENCE = "case_conference", _("Fagmøde")
     PLAN_MEETING = "plan_meeting", _("Handleplansmøde")

@@ -221,13 +221,16 @@ def case_object_get(
 ):
     """``(case, obj)`` for a page about one thing on a case (a journal entry, a document, a
     meeting …): the case as in ``case_get``; ``obj`` must belong to the case (else 404) and,
-    if ``perm`` is given, the user must have it on ``obj`` (else 403). Logs one row ``what``
-    with ``object_ref=object_pk`` — only after every check passed."""
+    if ``perm`` is given, the user must have it on ``obj`` (else 403). ``queryset`` narrows the
+    objects (a queryset, or a function of the case returning one; what it leaves out answers
+    404). Logs one row ``what`` with ``object_ref=object_pk`` — only after every check
+    passed."""
     _, user = _split(request_or_user)
     case = _case_checked(
         request_or_user, pk, what=what, action=action, object_ref=object_pk, queryset=None
     )
-    objects = queryset if queryset is not None else model.objects
+    objects = queryset(case) if callable(queryset) else queryset
+    objects = objects if objects is not None else model.objects
     obj = objects.filter(pk=object_pk, case=case).first() if _is_int(object_pk) else None
     if obj is None:
         refuse(

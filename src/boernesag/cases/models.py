@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from boernesag.cases.constants import (
     ConsentForm,
     ConsentScope,
+    DocumentAudience,
     DocumentKind,
     EventKind,
     JournalKind,
@@ -195,6 +196,12 @@ class Document(models.Model):
         _("type"), max_length=20, choices=DocumentKind.choices, default=DocumentKind.OTHER
     )
     document_date = models.DateField(_("dokumentets dato"))
+    audience = models.CharField(
+        _("hvem må åbne dokumentet"),
+        max_length=20,
+        choices=DocumentAudience.choices,
+        default=DocumentAudience.CASE,
+    )
     file = models.FileField(_("fil"), upload_to=document_path, max_length=255)
     original_name = models.CharField(_("filnavn"), max_length=255)
     content_type = models.CharField(_("filtype"), max_length=100)

@@ -82,6 +82,18 @@ def leads_a_team_of_child(user, child) -> bool:
     return bool(led) and Case.objects.filter(child_id=child.pk, team_id__in=led).exists()
 
 
+@predicate(
+    doc="faglig koordinator, eller sagens ansvarlige sagsbehandler (ikke teamet, teamlederen "
+    "eller adgang med begrundelse)"
+)
+def sees_notifier_on_case(user, case) -> bool:
+    if case is None:
+        return False
+    return access.scope_for(user).intake or (
+        case.caseworker_id is not None and case.caseworker_id == user.pk
+    )
+
+
 @predicate(doc="har selv skrevet journalnotatet")
 def is_entry_author(user, entry) -> bool:
     return entry is not None and entry.author_id == user.pk
@@ -109,6 +121,12 @@ permission(
     "cases.reassign_case",
     has_editing_role & leads_case_team & is_open_case,
     label="Omfordele sagen til et andet team eller en anden sagsbehandler",
+    obj="sag",
+)
+permission(
+    "cases.see_notifier_documents",
+    can_view_case & sees_notifier_on_case,
+    label="Åbne dokumenter, der nævner underretteren (kvitteringer og tilbagemeldinger)",
     obj="sag",
 )
 permission("cases.view_child", can_view_child, label="Se barnets side", obj="barn")

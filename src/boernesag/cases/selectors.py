@@ -9,7 +9,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from boernesag.cases.access import case_visibility_q, scope_for
-from boernesag.cases.models import Case, CaseEvent, JournalEntry
+from boernesag.cases.constants import DocumentAudience
+from boernesag.cases.models import Case, CaseEvent, Document, JournalEntry
 from boernesag.persons.cpr import CprError, looks_like_cpr, parse_cpr
 from boernesag.persons.models import Person, Relation
 
@@ -72,6 +73,26 @@ def child_search(*, user, query: str, limit: int = 50) -> ChildSearchResult:
         .order_by("last_name", "first_name")[:limit]
     )
     return ChildSearchResult(children=list(found))
+
+
+def may_see_notifier_on(user, case: Case) -> bool:
+    """Who may see who reported a concern about the child of this case
+    (``cases.see_notifier_documents``: intake coordinators and the case's responsible
+    caseworker — not the team, its leader or anyone with reasoned access)."""
+    return user.has_perm("cases.see_notifier_documents", case)
+
+
+def documents_visible_to(user, case: Case):
+    """The documents of ``case`` that ``user`` may list and open. Documents filed for the
+    notifier's audience (letters that name the notifier) only for ``may_see_notifier_on``;
+    to everyone else they do not exist (the download answers 404). Nothing for a user who
+    may not see the case at all."""
+    if not user.has_perm("cases.view_case", case):
+        return Document.objects.none()
+    documents = Document.objects.filter(case=case)
+    if not may_see_notifier_on(user, case):
+        documents = documents.exclude(audience=DocumentAudience.NOTIFIER)
+    return documents
 
 
 def my_cases(*, user):

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from boernesag.audit.models import AccessGrant, AccessGrantReview, GrantKind
 from boernesag.cases.access import scope_forget
-from boernesag.cases.constants import ConsentForm, EventKind, JournalKind
+from boernesag.cases.constants import ConsentForm, DocumentAudience, EventKind, JournalKind
 from boernesag.cases.documents import check_upload
 from boernesag.cases.events import event_record
 from boernesag.cases.models import Case, Consent, Document, JournalEntry, Meeting
@@ -221,9 +221,17 @@ def journal_addendum(*, entry: JournalEntry, author, text: str) -> JournalEntry:
 
 @transaction.atomic
 def document_add(
-    *, case: Case, uploaded_by, file, title: str, kind: str, document_date: date
+    *,
+    case: Case,
+    uploaded_by,
+    file,
+    title: str,
+    kind: str,
+    document_date: date,
+    audience: str = DocumentAudience.CASE,
 ) -> Document:
-    """Store an uploaded document after checking size and type by content."""
+    """Store an uploaded document after checking size and type by content. ``audience``
+    narrows who among the case's readers may open it (``selectors.documents_visible_to``)."""
     content_type = check_upload(file, max_bytes=settings.DOCUMENT_MAX_BYTES)
     digest = hashlib.sha256()
     for chunk in file.chunks():
@@ -234,6 +242,7 @@ def document_add(
         title=title.strip(),
         kind=kind,
         document_date=document_date,
+        audience=audience,
         original_name=file.name[:255],
         content_type=content_type,
         size=file.size,

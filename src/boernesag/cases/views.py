@@ -460,7 +460,7 @@ def case_documents(request, pk: int):
         else:
             messages.success(request, _("Dokumentet er gemt på sagen."))
             return redirect("cases:documents", pk=case.pk)
-    documents = case.documents.select_related("uploaded_by")
+    documents = selectors.documents_visible_to(request.user, case).select_related("uploaded_by")
     return render(
         request,
         "cases/documents.html",
@@ -477,7 +477,13 @@ def case_documents(request, pk: int):
 
 def document_download(request, pk: int, document_pk: int):
     _case, document = gate.case_object_get(
-        request, pk, Document, document_pk, what="document_download"
+        request,
+        pk,
+        Document,
+        document_pk,
+        what="document_download",
+        # letters naming the notifier: to others they do not exist (404)
+        queryset=lambda case: selectors.documents_visible_to(request.user, case),
     )
     response = FileResponse(
         document.file.open("rb"),

@@ -161,6 +161,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5_000_000
 LETTER_DELIVERY_ADAPTER = env_str(
     "LETTER_DELIVERY_ADAPTER", "boernesag.letters.delivery.LocalOutboxAdapter"
 )
+# where letters.delivery.LocalDigitalPostAdapter (the local stand-in for Digital Post) puts them
+LETTER_DIGITAL_POST_DIR = Path(env_str("LETTER_DIGITAL_POST_DIR", str(VAR_DIR / "digital_post")))
 DEADLINE_DAILY_AT = env_str("DEADLINE_DAILY_AT", "06:00")  # escalation and digest time
 
 # --- Security headers ----------------------------------------------------------------

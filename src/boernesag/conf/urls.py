@@ -9,6 +9,7 @@ urlpatterns = [
     path("frister/", include("boernesag.deadlines.urls")),
     path("modtagelse/", include("boernesag.intake.urls")),
     path("katalog/", include("boernesag.catalogue.urls")),
+    path("brevskabeloner/", include("boernesag.letters.urls")),
     path(
         "indsatser/",
         include((public_urlpatterns, "catalogue_public"), namespace="public"),

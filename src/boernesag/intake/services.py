@@ -25,7 +25,7 @@ from boernesag.intake.constants import (
     Outcome,
 )
 from boernesag.intake.models import IntakeChild, IntakeItem
-from boernesag.letters.models import LetterKind
+from boernesag.letters.models import Letter, LetterKind, LetterStatus
 from boernesag.letters.services import letter_create
 from boernesag.persons.cpr import CprError, parse_cpr
 from boernesag.persons.models import Person
@@ -371,13 +371,44 @@ def _notifier_check(item: IntakeItem):
         raise ValidationError(_("Underretterens navn mangler."))
 
 
+def _notifier_letter_context(item: IntakeItem, rows, by) -> dict:
+    """What a letter to the notifier may say: never a child's address or CPR number (a child
+    may have navne- og adressebeskyttelse), only first names and case references."""
+    names = [r.child.first_name for r in rows if r.child_id]
+    children = " og ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+    return {
+        "notifier_name": item.notifier_name,
+        "received_date": f"{timezone.localtime(item.received_at):%d.%m.%Y}",
+        "children": children,
+        "case_references": ", ".join(sorted({r.case.reference for r in rows if r.case_id})),
+        "caseworker": by.get_full_name(),
+    }
+
+
+def _letter_once(item: IntakeItem, kind: str) -> None:
+    """A double submit must not make two letters: refuse while one of this kind exists that
+    has not failed. The item row is locked, so two requests cannot both pass."""
+    IntakeItem.objects.select_for_update().filter(pk=item.pk).first()
+    if (
+        Letter.objects.filter(intake_item_id=item.pk, kind=kind)
+        .exclude(status=LetterStatus.FAILED)
+        .exists()
+    ):
+        raise ValidationError(
+            _("Der er allerede lavet en %(kind)s til denne henvendelse – se udbakken.")
+            % {"kind": LetterKind(kind).label.lower()}
+        )
+
+
 @transaction.atomic
 def receipt_send(*, item: IntakeItem, by):
-    """Receipt to a professional notifier (6 weekdays). The letter never contains a child's
-    address."""
+    """Receipt to a professional notifier (6 weekdays, rule ``notifier_receipt``). The letter
+    goes to the outbox; the receipt counts as given when it is sent (``notifier_letter_sent``),
+    not when it is made."""
     _notifier_check(item)
+    _letter_once(item, LetterKind.RECEIPT)
     rows = list(item.children.select_related("case", "child"))
-    letter = letter_create(
+    return letter_create(
         kind=LetterKind.RECEIPT,
         cases=[r.case for r in rows if r.case_id],
         by=by,
@@ -385,23 +416,8 @@ def receipt_send(*, item: IntakeItem, by):
         recipient_address=item.notifier_address,
         recipient_email=item.notifier_email,
         intake_item_id=item.pk,
-        context={
-            "notifier_name": item.notifier_name,
-            "received_date": f"{timezone.localtime(item.received_at):%d.%m.%Y}",
-            "children": ", ".join(r.child.first_name for r in rows if r.child_id),
-            "caseworker": by.get_full_name(),
-        },
+        context=_notifier_letter_context(item, rows, by),
     )
-    for row in rows:
-        if row.case_id:
-            event_record(
-                case=row.case,
-                kind=EventKind.RECEIPT_SENT,
-                actor=by,
-                subject=row,
-                payload={"letter": letter.pk},
-            )
-    return letter
 
 
 def outcome_text(rows) -> str:
@@ -420,12 +436,14 @@ def outcome_text(rows) -> str:
 
 @transaction.atomic
 def feedback_send(*, item: IntakeItem, by):
-    """Feedback the law allows: whether an investigation or a measure was started."""
+    """Feedback the law allows: whether an investigation or a measure was started. Counts as
+    given when the letter is sent (``notifier_letter_sent``)."""
     _notifier_check(item)
     rows = list(item.children.select_related("case", "child"))
     if any(not r.is_assessed for r in rows):
         raise ValidationError(_("Alle børn skal være vurderet, før der gives tilbagemelding."))
-    letter = letter_create(
+    _letter_once(item, LetterKind.FEEDBACK)
+    return letter_create(
         kind=LetterKind.FEEDBACK,
         cases=[r.case for r in rows if r.case_id],
         by=by,
@@ -433,20 +451,33 @@ def feedback_send(*, item: IntakeItem, by):
         recipient_address=item.notifier_address,
         recipient_email=item.notifier_email,
         intake_item_id=item.pk,
-        context={
-            "notifier_name": item.notifier_name,
-            "received_date": f"{timezone.localtime(item.received_at):%d.%m.%Y}",
-            "outcome_text": outcome_text(rows),
-            "caseworker": by.get_full_name(),
-        },
+        context={**_notifier_letter_context(item, rows, by), "outcome_text": outcome_text(rows)},
     )
-    for row in rows:
-        if row.case_id:
-            event_record(
-                case=row.case,
-                kind=EventKind.NOTIFIER_INFORMED,
-                actor=by,
-                subject=row,
-                payload={"letter": letter.pk},
-            )
-    return letter
+
+
+SENT_EVENT = {
+    LetterKind.RECEIPT: EventKind.RECEIPT_SENT,
+    LetterKind.FEEDBACK: EventKind.NOTIFIER_INFORMED,
+}
+
+
+def notifier_letter_sent(letter: Letter) -> None:
+    """A receipt or feedback letter was sent (delivered through the adapter, or marked sent
+    in the outbox): record it on each child's case at the moment of sending. The receipt
+    clock (``notifier_receipt``, 6 weekdays, SEL § 155 b stk. 1; BL § 138 unverified) stops
+    here, so a letter made in time but sent late counts as late. Registered with
+    ``letters.services.on_letter_sent``; runs in the transaction that marks the letter sent."""
+    kind = SENT_EVENT.get(letter.kind)
+    if kind is None or letter.intake_item_id is None:
+        return
+    case_ids = {c.pk for c in letter.cases.all()}
+    rows = IntakeChild.objects.filter(item_id=letter.intake_item_id, case_id__in=case_ids)
+    for row in rows.select_related("case").order_by("pk"):
+        event_record(
+            case=row.case,
+            kind=kind,
+            actor=letter.sent_by,
+            occurred_at=letter.sent_at,
+            subject=row,
+            payload={"letter": letter.pk},
+        )

@@ -13,5 +13,6 @@ urlpatterns = [
     path("<int:pk>/barn/<int:child_pk>/uafklaret/", views.unresolved, name="unresolved"),
     path("<int:pk>/brev/<slug:kind>/", views.send_letter, name="send_letter"),
     path("udbakke/", views.outbox, name="outbox"),
+    path("udbakke/<int:pk>/pdf/", views.letter_pdf, name="letter_pdf"),
     path("barn/<int:pk>/", views.child_reports, name="child_reports"),
 ]

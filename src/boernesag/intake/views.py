@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,8 +20,9 @@ from boernesag.intake.forms import (
     UnresolvedForm,
 )
 from boernesag.intake.models import IntakeChild, IntakeItem
-from boernesag.letters.models import Letter, LetterStatus
-from boernesag.letters.services import letter_mark_sent
+from boernesag.letters import selectors as letter_selectors
+from boernesag.letters.models import Letter, SendChannel
+from boernesag.letters.services import letter_mark_sent, letter_retry
 from boernesag.lib.forms import form_add_validation_error
 
 
@@ -124,7 +126,7 @@ def item_detail(request, pk: int):
         row.previous = (
             list(selectors.child_reports(row.child).exclude(pk=row.pk)[:20]) if row.child_id else []
         )
-    letters = Letter.objects.filter(intake_item_id=item.pk)
+    letters = letter_selectors.letters_for_intake_item(item.pk)
     return render(
         request,
         "intake/item.html",
@@ -264,14 +266,23 @@ def send_letter(request, pk: int, kind: str):
 @gate.permission_required("intake.view_outbox")
 def outbox(request):
     if request.method == "POST":
-        letter = get_object_or_404(Letter, pk=request.POST.get("letter"))
+        letter_id = request.POST.get("letter", "")
+        if not letter_id.isdigit():
+            raise Http404
+        letter = get_object_or_404(Letter, pk=int(letter_id))
         try:
-            letter_mark_sent(letter=letter, status=request.POST.get("status", ""), by=request.user)
-            messages.success(request, _("Brevet er markeret som sendt."))
-        except ValueError:
-            messages.error(request, _("Vælg hvordan brevet er sendt."))
+            if request.POST.get("action") == "retry":
+                letter_retry(letter=letter, by=request.user)
+                messages.success(request, _("Brevet bliver forsøgt dannet og sendt igen."))
+            else:
+                letter_mark_sent(
+                    letter=letter, channel=request.POST.get("channel", ""), by=request.user
+                )
+                messages.success(request, _("Brevet er markeret som sendt."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
         return redirect("intake:outbox")
-    letters = list(Letter.objects.select_related("created_by")[:300])
+    letters = list(letter_selectors.outbox_letters()[:300])
     # the letters name notifiers and concern children: one log row naming those children
     gate.list_logged(
         request,
@@ -285,10 +296,30 @@ def outbox(request):
         "intake/outbox.html",
         {
             "letters": letters,
-            "statuses": [s for s in LetterStatus.choices if s[0] != LetterStatus.TO_SEND],
+            "channels": SendChannel.choices,
             "breadcrumbs": [(_("Udbakke"), None)],
         },
     )
+
+
+@gate.permission_required("intake.view_outbox")
+def letter_pdf(request, pk: int):
+    """The PDF of a letter in the outbox. It names the notifier and the children: intake
+    coordinators only, and one access-log row naming the children of the cases it is filed
+    on."""
+    letter = Letter.objects.filter(pk=pk).first() if 0 < pk < 2**63 else None
+    documents = list(letter.documents.select_related("case").order_by("pk")) if letter else []
+    if not documents:
+        gate.refuse(request, status=404, what="letter_pdf", object_ref=f"letter:{pk}")
+    gate.list_logged(request, documents, what="letter_pdf", object_ref=f"letter:{letter.pk}")
+    response = FileResponse(
+        documents[0].file.open("rb"),
+        content_type="application/pdf",
+        as_attachment=False,
+        filename=f"{letter.get_kind_display()} {letter.pk}.pdf",
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def child_reports(request, pk: int):

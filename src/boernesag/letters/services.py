@@ -1,67 +1,221 @@
-"""Producing letters: template text → HTML with the letterhead → PDF (WeasyPrint) → a
-document on each case → the outbox."""
+"""All writes for letters.
+
+A letter is composed in the caller's transaction (its text filled in, its cases noted, status
+*Dannes*) and put in the outbox. Everything that is slow or leaves the database — rendering
+the PDF, filing it on the cases, handing it to Digital Post — runs after commit as the task
+``letters.tasks.letter_process`` (see ``letters.outbox``), so a rolled-back transaction sends
+nothing and no outside system is ever called while a row is locked.
+
+A letter's status only moves along ``models.TRANSITIONS``; ``letter_transition`` refuses
+anything else. When a letter is sent — delivered by the adapter or marked sent by a person —
+the hooks registered with ``on_letter_sent`` run in that transaction (intake records
+``receipt_sent``/``notifier_informed`` there, which stops the receipt clock).
+"""
 
 from __future__ import annotations
 
-from django.core.files.uploadedfile import SimpleUploadedFile
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from functools import partial
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.template import Context, Template
-from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from boernesag.accounts.selectors import municipality_get
-from boernesag.cases.constants import DocumentKind
-from boernesag.cases.services import document_add
-from boernesag.letters.delivery import delivery_adapter
-from boernesag.letters.models import Letter, LetterKind, LetterStatus, LetterTemplate
+from boernesag.letters import sandbox
+from boernesag.letters.models import (
+    TRANSITIONS,
+    Letter,
+    LetterKind,
+    LetterStatus,
+    LetterTemplate,
+    SendChannel,
+)
+from boernesag.letters.pdf import html_to_pdf, letter_html
+
+logger = logging.getLogger("boernesag.letters")
 
 DEFAULT_TEXTS = {
     LetterKind.RECEIPT: (
         "Kvittering for modtagelse af underretning",
         "Kære {{ notifier_name }}\n\n"
-        "Tak for din underretning, som vi modtog den {{ received_date }}.\n\n"
+        "Tak for din underretning{% if children %} om {{ children }}{% endif %}, som vi "
+        "modtog den {{ received_date }}.\n\n"
         "Vi bekræfter hermed, at underretningen er modtaget i {{ municipality }}. "
         "Underretningen er vurderet inden for 24 timer, og vi behandler den efter reglerne i "
         "Barnets Lov.\n\n"
         "Du kan senere få oplyst, om underretningen har ført til en børnefaglig undersøgelse "
-        "eller en indsats. Har du nye oplysninger, er du velkommen til at kontakte os.\n\n"
+        "eller en indsats. Har du nye oplysninger, er du velkommen til at kontakte os"
+        "{% if case_references %} og henvise til sagsnummer {{ case_references }}"
+        "{% endif %}.\n\n"
         "Med venlig hilsen\n{{ caseworker }}\n{{ municipality }}",
     ),
     LetterKind.FEEDBACK: (
         "Tilbagemelding på din underretning",
         "Kære {{ notifier_name }}\n\n"
         "Du underrettede den {{ received_date }} om et barn, som du har kontakt med "
-        "gennem dit arbejde.\n\n"
+        "gennem dit arbejde{% if children %} ({{ children }}){% endif %}.\n\n"
         "{{ outcome_text }}\n\n"
         "Af hensyn til familiens fortrolighed kan vi ikke oplyse mere om sagen.\n\n"
         "Med venlig hilsen\n{{ caseworker }}\n{{ municipality }}",
     ),
 }
 
+CONFLICT = _(
+    "En anden har gemt skabelonen, siden du åbnede den. Det du skrev er bevaret – sammenlign "
+    "med den gemte version og gem igen."
+)
+
+
+class InvalidTransition(ValidationError):
+    """A letter status change that ``models.TRANSITIONS`` does not allow."""
+
+
+# --- templates ---------------------------------------------------------------------------
+
 
 def letter_template_get(kind: str) -> LetterTemplate:
     template = LetterTemplate.objects.filter(kind=kind).first()
     if template is None:
         subject, body = DEFAULT_TEXTS[kind]
-        template = LetterTemplate.objects.create(kind=kind, subject=subject, body=body)
+        template, _created = LetterTemplate.objects.get_or_create(
+            kind=kind, defaults={"subject": subject, "body": body}
+        )
     return template
 
 
-def render_pdf(*, subject: str, body: str, recipient_name: str, recipient_address: str) -> bytes:
-    from weasyprint import HTML
+def letter_template_preview(*, kind: str, subject: str, body: str) -> bytes:
+    """The letter as the template would make it, with sample data, as PDF. Raises
+    ValidationError (``subject``/``body``) when the template is not allowed or does not
+    render — the administrator sees why, and nothing is saved."""
+    errors: dict[str, list[str]] = {}
+    try:
+        sandbox.subject_check(subject)
+    except ValidationError as exc:
+        errors["subject"] = exc.messages
+    try:
+        text = sandbox.body_render(kind, body, sample_context(kind))
+    except ValidationError as exc:
+        errors["body"] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    municipality = municipality_get()
+    try:
+        return html_to_pdf(
+            letter_html(
+                municipality=municipality,
+                subject=subject,
+                body=text,
+                recipient_name=sandbox.sample_context(kind)["notifier_name"],
+                recipient_address="Skolevej 2\n9990 Demoby",
+                date=timezone.localdate(),
+            )
+        )
+    except Exception as exc:  # whatever WeasyPrint raises: show it, save nothing
+        logger.warning("Brevskabelon kunne ikke dannes: %s", type(exc).__name__)
+        raise ValidationError(
+            {"body": _("Brevet kunne ikke dannes som PDF: %(error)s") % {"error": exc}}
+        ) from None
 
-    html = render_to_string(
-        "letters/letter.html",
-        {
-            "municipality": municipality_get(),
-            "subject": subject,
-            "body": body,
-            "recipient_name": recipient_name,
-            "recipient_address": recipient_address,
-            "date": timezone.localdate(),
-        },
+
+def sample_context(kind: str) -> dict[str, str]:
+    municipality = municipality_get()
+    context = sandbox.sample_context(kind)
+    if municipality is not None:
+        context["municipality"] = municipality.name
+    return context
+
+
+def letter_template_update(
+    *, kind: str, subject: str, body: str, by, expected_version: int
+) -> LetterTemplate:
+    """Save a new text for a letter kind after checking it and rendering it to PDF with
+    sample data; a text that does not render is refused with the reason and never saved.
+    ``expected_version`` detects that someone else saved in the meantime. Every version is
+    kept (pghistory)."""
+    letter_template_get(kind)  # the row exists (the defaults) before it is locked
+    letter_template_preview(kind=kind, subject=subject, body=body)  # before any lock
+    with transaction.atomic():
+        template = LetterTemplate.objects.select_for_update().get(kind=kind)
+        if template.version != expected_version:
+            raise ValidationError(CONFLICT, code="conflict")
+        template.subject, template.body = subject.strip(), body
+        template.version += 1
+        template.updated_by = by
+        template.save()
+    return template
+
+
+# --- the status machine ------------------------------------------------------------------
+
+
+def letter_transition(letter: Letter, to: str) -> None:
+    """Move ``letter`` to status ``to`` (not saved) if ``models.TRANSITIONS`` allows it;
+    otherwise refuse with a clear message. The caller holds the row lock and saves."""
+    if to not in LetterStatus.values:
+        raise InvalidTransition(_("Ukendt brevstatus: %(to)s") % {"to": to})
+    if to not in TRANSITIONS[letter.status]:
+        raise InvalidTransition(
+            _("Brevet kan ikke gå fra »%(from)s« til »%(to)s«.")
+            % {"from": LetterStatus(letter.status).label, "to": LetterStatus(to).label},
+            code="invalid_transition",
+        )
+    letter.status = to
+
+
+LetterSentHook = Callable[[Letter], None]
+_sent_hooks: list[LetterSentHook] = []
+
+
+def on_letter_sent(hook: LetterSentHook) -> LetterSentHook:
+    """Register ``hook(letter)``, called in the transaction in which a letter becomes sent
+    (``letter.sent_at`` is the moment it was sent). Apps above letters react to sending
+    here without letters knowing them."""
+    if hook not in _sent_hooks:
+        _sent_hooks.append(hook)
+    return hook
+
+
+def letter_record_sent(letter: Letter, *, channel: str, by=None, at: datetime | None = None):
+    """Mark ``letter`` (locked by the caller) as sent now and run the sent hooks."""
+    if channel not in SendChannel.values:
+        raise ValidationError(_("Vælg hvordan brevet er sendt."), code="channel")
+    letter_transition(letter, LetterStatus.SENT)
+    letter.channel = channel
+    letter.sent_at = at or timezone.now()
+    letter.sent_by = by
+    letter.claimed_until = letter.next_attempt_at = None
+    letter.save(
+        update_fields=[
+            "status",
+            "channel",
+            "sent_at",
+            "sent_by",
+            "claimed_until",
+            "next_attempt_at",
+        ]
     )
-    return HTML(string=html).write_pdf()
+    for hook in _sent_hooks:
+        hook(letter)
+
+
+# --- letters -----------------------------------------------------------------------------
+
+
+def letter_enqueue(letter_id: int, *, run_after: datetime | None = None) -> None:
+    """Nudge the worker to advance a letter. Called on commit. The letter row is the outbox:
+    a lost nudge only delays it until ``letters_outbox`` (or the next retry) picks it up."""
+    from boernesag.letters.tasks import letter_process
+
+    task = letter_process
+    if run_after is not None:
+        if not task.get_backend().supports_defer:
+            return  # e.g. the immediate backend: the sweep retries when the time has come
+        task = task.using(run_after=run_after)
+    task.enqueue(letter_id)
 
 
 @transaction.atomic
@@ -76,52 +230,90 @@ def letter_create(
     by,
     intake_item_id: int | None = None,
 ) -> Letter:
-    """Render the municipality's text for ``kind`` and store the PDF on every case.
+    """Compose the municipality's text for ``kind`` and put the letter in the outbox. The
+    PDF is made, filed on every case in ``cases`` and delivered after commit.
 
-    ``context`` holds only what the letter may say: never addresses of children (a child
-    may have navne- og adressebeskyttelse)."""
+    ``context`` holds only what the letter may say (the variables of its kind, see
+    ``letters.sandbox``): never addresses of children (a child may have navne- og
+    adressebeskyttelse) nor CPR numbers. Values are text: whatever they contain is printed
+    as text, never interpreted."""
     template = letter_template_get(kind)
     municipality = municipality_get()
-    body = Template(template.body).render(
-        Context(
-            {**context, "municipality": municipality.name if municipality else ""}, autoescape=False
+    try:
+        body = sandbox.body_render(
+            kind,
+            template.body,
+            {**context, "municipality": municipality.name if municipality else ""},
         )
-    )
-    subject = template.subject
-    pdf = render_pdf(
-        subject=subject,
-        body=body,
-        recipient_name=recipient_name,
-        recipient_address=recipient_address,
-    )
+    except ValidationError as exc:
+        raise ValidationError(
+            _("Brevskabelonen »%(kind)s« kan ikke bruges: %(error)s Ret den under Brevskabeloner.")
+            % {"kind": template.get_kind_display(), "error": " ".join(exc.messages)}
+        ) from None
     letter = Letter.objects.create(
         kind=kind,
-        subject=subject,
+        subject=template.subject,
+        body=body,
         recipient_name=recipient_name,
         recipient_address=recipient_address,
         recipient_email=recipient_email,
         created_by=by,
         intake_item_id=intake_item_id,
+        status=LetterStatus.RENDERING,
     )
-    for case in cases:
-        document = document_add(
-            case=case,
-            uploaded_by=by,
-            file=SimpleUploadedFile(f"{kind}-{letter.pk}.pdf", pdf, "application/pdf"),
-            title=f"{subject} ({recipient_name})",
-            kind=DocumentKind.LETTER_OUT,
-            document_date=timezone.localdate(),
+    letter.cases.set(list(cases))
+    transaction.on_commit(partial(letter_enqueue, letter.pk))
+    return letter
+
+
+def letter_pdf_render(letter: Letter) -> bytes:
+    """The letter's PDF, from what is stored on the letter. Pure: writes nothing."""
+    return html_to_pdf(
+        letter_html(
+            municipality=municipality_get(),
+            subject=letter.subject,
+            body=letter.body,
+            recipient_name=letter.recipient_name,
+            recipient_address=letter.recipient_address,
+            date=timezone.localdate(letter.created_at),
         )
-        letter.documents.add(document)
-    letter.status = delivery_adapter().deliver(letter)
-    letter.save(update_fields=["status"])
+    )
+
+
+@transaction.atomic
+def letter_mark_sent(*, letter: Letter, channel: str, by) -> Letter:
+    """A person sent the letter (Digital Post by hand, printed and posted, secure e-mail).
+    The time of sending is now; what depends on sending (the receipt clock) counts from it.
+    Only a letter waiting in the outbox, or one whose delivery failed, can be marked sent."""
+    letter = Letter.objects.select_for_update().get(pk=letter.pk)
+    if letter.status == LetterStatus.FAILED and not letter.documents.exists():
+        raise InvalidTransition(
+            _("Brevet er ikke dannet som PDF endnu: prøv at danne det igen."),
+            code="not_rendered",
+        )
+    letter_record_sent(letter, channel=channel, by=by)
     return letter
 
 
 @transaction.atomic
-def letter_mark_sent(*, letter: Letter, status: str, by) -> Letter:
-    if status == LetterStatus.TO_SEND:
-        raise ValueError("choose how the letter was sent")
-    letter.status, letter.sent_at, letter.sent_by = status, timezone.now(), by
-    letter.save(update_fields=["status", "sent_at", "sent_by"])
+def letter_retry(*, letter: Letter, by) -> Letter:
+    """Try a failed letter again from where it failed, with a fresh count of attempts."""
+    letter = Letter.objects.select_for_update().get(pk=letter.pk)
+    rendered = letter.documents.exists()
+    letter_transition(letter, LetterStatus.DELIVERING if rendered else LetterStatus.RENDERING)
+    letter.attempts = 0
+    letter.failed_at = letter.next_attempt_at = letter.claimed_until = None
+    letter.last_error = ""
+    letter.save(
+        update_fields=[
+            "status",
+            "attempts",
+            "failed_at",
+            "next_attempt_at",
+            "claimed_until",
+            "last_error",
+        ]
+    )
+    logger.info("Brev %s sat til at blive prøvet igen af bruger %s", letter.pk, by.pk)
+    transaction.on_commit(partial(letter_enqueue, letter.pk))
     return letter

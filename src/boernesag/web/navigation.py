@@ -130,6 +130,13 @@ NAV_ITEMS: list[NavItem] = [
         url_name="deadlines:rules",
     ),
     NavItem(
+        "brevskabeloner",
+        _("Brevskabeloner"),
+        _("Teksterne i kvitteringer og tilbagemeldinger til underrettere."),
+        "letters.edit_templates",
+        url_name="letters:templates",
+    ),
+    NavItem(
         "administration",
         _("Organisation og brugere"),
         _("Enheder, teams, brugere, roller og låste konti."),

@@ -19,7 +19,8 @@ from boernesag.deadlines.models import Clock
 from boernesag.intake import services
 from boernesag.intake.constants import Outcome
 from boernesag.intake.models import IntakeChild
-from boernesag.letters.models import Letter, LetterStatus
+from boernesag.letters.models import Letter, LetterStatus, SendChannel
+from boernesag.letters.services import letter_mark_sent
 from boernesag.persons.services import person_create
 
 
@@ -129,12 +130,16 @@ def test_applications_have_no_24_hour_clock(w):
     assert not Clock.objects.filter(case=w.case, rule_key="report_assessment").exists()
 
 
-def test_receipt_letter_pdf_goes_on_each_case_and_in_the_outbox_without_addresses(w):
+def test_receipt_letter_pdf_goes_on_each_case_and_in_the_outbox_without_addresses(
+    w, django_capture_on_commit_callbacks
+):
     a, b = siblings()
     a.street, a.postcode, a.city, a.address_protected = "Hemmelig Vej 7", "9999", "Skjulby", True
     a.save()
     item = register(w, children=[services.ChildRef(a.cpr), services.ChildRef(b.cpr)])
-    letter = services.receipt_send(item=item, by=w.intake)
+    with django_capture_on_commit_callbacks(execute=True):
+        letter = services.receipt_send(item=item, by=w.intake)
+    letter.refresh_from_db()
     assert letter.status == LetterStatus.TO_SEND
     assert letter.recipient_name == "Lærer Lise Ølstrup, Demoby Skole"
     documents = list(letter.documents.all())
@@ -145,13 +150,20 @@ def test_receipt_letter_pdf_goes_on_each_case_and_in_the_outbox_without_addresse
     assert "Skolevej 2" in text  # the notifier's address, as recipient
     assert "Hemmelig Vej" not in text and "Skjulby" not in text
     assert a.cpr not in text
+    assert "Alma og Bo" in text  # the children's first names
+    for row in item.children.all():
+        assert row.case.reference in text
+        # made is not sent: the receipt clock runs until the letter is sent
+        clock = Clock.objects.get(case=row.case, rule_key="notifier_receipt")
+        assert clock.stopped_at is None
+        assert row.case.events.filter(kind=EventKind.DOCUMENT_ADDED).exists()
+    letter_mark_sent(letter=letter, channel=SendChannel.PRINTED, by=w.intake)
     for row in item.children.all():
         clock = Clock.objects.get(case=row.case, rule_key="notifier_receipt")
         assert clock.outcome() == "met"
-        assert row.case.events.filter(kind=EventKind.DOCUMENT_ADDED).exists()
 
 
-def test_assessment_outcomes(w):
+def test_assessment_outcomes(w, django_capture_on_commit_callbacks):
     a, b = siblings()
     item = register(w, children=[services.ChildRef(a.cpr), services.ChildRef(b.cpr)])
     first, second = item.children.order_by("id")
@@ -193,7 +205,8 @@ def test_assessment_outcomes(w):
             expected_version=2,
         )
     # feedback tells the notifier that an investigation was started
-    letter = services.feedback_send(item=item, by=w.intake)
+    with django_capture_on_commit_callbacks(execute=True):
+        letter = services.feedback_send(item=item, by=w.intake)
     assert "børnefaglig undersøgelse" in pdf_text(letter.documents.first())
 
 
@@ -396,22 +409,24 @@ def test_child_page_lists_every_report(w):
     assert html.count("Underretning") >= 2 and "Politi" in html
 
 
-def test_administrators_edit_the_letter_texts(w):
-    from boernesag.letters.models import LetterTemplate
-
-    LetterTemplate.objects.update_or_create(
-        kind="receipt",
-        defaults={
+def test_administrators_edit_the_letter_texts(w, django_capture_on_commit_callbacks):
+    client = Client()
+    client.force_login(w.admin)
+    page = client.get("/brevskabeloner/receipt/")
+    assert page.status_code == 200
+    response = client.post(
+        "/brevskabeloner/receipt/",
+        {
             "subject": "Tak for din underretning",
             "body": "Kære {{ notifier_name }}. Vi har modtaget den "
             "{{ received_date }}. Hilsen {{ municipality }}",
+            "version": page.context["form"]["version"].value(),
         },
     )
-    client = Client()
-    client.force_login(w.admin)
-    assert client.get("/administration/letters/lettertemplate/").status_code == 200
+    assert response.status_code == 302
     item = register(w, children=[services.ChildRef(w.child.cpr)])
-    letter = services.receipt_send(item=item, by=w.intake)
+    with django_capture_on_commit_callbacks(execute=True):
+        letter = services.receipt_send(item=item, by=w.intake)
     text = pdf_text(letter.documents.get())
     assert "Tak for din underretning" in text
     assert "Kære Lærer Lise Ølstrup. Vi har modtaget den" in text

@@ -29,6 +29,7 @@ EXPECTED_NAV = {
         "Takster og kontrakter",
         "Adgangslog",
         "Regler og frister",
+        "Brevskabeloner",
         "Organisation og brugere",
     ],
 }

@@ -1,0 +1,207 @@
+"""The small template language of letter texts, and its checks.
+
+A letter text is plain text in which the administrator may use the variables of the letter
+kind (``{{ notifier_name }}``), a few harmless filters (``|upper``), ``{% if %}`` and
+``{% comment %}``. Nothing else: no ``{% load %}``, ``{% include %}``, ``{% extends %}``,
+``{% url %}``, ``{% debug %}`` or any other tag that can reach templates, settings or the
+system, and no attribute look-ups. The text is rendered as plain text (what a user typed is
+inserted as it is) and escaped once, when the letter's HTML is made (``letters.pdf``).
+
+The checks run on the token stream (tags are refused by name before Django parses them) and on
+the parsed template (variables and filters, also inside ``{% if %}`` conditions), in an engine
+of its own that has no template loaders and no tag libraries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.template import Context, Engine, Template, TemplateSyntaxError, defaultfilters
+from django.template.base import DebugLexer, FilterExpression, TokenType, Variable, VariableNode
+from django.template.defaulttags import IfNode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from boernesag.letters.models import LetterKind
+
+BODY_MAX_CHARS = 10_000
+RENDERED_MAX_CHARS = 30_000
+
+# The tags a letter text may use; everything else is refused by name.
+ALLOWED_TAGS = frozenset({"if", "elif", "else", "endif", "comment", "endcomment"})
+# filter function → the name a template uses for it (``linebreaks``, not ``linebreaks_filter``)
+_FILTER_NAMES = {func: name for name, func in defaultfilters.register.filters.items()}
+ALLOWED_FILTERS = {
+    defaultfilters.upper,
+    defaultfilters.lower,
+    defaultfilters.capfirst,
+    defaultfilters.title,
+    defaultfilters.default,
+}
+
+
+@dataclass(frozen=True)
+class LetterVariable:
+    name: str
+    description: str
+    sample: str
+
+
+_COMMON = (
+    LetterVariable(
+        "notifier_name", gettext_lazy("underretterens navn"), "Klasselærer Lise Ølstrup"
+    ),
+    LetterVariable("received_date", gettext_lazy("datoen underretningen kom"), "3.2.2026"),
+    LetterVariable("children", gettext_lazy("børnenes fornavne, fx »Alma og Bo«"), "Alma og Bo"),
+    LetterVariable(
+        "case_references",
+        gettext_lazy("sagsnumre, som underretteren kan henvise til"),
+        "2026-0012, 2026-0013",
+    ),
+    LetterVariable(
+        "caseworker", gettext_lazy("navnet på den medarbejder, der sender brevet"), "Anne Lund"
+    ),
+    LetterVariable("municipality", gettext_lazy("kommunens navn"), "Demo Kommune"),
+)
+
+VARIABLES: dict[str, tuple[LetterVariable, ...]] = {
+    LetterKind.RECEIPT: _COMMON,
+    LetterKind.FEEDBACK: (
+        *_COMMON,
+        LetterVariable(
+            "outcome_text",
+            gettext_lazy("om underretningen førte til en undersøgelse eller en indsats"),
+            "Underretningen har ført til, at kommunen har iværksat en børnefaglig undersøgelse.",
+        ),
+    ),
+}
+
+# An engine of our own: no loaders (nothing to include or extend), no tag libraries (nothing
+# to load), debug on for line numbers in error messages, no autoescaping (plain text).
+_ENGINE = Engine(debug=True, loaders=[], libraries={}, autoescape=False)
+
+
+def variable_names(kind: str) -> list[str]:
+    return [v.name for v in VARIABLES[kind]]
+
+
+def sample_context(kind: str) -> dict[str, str]:
+    return {v.name: v.sample for v in VARIABLES[kind]}
+
+
+def _line(token) -> str:
+    return _("linje %(n)s") % {"n": token.lineno}
+
+
+def _condition_expressions(condition):
+    """Every FilterExpression in an ``{% if %}`` condition tree."""
+    if condition is None:
+        return
+    value = getattr(condition, "value", None)
+    if isinstance(value, FilterExpression):
+        yield value
+    for part in ("first", "second"):
+        sub = getattr(condition, part, None)
+        if sub is not None:
+            yield from _condition_expressions(sub)
+
+
+def _expression_errors(expression: FilterExpression, allowed: set[str], where: str) -> list[str]:
+    errors = []
+    candidates = [expression.var] + [
+        arg for _func, args in expression.filters for _lookup, arg in args
+    ]
+    for var in candidates:
+        if not isinstance(var, Variable) or var.literal is not None:
+            continue  # a quoted text or a number: harmless
+        name = var.var
+        if var.lookups is None or len(var.lookups) != 1 or name not in allowed:
+            errors.append(
+                _("Ukendt variabel »%(name)s« (%(where)s). Brug kun: %(allowed)s.")
+                % {"name": name, "where": where, "allowed": ", ".join(sorted(allowed))}
+            )
+    for func, _args in expression.filters:
+        if func not in ALLOWED_FILTERS:
+            errors.append(
+                _("Filteret »%(name)s« er ikke tilladt (%(where)s). Tilladt: %(allowed)s.")
+                % {
+                    "name": _FILTER_NAMES.get(func, func.__name__),
+                    "where": where,
+                    "allowed": "upper, lower, capfirst, title, default",
+                }
+            )
+    return errors
+
+
+def body_compile(kind: str, body: str) -> Template:
+    """Check a letter text and return it compiled. Raises ValidationError (Danish messages,
+    with line numbers) for a syntax error, a tag that is not allowed, an unknown variable or
+    a filter that is not allowed."""
+    if len(body) > BODY_MAX_CHARS:
+        raise ValidationError(
+            _("Brødteksten må højst være %(n)s tegn.")
+            % {"n": f"{BODY_MAX_CHARS:,}".replace(",", ".")}
+        )
+    errors = []
+    for token in DebugLexer(body).tokenize():
+        if token.token_type == TokenType.BLOCK:
+            bits = token.contents.split()
+            name = bits[0] if bits else ""
+            if name not in ALLOWED_TAGS:
+                errors.append(
+                    _(
+                        "Mærket {%% %(name)s %%} er ikke tilladt i brevskabeloner (%(where)s). "
+                        "Tilladt: {%% if %%} … {%% endif %%} og {%% comment %%}."
+                    )
+                    % {"name": name, "where": _line(token)}
+                )
+    if errors:
+        raise ValidationError(errors)
+    try:
+        template = Template(body, engine=_ENGINE)
+    except TemplateSyntaxError as exc:
+        line = getattr(exc, "template_debug", {}).get("line")
+        where = _(" (linje %(n)s)") % {"n": line} if line else ""
+        raise ValidationError(
+            _(
+                "Skabelonen kan ikke læses%(where)s. Tjek at hvert {%% if %%} har sit "
+                "{%% endif %%}, og at {{ … }} og {%% … %%} er skrevet rigtigt. "
+                "Teknisk besked: %(error)s"
+            )
+            % {"where": where, "error": exc}
+        ) from None
+    allowed = set(variable_names(kind))
+    for node in template.nodelist.get_nodes_by_type(VariableNode):
+        errors += _expression_errors(node.filter_expression, allowed, _line(node.token))
+    for node in template.nodelist.get_nodes_by_type(IfNode):
+        for condition, _nodelist in node.conditions_nodelists:
+            for expression in _condition_expressions(condition):
+                errors += _expression_errors(expression, allowed, _line(node.token))
+    if errors:
+        raise ValidationError(errors)
+    return template
+
+
+def subject_check(subject: str) -> None:
+    """The subject is plain text without variables: it becomes the document's title on the
+    case, which everyone with access to the case sees (the notifier's name must not)."""
+    if "{{" in subject or "{%" in subject or "{#" in subject:
+        raise ValidationError(
+            _("Overskriften kan ikke indeholde variabler eller mærker – skriv dem i brødteksten.")
+        )
+    if not subject.strip():
+        raise ValidationError(_("Skriv en overskrift."))
+
+
+def body_render(kind: str, body: str, context: dict) -> str:
+    """The letter text with the variables filled in, as plain text (a ``str``, never marked
+    safe: the HTML of the letter escapes it)."""
+    template = body_compile(kind, body)
+    allowed = set(variable_names(kind))
+    values = {name: str(value) for name, value in context.items() if name in allowed}
+    rendered = template.render(Context(values, autoescape=False))
+    text = str.__str__(rendered)  # drop the SafeString mark: this is text, not markup
+    if len(text) > RENDERED_MAX_CHARS:
+        raise ValidationError(_("Brevet bliver for langt."))
+    return text
