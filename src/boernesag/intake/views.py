@@ -122,6 +122,10 @@ def item_detail(request, pk: int):
     )
     coordinator = request.user.has_perm("intake.triage")
     for row in rows:
+        # the case the report joined may be an older case she may not open: then not shown
+        row.case_visible = row.case is not None and request.user.has_perm(
+            "cases.view_case", row.case
+        )
         row.assess_form = AssessForm(initial={"version": row.version}, prefix=f"c{row.pk}")
         row.previous = (
             list(selectors.child_reports(row.child).exclude(pk=row.pk)[:20]) if row.child_id else []

@@ -119,3 +119,19 @@ def test_earlier_reports_on_the_child_page_are_the_childs_own(siblings):
     page = _get(w.caseworker, f"/modtagelse/barn/{w.child.pk}/")
     assert [r.item_id for r in page.context["rows"]] == [item.pk]
     assert _get(w.caseworker, f"/modtagelse/barn/{brother.pk}/").status_code == 404
+
+
+def test_an_old_report_does_not_show_the_earlier_case_she_may_not_open(siblings):
+    w, brother, _item = siblings
+    # the brother's case moves on: closed in team Syd, a new case opened in team Nord
+    old_case = brother.cases.get()
+    earlier = brother.intake_reports.order_by("id").first().item
+    case_services.case_close(case=old_case, by=w.other_caseworker, reason="Flyttet")
+    case_services.case_open(
+        child=brother, caseworker=w.caseworker, team=w.team_a, opened_by=w.intake
+    )
+    page = _get(w.caseworker, f"/modtagelse/{earlier.pk}/")
+    html = page.content.decode()
+    assert "Bastian" in html  # her child now: his earlier report is his history
+    for leak in (old_case.reference, w.team_b.name, w.other_caseworker.get_full_name()):
+        assert leak not in html, leak
