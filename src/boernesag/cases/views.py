@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from boernesag.cases import gate, selectors, services
+from boernesag.cases.access import case_visible, scope_for
 from boernesag.cases.constants import ConsentForm as ConsentFormKind
 from boernesag.cases.forms import (
     CaseOpenForm,
@@ -154,6 +155,14 @@ def child_detail(request, pk: int):
     hidden = Case.objects.filter(child=child).exclude(pk__in=[c.pk for c in cases])
     hidden_count = hidden.count()
     any_open = any(c.is_open for c in cases) or hidden.filter(closed_at__isnull=True).exists()
+    # reasoned access for information only: offer the way to an assignment (may write)
+    scope = scope_for(request.user)
+    read_only_grant = (
+        child.pk in scope.granted_child_ids
+        and child.pk not in scope.assigned_child_ids
+        and not any(case_visible(request.user, c, include_grants=False) for c in cases)
+    )
+    may_reason = request.user.has_perm("cases.use_reasoned_access")
     can_open = not any_open and request.user.has_perm("cases.open_case", child)
     return render(
         request,
@@ -170,9 +179,10 @@ def child_detail(request, pk: int):
             "hidden_count": hidden_count,
             "reasoned_access_url": (
                 reasoned_access_url(request, child)
-                if hidden_count and request.user.has_perm("cases.use_reasoned_access")
+                if may_reason and (hidden_count or read_only_grant)
                 else ""
             ),
+            "read_only_grant": read_only_grant,
             "can_open": can_open,
             "open_form": CaseOpenForm() if can_open else None,
             "can_see_access_log": request.user.has_perm("cases.view_child_access_log", child),

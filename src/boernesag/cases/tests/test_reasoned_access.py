@@ -164,3 +164,16 @@ def test_the_grant_and_the_reads_it_allows_are_logged_with_the_reason(w):
     row = AccessLogEntry.objects.filter(what="case_page").get()
     assert (row.reason, row.grant_id) == (REASON, grant.pk)
     assert AccessLogEntry.objects.filter(what="access_granted", grant=grant).exists()
+
+
+def test_with_read_only_access_the_child_page_offers_the_assignment(w):
+    reasoned_access_grant(user=w.other_caseworker, child=w.child, reason=REASON)
+    client = Client()
+    client.force_login(w.other_caseworker)
+    page = client.get(f"/boern/{w.child.pk}/")
+    link = page.context["reasoned_access_url"]
+    assert page.context["read_only_grant"] and link
+    response = client.post(link, {"kind": "assignment", "reason": REASON})
+    assert response.status_code == 302
+    page = client.get(f"/boern/{w.child.pk}/")
+    assert not page.context["read_only_grant"] and not page.context["reasoned_access_url"]
