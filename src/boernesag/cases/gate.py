@@ -21,7 +21,7 @@ services and tasks)::
     rows = list_logged(request, queryset, what="my_cases")           # one row per page
     require(request, "cases.view_my_cases")                           # 403 (logged) if not
 
-    @gated_case("documents")                     # view(request, case, **rest) — one line
+    @gated_case("documents", on_post="upload_document")   # view(request, case, **rest)
     def case_documents(request, case): ...
 
     @permission_required("cases.view_team_cases")
@@ -316,15 +316,23 @@ def list_logged(
     return rows
 
 
-def gated_case(what: str, *, action: str = "view", object_ref_kwarg: str | None = None):
+def gated_case(
+    what: str,
+    *,
+    action: str = "view",
+    on_post: str | None = None,
+    object_ref_kwarg: str | None = None,
+):
     """Decorator: ``view(request, pk, ...)`` becomes ``view(request, case, ...)`` with the
-    case fetched through ``case_get`` (404/403/logged)."""
+    case fetched through ``case_get`` (404/403/logged). ``on_post``: the action a POST needs
+    (a page that shows a form needs ``view`` to read and e.g. ``write_journal`` to submit)."""
 
     def decorate(view):
         @wraps(view)
         def wrapper(request, pk, *args, **kwargs):
             ref = kwargs.get(object_ref_kwarg, "") if object_ref_kwarg else ""
-            case = case_get(request, pk, what=what, action=action, object_ref=ref)
+            needed = on_post if on_post and request.method == "POST" else action
+            case = case_get(request, pk, what=what, action=needed, object_ref=ref)
             return view(request, case, *args, **kwargs)
 
         return wrapper

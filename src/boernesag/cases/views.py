@@ -346,8 +346,8 @@ def case_timeline(request, case: Case):
     )
 
 
-def case_journal(request, pk: int):
-    case = gate.case_get(request, pk, what="journal", action=_on_post(request, "write_journal"))
+@gate.gated_case("journal", on_post="write_journal")
+def case_journal(request, case: Case):
     search = JournalSearchForm(request.GET or None)
     query = search.cleaned_data["q"] if search.is_valid() else ""
     form = JournalForm(request.POST or None)
