@@ -63,6 +63,7 @@ test: lint check-migrations importlint pytest
 bench: install
 	$(PY) bench/run.py
 	$(PY) bench/casework.py
+	$(PY) bench/audit_log.py
 
 clean:
 	rm -rf var/static .pytest_cache

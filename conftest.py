@@ -34,3 +34,10 @@ def password():
     from boernesag.accounts.tests.factories import PASSWORD
 
     return PASSWORD
+
+
+@pytest.fixture(autouse=True)
+def _audit_anchor_dir(settings, tmp_path_factory):
+    """Each test anchors the access log in its own directory: anchors describe one
+    database's log, and test databases are emptied between tests."""
+    settings.AUDIT_ANCHOR_DIR = tmp_path_factory.mktemp("anchors")

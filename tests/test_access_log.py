@@ -164,17 +164,27 @@ def test_the_children_of_a_list_row_are_covered_by_the_chain():
     _client(w.caseworker).get("/sager/mine/")
     assert list_children_verify() == (True, "Listerne over viste børn er intakte (1 sider).")
     entry = AccessLogEntry.objects.get(what="my_cases")
-    with connection.cursor() as cursor:
-        cursor.execute("SET session_replication_role = replica")
-        cursor.execute(
-            "INSERT INTO authz_accesslogchild (entry_id, child_id) VALUES (%s, %s)",
-            [entry.pk, w.parent.pk],
-        )
-        cursor.execute("SET session_replication_role = DEFAULT")
+    # rows can only be added (the application's role may insert): an added child is detected
+    AccessLogChild.objects.create(entry=entry, child=w.parent)
     ok, message = list_children_verify()
     assert not ok and f"Række {entry.pk}" in message
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+    with pytest.raises(CommandError, match=f"Række {entry.pk}: listen over viste børn"):
+        call_command("audit_verify")
+    with pytest.raises(DatabaseError, match=r"append-only|permission denied"), transaction.atomic():
         AccessLogChild.objects.filter(entry=entry).delete()
+
+
+@pytest.mark.django_db
+def test_children_added_to_a_row_that_is_not_a_list_are_detected():
+    w = build_world()
+    _client(w.caseworker).get(f"/sager/{w.case.pk}/")
+    _client(w.caseworker).get("/sager/mine/")
+    page_row = AccessLogEntry.objects.get(what="case_page")
+    AccessLogChild.objects.create(entry=page_row, child=w.parent)
+    assert list_children_verify() == (
+        False,
+        f"Række {page_row.pk}: børn tilføjet til en række, der ikke er en liste.",
+    )
 
 
 @pytest.mark.django_db
@@ -200,7 +210,7 @@ def test_refused_attempts_are_recorded_with_the_user_and_the_target():
     assert not AccessLogEntry.objects.filter(user__in=[w.other_caseworker, w.manager]).exists()
     page = _client(w.leader_a).get(f"/adgangslog/barn/{w.child.pk}/")
     assert [r.user_id for r in page.context["refusals"]] == [w.colleague.pk, w.other_caseworker.pk]
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+    with pytest.raises(DatabaseError, match=r"append-only|permission denied"), transaction.atomic():
         RefusedAccess.objects.update(status=200)
 
 
@@ -293,7 +303,9 @@ def test_the_compliance_drilldown_logs_the_children_behind_the_number():
 
 
 @pytest.mark.django_db
-def test_audit_verify_passes_untouched_and_fails_after_an_edit_in_sql(capsys):
+def test_audit_verify_passes_after_reading_pages(capsys):
+    """Tampering (as the application role and as the owner) is tested in
+    src/boernesag/audit/tests/test_tampering.py."""
     w = build_world()
     client = Client()
     client.force_login(w.caseworker)
@@ -301,30 +313,6 @@ def test_audit_verify_passes_untouched_and_fails_after_an_edit_in_sql(capsys):
         client.get(url)
     call_command("audit_verify")
     assert "intakt (5 rækker)" in capsys.readouterr().out
-    victim = AccessLogEntry.objects.order_by("id")[2]
-    with connection.cursor() as cursor:
-        # a superuser bypassing the append-only trigger
-        cursor.execute("SET session_replication_role = replica")
-        cursor.execute("UPDATE audit_accesslogentry SET what = 'x' WHERE id = %s", [victim.pk])
-        cursor.execute("SET session_replication_role = DEFAULT")
-    with pytest.raises(CommandError, match=f"Række {victim.pk}: indholdet er ændret"):
-        call_command("audit_verify")
-
-
-@pytest.mark.django_db
-def test_audit_verify_detects_a_removed_row():
-    w = build_world()
-    client = Client()
-    client.force_login(w.caseworker)
-    for url in list(read_urls(w).values())[:4]:
-        client.get(url)
-    victim = AccessLogEntry.objects.order_by("id")[1]
-    with connection.cursor() as cursor:
-        cursor.execute("SET session_replication_role = replica")
-        cursor.execute("DELETE FROM audit_accesslogentry WHERE id = %s", [victim.pk])
-        cursor.execute("SET session_replication_role = DEFAULT")
-    with pytest.raises(CommandError, match="kæden er brudt"):
-        call_command("audit_verify")
 
 
 @pytest.mark.django_db
@@ -348,7 +336,8 @@ def test_the_database_refuses_to_rewrite_history(sql):
     reasoned_access_grant(user=w.other_caseworker, child=w.child, reason="Dækker for kollega i dag")
     events = CaseEvent.objects.count()
     with (
-        pytest.raises(DatabaseError, match="append-only"),
+        # the trigger, or before it the missing privilege of the application's role
+        pytest.raises(DatabaseError, match=r"append-only|permission denied"),
         transaction.atomic(),
         connection.cursor() as cursor,
     ):

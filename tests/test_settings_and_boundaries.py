@@ -15,7 +15,14 @@ def run_manage(*args, **env):
     base = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        if k
+        not in {
+            "DATABASE_URL",
+            "MIGRATION_DATABASE_URL",
+            "DJANGO_SETTINGS_MODULE",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+            "BOERNESAG_ENV",
+        }
     }
     base.update(env)
     return subprocess.run(
@@ -28,14 +35,60 @@ def run_manage(*args, **env):
     )
 
 
-PROD = {"BOERNESAG_ENV": "production", "DATABASE_URL": "postgres://u@127.0.0.1:5432/x"}
+GOOD_AUDIT_KEY = "9f2c4e6a8b0d1f3e5a7c9e1b3d5f7a9c2e4f6a8b0c1d3e5f7a9b1c3d5e7f9a1b"
+PROD = {
+    "BOERNESAG_ENV": "production",
+    "DATABASE_URL": "postgres://boernesag_app@127.0.0.1:5432/x",
+    "MIGRATION_DATABASE_URL": "postgres://boernesag_owner@127.0.0.1:5432/x",
+    "AUDIT_HMAC_KEY": GOOD_AUDIT_KEY,
+}
 
 
 def test_production_refuses_a_missing_or_insecure_secret_key():
-    for key in ["", "django-insecure-abc", "short"]:
+    for key, why in [
+        ("", "is not set"),
+        ("django-insecure-" + GOOD_KEY, "insecure development key"),
+        ("short", "shorter than 50"),
+        ("abcdefghij" * 6, "too little entropy"),  # long, ten characters, a pattern
+        ("Kommune2026!" * 5, "too little entropy"),
+    ]:
         result = run_manage("check", **PROD, SECRET_KEY=key, ALLOWED_HOSTS="boernesag.kommune.dk")
         assert result.returncode != 0
         assert "SECRET_KEY must be set" in result.stderr
+        assert why in result.stderr, (key, result.stderr[-300:])
+
+
+@pytest.mark.parametrize("value", ["prod", "Production", "staging", " production", ""])
+def test_an_unknown_environment_refuses_to_start(value):
+    result = run_manage("check", BOERNESAG_ENV=value)
+    assert result.returncode != 0
+    assert "BOERNESAG_ENV must be one of development, test, production" in result.stderr
+
+
+def test_production_needs_a_separate_owner_role():
+    env = dict(PROD, SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="x.dk")
+    env.pop("MIGRATION_DATABASE_URL")
+    result = run_manage("check", **env)
+    assert "MIGRATION_DATABASE_URL must be set" in result.stderr
+    same = run_manage("check", **dict(env, MIGRATION_DATABASE_URL=env["DATABASE_URL"]))
+    assert "two different roles" in same.stderr
+    other_db = run_manage(
+        "check", **dict(env, MIGRATION_DATABASE_URL="postgres://o@127.0.0.1:5432/y")
+    )
+    assert "must name the same database" in other_db.stderr
+
+
+def test_production_needs_a_strong_audit_key(tmp_path):
+    env = dict(PROD, SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="x.dk")
+    env.pop("AUDIT_HMAC_KEY")
+    missing = run_manage("check", **env)
+    assert "AUDIT_HMAC_KEY or AUDIT_HMAC_KEY_FILE must be set" in missing.stderr
+    weak = run_manage("check", **dict(env, AUDIT_HMAC_KEY="0123456789abcdef" * 4))
+    assert "The audit key (AUDIT_HMAC_KEY) has too little entropy" in weak.stderr
+    key_file = tmp_path / "audit.key"
+    key_file.write_text(GOOD_AUDIT_KEY + "\n")
+    from_file = run_manage("check", **dict(env, AUDIT_HMAC_KEY_FILE=str(key_file)))
+    assert from_file.returncode == 0, from_file.stderr
 
 
 def test_production_refuses_debug():

@@ -639,6 +639,9 @@ PROBES: list[Probe] = [
     ),
     # accounts
     Probe("accounts:login", lambda role, rel: 200 if role == ANON else 302, log=NOTHING),
+    # the second step of a login: without a pending login it sends back to the login page
+    Probe("accounts:login_code", everyone(302, anonymous=302), log=NOTHING),
+    Probe("accounts:second_factor", everyone(200), log=NOTHING),
     Probe("accounts:logout", everyone(302), method="POST"),
     Probe("accounts:logout", everyone(405), log=NOTHING),
     Probe("accounts:logout_everywhere", everyone(302), method="POST"),

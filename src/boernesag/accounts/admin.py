@@ -113,6 +113,13 @@ class MunicipalityForm(forms.ModelForm):
         required=False,
         help_text=Municipality._meta.get_field("reasoned_access_roles").help_text,
     )
+    second_factor_roles = forms.MultipleChoiceField(
+        label=_("Roller, der skal bruge to-faktor-login"),
+        choices=Role.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=Municipality._meta.get_field("second_factor_roles").help_text,
+    )
 
     class Meta:
         model = Municipality
@@ -124,6 +131,7 @@ class MunicipalityForm(forms.ModelForm):
             "caseworkers_see_team_cases",
             "reasoned_access_roles",
             "logo",
+            "second_factor_roles",
         ]
 
 
@@ -238,11 +246,27 @@ class LockoutStatusFilter(admin.SimpleListFilter):
 
 @admin.register(LoginLockout, site=admin_site)
 class LoginLockoutAdmin(RoleModelAdmin):
-    list_display = ["email", "locked_at", "locked_until", "lifted_at", "lifted_by"]
-    list_filter = [LockoutStatusFilter]
-    search_fields = ["email"]
+    list_display = [
+        "email",
+        "ip_address",
+        "scope",
+        "locked_at",
+        "locked_until",
+        "lifted_at",
+        "lifted_by",
+    ]
+    list_filter = [LockoutStatusFilter, "scope"]
+    search_fields = ["email", "ip_address"]
     actions = [lift_lockouts]
-    readonly_fields = ["email", "locked_at", "locked_until", "lifted_at", "lifted_by"]
+    readonly_fields = [
+        "scope",
+        "email",
+        "ip_address",
+        "locked_at",
+        "locked_until",
+        "lifted_at",
+        "lifted_by",
+    ]
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -250,10 +274,10 @@ class LoginLockoutAdmin(RoleModelAdmin):
 
 @admin.register(LoginAttempt, site=admin_site)
 class LoginAttemptAdmin(RoleModelAdmin):
-    list_display = ["email", "attempted_at", "succeeded", "ip_address"]
-    list_filter = ["succeeded"]
-    search_fields = ["email"]
-    readonly_fields = ["email", "attempted_at", "succeeded", "ip_address"]
+    list_display = ["email", "attempted_at", "succeeded", "factor", "ip_address"]
+    list_filter = ["succeeded", "factor"]
+    search_fields = ["email", "ip_address"]
+    readonly_fields = ["email", "attempted_at", "succeeded", "factor", "ip_address"]
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -17,3 +17,20 @@ class UnitKind(models.TextChoices):
     MUNICIPALITY = "municipality", _("Kommune")
     DEPARTMENT = "department", _("Center/afdeling")
     TEAM = "team", _("Team")
+
+
+class LoginFactor(models.TextChoices):
+    """Which step of a login an attempt was."""
+
+    PASSWORD = "password", _("Adgangskode")
+    TOTP = "totp", _("Kode fra godkendelsesapp")
+    RECOVERY = "recovery", _("Gendannelseskode")
+
+
+class ThrottleScope(models.TextChoices):
+    """What a login counter or lock is about."""
+
+    ACCOUNT = "account", _("E-mailadresse")
+    ADDRESS = "address", _("Netværksadresse")
+    GLOBAL = "global", _("Hele installationen")
+    SECOND_FACTOR = "otp", _("Kode fra godkendelsesapp")

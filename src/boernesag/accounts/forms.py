@@ -20,3 +20,17 @@ class LoginForm(DkfdsFormMixin, forms.Form):
         error_messages={"required": _("Skriv din adgangskode.")},
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
+
+
+class SecondFactorForm(DkfdsFormMixin, forms.Form):
+    code = forms.CharField(
+        label=_("Kode"),
+        max_length=20,
+        help_text=_(
+            "De 6 cifre, din godkendelsesapp viser nu – eller en af dine gendannelseskoder."
+        ),
+        error_messages={"required": _("Skriv koden fra din godkendelsesapp.")},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )

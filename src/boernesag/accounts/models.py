@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pghistory
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import RegexValidator
@@ -14,7 +15,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from boernesag.accounts.constants import Role, UnitKind
+from boernesag.accounts.constants import LoginFactor, Role, ThrottleScope, UnitKind
 
 # Reasoned access (adgang med begrundelse) is never open to these roles: finance works
 # with money, administrators with the organisation; neither reads case content.
@@ -25,6 +26,13 @@ def reasoned_access_roles_default() -> list[str]:
     return [Role.CASEWORKER, Role.TEAM_LEADER, Role.INTAKE_COORDINATOR]
 
 
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    model_name="MunicipalityHistory",
+    obj_field=pghistory.ObjForeignKey(related_name="history"),
+)
 class Municipality(models.Model):
     """The installation's municipality. One installation serves one municipality."""
 
@@ -59,6 +67,16 @@ class Municipality(models.Model):
             "deres team ved at skrive en begrundelse. Økonomi og administrator kan aldrig."
         ),
     )
+    second_factor_roles = ArrayField(
+        models.CharField(max_length=30, choices=Role.choices),
+        verbose_name=_("roller, der skal bruge to-faktor-login"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Brugere med en af disse roller skal logge ind med en kode fra en "
+            "godkendelsesapp ud over adgangskoden. Gælder lokale konti (ikke SSO)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("kommune")
@@ -77,6 +95,13 @@ class Municipality(models.Model):
         return self.name
 
 
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    model_name="UnitHistory",
+    obj_field=pghistory.ObjForeignKey(related_name="history"),
+)
 class Unit(models.Model):
     """An organisational unit in a tree: municipality → centre/department → team."""
 
@@ -137,6 +162,15 @@ class UserManager(BaseUserManager["User"]):
         return user
 
 
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    # Never the password hash; logins are in LoginAttempt.
+    exclude=["password", "last_login"],
+    model_name="UserHistory",
+    obj_field=pghistory.ObjForeignKey(related_name="history"),
+)
 class User(AbstractBaseUser):
     """A member of staff. Logs in with e-mail and password (single sign-on comes later,
     keyed on ``sso_subject``)."""
@@ -242,6 +276,13 @@ class DatedQuerySet(models.QuerySet):
         return self.filter(Q(valid_from__lte=day), Q(valid_to__isnull=True) | Q(valid_to__gte=day))
 
 
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    model_name="RoleAssignmentHistory",
+    obj_field=pghistory.ObjForeignKey(related_name="history"),
+)
 class RoleAssignment(models.Model):
     """A role held by a user in a unit (and the units below it) over a period."""
 
@@ -275,6 +316,13 @@ class RoleAssignment(models.Model):
         return f"{self.get_role_display()} – {self.unit}"
 
 
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    model_name="TeamMembershipHistory",
+    obj_field=pghistory.ObjForeignKey(related_name="history"),
+)
 class TeamMembership(models.Model):
     """Membership of a team over a period (a caseworker moves team; history stays)."""
 
@@ -319,21 +367,32 @@ class LoginAttempt(models.Model):
     attempted_at = models.DateTimeField(_("tidspunkt"), default=timezone.now, db_index=True)
     succeeded = models.BooleanField(_("lykkedes"))
     ip_address = models.GenericIPAddressField(_("IP-adresse"), null=True, blank=True)
+    factor = models.CharField(
+        _("trin"), max_length=10, choices=LoginFactor.choices, default=LoginFactor.PASSWORD
+    )
 
     class Meta:
         verbose_name = _("loginforsøg")
         verbose_name_plural = _("loginforsøg")
         ordering = ["-attempted_at"]
+        indexes = [
+            models.Index(fields=["ip_address", "attempted_at"], name="loginattempt_ip_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.email} {self.attempted_at:%Y-%m-%d %H:%M}"
 
 
 class LoginLockout(models.Model):
-    """An e-mail address locked after repeated failed logins, until ``locked_until``
-    or until an administrator lifts it."""
+    """An e-mail address (or a network address) locked after repeated failed logins, until
+    ``locked_until`` or until an administrator lifts it. The record for people; the counter
+    that decides is ``LoginThrottle``."""
 
-    email = models.CharField(_("e-mail"), max_length=254, db_index=True)
+    scope = models.CharField(
+        _("omfang"), max_length=10, choices=ThrottleScope.choices, default=ThrottleScope.ACCOUNT
+    )
+    email = models.CharField(_("e-mail"), max_length=254, db_index=True, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP-adresse"), null=True, blank=True)
     locked_at = models.DateTimeField(_("låst"), default=timezone.now)
     locked_until = models.DateTimeField(_("låst indtil"))
     lifted_at = models.DateTimeField(_("låst op"), null=True, blank=True)
@@ -352,8 +411,49 @@ class LoginLockout(models.Model):
         ordering = ["-locked_at"]
 
     def __str__(self) -> str:
-        return self.email
+        return self.email or str(self.ip_address)
 
     @property
     def is_active(self) -> bool:
         return self.lifted_at is None and self.locked_until > timezone.now()
+
+    @property
+    def throttle_key(self) -> str:
+        if self.scope == ThrottleScope.ADDRESS:
+            return throttle_key(ThrottleScope.ADDRESS, str(self.ip_address))
+        return throttle_key(ThrottleScope.ACCOUNT, self.email)
+
+
+def throttle_key(scope: str, value: str = "") -> str:
+    return f"{scope}:{value}" if value else scope
+
+
+class LoginThrottle(models.Model):
+    """An atomic counter of login attempts for one e-mail address, one network address or
+    the whole installation (``key``), within a window. Updated only by one SQL statement
+    each (``accounts.throttling``), so parallel attempts can never slip past the limit."""
+
+    key = models.CharField(max_length=300, unique=True)
+    window_started_at = models.DateTimeField()
+    attempts = models.PositiveIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.attempts}"
+
+
+class RecoveryCode(models.Model):
+    """A one-time code that replaces the authenticator app once (lost phone). Only a hash
+    is stored; the user sees the codes once, when they are made."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("gendannelseskode")
+        verbose_name_plural = _("gendannelseskoder")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {'brugt' if self.used_at else 'ubrugt'}"

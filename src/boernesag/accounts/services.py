@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -11,7 +12,8 @@ from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
-from boernesag.accounts.constants import Role, UnitKind
+from boernesag.accounts import throttling
+from boernesag.accounts.constants import Role, ThrottleScope, UnitKind
 from boernesag.accounts.models import (
     LoginAttempt,
     LoginLockout,
@@ -19,7 +21,10 @@ from boernesag.accounts.models import (
     TeamMembership,
     Unit,
     User,
+    throttle_key,
 )
+
+logger = logging.getLogger(__name__)
 
 
 class LoginFailed(Exception):
@@ -32,70 +37,149 @@ class AccountLocked(Exception):
         self.locked_until = locked_until
 
 
+class AddressLocked(Exception):
+    """Too many failures from one network address (password spraying)."""
+
+    def __init__(self, locked_until):
+        super().__init__("address locked")
+        self.locked_until = locked_until
+
+
+class LoginThrottled(Exception):
+    """Unusually many failures across the installation: only network addresses that have
+    logged in successfully lately may try now."""
+
+
 def _normalise_email(email: str) -> str:
     return (email or "").strip().lower()
+
+
+def _window() -> timedelta:
+    return timedelta(minutes=settings.LOGIN_FAILURE_WINDOW_MINUTES)
 
 
 def lockout_active(*, email: str):
     """The lockout currently in force for this e-mail address, or None."""
     return (
         LoginLockout.objects.filter(
-            email=_normalise_email(email), lifted_at__isnull=True, locked_until__gt=timezone.now()
+            scope=ThrottleScope.ACCOUNT,
+            email=_normalise_email(email),
+            lifted_at__isnull=True,
+            locked_until__gt=timezone.now(),
         )
         .order_by("-locked_until")
         .first()
     )
 
 
+def _lock(*, scope: str, key: str, email: str, ip_address: str | None, now, minutes: int):
+    created, until = throttling.lock(key, now=now, until=now + timedelta(minutes=minutes))
+    if created:
+        LoginLockout.objects.create(
+            scope=scope,
+            email=email if scope == ThrottleScope.ACCOUNT else "",
+            ip_address=ip_address if scope == ThrottleScope.ADDRESS else None,
+            locked_at=now,
+            locked_until=until,
+        )
+    return until
+
+
+def _address_known(ip_address: str | None, now) -> bool:
+    if not ip_address:
+        return False
+    return LoginAttempt.objects.filter(
+        ip_address=ip_address,
+        succeeded=True,
+        attempted_at__gte=now - timedelta(days=settings.LOGIN_KNOWN_ADDRESS_DAYS),
+    ).exists()
+
+
 def login_authenticate(
     *, request: HttpRequest | None, email: str, password: str, ip_address: str | None
 ) -> User:
-    """Check e-mail and password, with lockout after repeated failures.
+    """Check e-mail and password, with lockout per account, per network address and across
+    the installation (docs/security.md "Login").
 
-    After ``LOGIN_FAILURE_LIMIT`` failures for one address within
-    ``LOGIN_FAILURE_WINDOW_MINUTES`` the address is locked for ``LOGIN_LOCKOUT_MINUTES``
-    or until an administrator lifts the lock. Unknown addresses are counted and locked
-    the same way, so the answers never reveal whether an address exists.
+    - Per account: after ``LOGIN_FAILURE_LIMIT`` failures within
+      ``LOGIN_FAILURE_WINDOW_MINUTES`` the e-mail address is locked for
+      ``LOGIN_LOCKOUT_MINUTES`` or until an administrator lifts the lock. Each attempt
+      reserves its number atomically *before* the password is checked, so with any number
+      of parallel guesses no attempt beyond the limit ever has its password checked.
+      Unknown addresses are counted and locked the same way, so the answers never reveal
+      whether an address exists.
+    - Per network address (password spraying from one place): more than
+      ``LOGIN_ADDRESS_FAILURE_LIMIT`` failures in the window lock the address for
+      ``LOGIN_ADDRESS_LOCKOUT_MINUTES``.
+    - Installation-wide (spraying from many places): more than
+      ``LOGIN_GLOBAL_FAILURE_LIMIT`` failures in the window admit only addresses with a
+      successful login in the last ``LOGIN_KNOWN_ADDRESS_DAYS`` days until it calms down.
 
     Not one transaction on purpose: the attempts are a security log and must be kept
     when the login fails (the failure is raised as an exception).
     """
     email = _normalise_email(email)
-    lockout = lockout_active(email=email)
-    if lockout is not None:
+    now = timezone.now()
+    window = _window()
+
+    def refuse(exc: Exception):
         LoginAttempt.objects.create(email=email, succeeded=False, ip_address=ip_address)
-        raise AccountLocked(lockout.locked_until)
+        raise exc
+
+    account_key = throttle_key(ThrottleScope.ACCOUNT, email)
+    account = throttling.reserve(account_key, now=now, window=window)
+    if account.locked_until is not None:
+        refuse(AccountLocked(account.locked_until))
+    if account.number > settings.LOGIN_FAILURE_LIMIT:
+        until = _lock(
+            scope=ThrottleScope.ACCOUNT,
+            key=account_key,
+            email=email,
+            ip_address=ip_address,
+            now=now,
+            minutes=settings.LOGIN_LOCKOUT_MINUTES,
+        )
+        refuse(AccountLocked(until))
+
+    address_key = throttle_key(ThrottleScope.ADDRESS, ip_address or "unknown")
+    address = throttling.reserve(address_key, now=now, window=window)
+    if address.locked_until is not None:
+        refuse(AddressLocked(address.locked_until))
+    if address.number > settings.LOGIN_ADDRESS_FAILURE_LIMIT:
+        until = _lock(
+            scope=ThrottleScope.ADDRESS,
+            key=address_key,
+            email=email,
+            ip_address=ip_address,
+            now=now,
+            minutes=settings.LOGIN_ADDRESS_LOCKOUT_MINUTES,
+        )
+        logger.warning("Login: network address locked after repeated failures (spraying).")
+        refuse(AddressLocked(until))
+
+    global_key = throttle_key(ThrottleScope.GLOBAL)
+    overall = throttling.reserve(global_key, now=now, window=window)
+    if overall.number > settings.LOGIN_GLOBAL_FAILURE_LIMIT and not _address_known(ip_address, now):
+        logger.warning("Login: installation-wide failure limit reached; unknown address refused.")
+        refuse(LoginThrottled())
 
     user = authenticate(request, email=email, password=password)
     LoginAttempt.objects.create(email=email, succeeded=user is not None, ip_address=ip_address)
     if user is not None:
+        throttling.reset(account_key, now=now)
+        throttling.release(address_key)
+        throttling.release(global_key)
         return user
 
-    now = timezone.now()
-    window_start = now - timedelta(minutes=settings.LOGIN_FAILURE_WINDOW_MINUTES)
-    # Failures only count after the last success or the last lifted lock.
-    last_reset = max(
-        filter(
-            None,
-            [
-                LoginAttempt.objects.filter(email=email, succeeded=True)
-                .order_by("-attempted_at")
-                .values_list("attempted_at", flat=True)
-                .first(),
-                LoginLockout.objects.filter(email=email)
-                .order_by("-locked_at")
-                .values_list("locked_at", flat=True)
-                .first(),
-                window_start,
-            ],
+    if account.number >= settings.LOGIN_FAILURE_LIMIT:
+        until = _lock(
+            scope=ThrottleScope.ACCOUNT,
+            key=account_key,
+            email=email,
+            ip_address=ip_address,
+            now=now,
+            minutes=settings.LOGIN_LOCKOUT_MINUTES,
         )
-    )
-    failures = LoginAttempt.objects.filter(
-        email=email, succeeded=False, attempted_at__gt=last_reset
-    ).count()
-    if failures >= settings.LOGIN_FAILURE_LIMIT:
-        until = now + timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
-        LoginLockout.objects.create(email=email, locked_at=now, locked_until=until)
         raise AccountLocked(until)
     raise LoginFailed()
 
@@ -107,7 +191,21 @@ def lockout_lift(*, lockout: LoginLockout, lifted_by: User) -> LoginLockout:
         lockout.lifted_at = timezone.now()
         lockout.lifted_by = lifted_by
         lockout.save(update_fields=["lifted_at", "lifted_by"])
+        throttling.reset(lockout.throttle_key, now=lockout.lifted_at, unlock=True)
     return lockout
+
+
+def login_attempts_prune(*, now=None) -> int:
+    """Delete login attempts older than ``LOGIN_ATTEMPT_RETENTION_DAYS`` (a security log
+    kept for a limited time, as the municipality's retention rule says), with the locks and
+    counters that ended before then. Run daily by the audit scheduler. Returns how many
+    attempts were deleted."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.LOGIN_ATTEMPT_RETENTION_DAYS)
+    deleted, _ = LoginAttempt.objects.filter(attempted_at__lt=cutoff).delete()
+    LoginLockout.objects.filter(locked_until__lt=cutoff).delete()
+    throttling.prune(older_than=now - _window())
+    return deleted
 
 
 def sessions_end_everywhere(*, user: User) -> None:

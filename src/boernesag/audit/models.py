@@ -1,8 +1,10 @@
 """Who looked at which child's data, and reason-based access.
 
-Both tables are append-only: the database refuses UPDATE and DELETE (see the migration).
-The access log is hash-chained so that ``manage.py audit_verify`` detects any row that is
-altered or removed.
+The three tables are append-only (``@append_only``): the database refuses UPDATE, DELETE
+and TRUNCATE, and the application's role has no such privilege (``audit.append_only``).
+The access log is a keyed hash chain (HMAC with a key outside the database) whose head is
+anchored outside the database, so that ``manage.py audit_verify`` detects rows altered,
+removed or re-hashed (``audit.chain``, ``audit.anchoring``).
 """
 
 from __future__ import annotations
@@ -12,7 +14,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from boernesag.lib.append_only import append_only
 
+
+@append_only
 class AccessLogEntry(models.Model):
     at = models.DateTimeField(_("tidspunkt"), default=timezone.now, db_index=True)
     user = models.ForeignKey(
@@ -43,6 +48,9 @@ class AccessLogEntry(models.Model):
     )
     prev_hash = models.CharField(max_length=64)
     row_hash = models.CharField(max_length=64, unique=True)
+    # Which key chained the row (a fingerprint, never the key); "" for rows written before
+    # the chain was keyed (plain SHA-256; they may only come first).
+    key_id = models.CharField(max_length=16, blank=True, default="")
 
     class Meta:
         verbose_name = _("opslag i adgangslog")
@@ -65,6 +73,7 @@ class GrantKind(models.TextChoices):
     ASSIGNMENT = "assignment", _("Jeg er sat på sagen eller dækker for en kollega (læse og skrive)")
 
 
+@append_only
 class AccessGrant(models.Model):
     """Reasoned access: time-limited access to one child's data, granted to a user who
     stated a reason. Read-only unless the kind is an assignment (see cases/access.py).
@@ -100,6 +109,7 @@ class AccessGrant(models.Model):
         return f"{self.user} → {self.child_id}"
 
 
+@append_only
 class AccessGrantReview(models.Model):
     """A team leader's review of a reason-based access (separate, so grants stay immutable)."""
 
@@ -117,3 +127,17 @@ class AccessGrantReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.grant_id}: {'OK' if self.approved else 'ikke OK'}"
+
+
+class DailyRun(models.Model):
+    """Which daily audit job ran on which day (keeps the scheduler idempotent)."""
+
+    name = models.CharField(max_length=60)
+    day = models.DateField()
+    ran_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["name", "day"], name="audit_daily_once")]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.day}"

@@ -18,7 +18,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from boernesag.lib.append_only import append_only
 
+
+@append_only
 class RefusedAccess(models.Model):
     at = models.DateTimeField(_("tidspunkt"), default=timezone.now)
     user = models.ForeignKey(
@@ -51,6 +54,7 @@ class RefusedAccess(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.status} {self.url_name}"
 
 
+@append_only
 class AccessLogChild(models.Model):
     entry = models.ForeignKey(
         "audit.AccessLogEntry", on_delete=models.PROTECT, related_name="children_shown"

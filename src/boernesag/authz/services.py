@@ -52,29 +52,40 @@ def list_children_record(*, entry, refs: list[tuple[int, int | None]]) -> None:
     )
 
 
+_DIGESTED = r"(^| )n=[0-9]+ h=[0-9a-f]{32}$"
+
+
 def list_children_verify() -> tuple[bool, str]:
-    """Every list row's ``object_ref`` digest matches the children stored for it."""
+    """Every list row's ``object_ref`` digest matches the children stored for it, and no
+    children hang on a row that is not a list. Streams both tables in entry order (a merge),
+    so memory does not grow with the log."""
     from django.apps import apps
 
     entry_model = apps.get_model("audit", "AccessLogEntry")
-    refs: dict[int, list[tuple[int, int | None]]] = {}
-    for entry_id, child_id, case_id in AccessLogChild.objects.values_list(
+    children = AccessLogChild.objects.order_by("entry_id", "id").values_list(
         "entry_id", "child_id", "case_id"
-    ).iterator(chunk_size=5000):
-        refs.setdefault(entry_id, []).append((child_id, case_id))
-    count = 0
-    digested: set[int] = set()
-    for entry_id, object_ref in (
-        entry_model.objects.filter(object_ref__contains=" h=")
+    )
+    entries = (
+        entry_model.objects.filter(object_ref__regex=_DIGESTED)
+        .order_by("id")
         .values_list("id", "object_ref")
-        .iterator(chunk_size=5000)
-    ):
-        stored = object_ref[object_ref.index("n=") :] if "n=" in object_ref else ""
-        if stored != children_digest(refs.get(entry_id, [])):
+    )
+    pending = iter(children.iterator(chunk_size=5000))
+    current = next(pending, None)
+    count = 0
+    for entry_id, object_ref in entries.iterator(chunk_size=5000):
+        refs = []
+        while current is not None and current[0] <= entry_id:
+            if current[0] < entry_id:
+                return (
+                    False,
+                    f"Række {current[0]}: børn tilføjet til en række, der ikke er en liste.",
+                )
+            refs.append((current[1], current[2]))
+            current = next(pending, None)
+        if object_ref[object_ref.index("n=") :] != children_digest(refs):
             return False, f"Række {entry_id}: listen over viste børn er ændret."
-        digested.add(entry_id)
         count += 1
-    stray = sorted(set(refs) - digested)
-    if stray:
-        return False, f"Række {stray[0]}: børn tilføjet til en række, der ikke er en liste."
+    if current is not None:
+        return False, f"Række {current[0]}: børn tilføjet til en række, der ikke er en liste."
     return True, f"Listerne over viste børn er intakte ({count} sider)."

@@ -251,6 +251,13 @@ class ServiceVersion(models.Model):
         return self.status == VersionStatus.DRAFT
 
 
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    model_name="ProviderHistory",
+    obj_field=pghistory.ObjForeignKey(related_name="history"),
+)
 class Provider(models.Model):
     name = models.CharField(_("navn"), max_length=200)
     cvr = models.CharField(_("CVR-nummer"), max_length=8, blank=True)
@@ -294,6 +301,13 @@ class PointRange(Func):
     output_field = BigIntegerRangeField()
 
 
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    model_name="RateHistory",
+    obj_field=pghistory.ObjForeignKey(related_name="history"),
+)
 class Rate(models.Model):
     """Price per unit over a period; periods for one provider and service never overlap."""
 
@@ -329,6 +343,13 @@ class Rate(models.Model):
         return f"{self.price} kr./{self.get_unit_display()}"
 
 
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    model_name="ContractHistory",
+    obj_field=pghistory.ObjForeignKey(related_name="history"),
+)
 class Contract(models.Model):
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="contracts")
     services = models.ManyToManyField(Service, related_name="contracts", blank=True)

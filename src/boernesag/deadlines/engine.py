@@ -349,7 +349,9 @@ def rebuild_all(*, chunk: int = 2000) -> int:
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending FK checks
-            cursor.execute("TRUNCATE deadlines_clock")
+            # DELETE, not TRUNCATE: the application's database role has no TRUNCATE
+            # privilege anywhere (docs/security.md "Databaseroller").
+            cursor.execute("DELETE FROM deadlines_clock")
         batch: list = []
         current, events = None, []
 

@@ -4,10 +4,14 @@ from boernesag.audit.services import access_log_verify
 
 
 class Command(BaseCommand):
-    help = "Verify the access log's hash chain; exits non-zero if a row was altered or removed."
+    help = (
+        "Verify the access log: the keyed chain, the anchors outside the database and the "
+        "append-only guards. Exits non-zero when anything is wrong; says up to which anchor "
+        "the log is proven intact."
+    )
 
     def handle(self, *args, **options):
-        ok, message = access_log_verify()
-        if not ok:
-            raise CommandError(message)
-        self.stdout.write(self.style.SUCCESS(message))
+        report = access_log_verify()
+        if not report.ok:
+            raise CommandError(report.message)
+        self.stdout.write(self.style.SUCCESS(report.message))

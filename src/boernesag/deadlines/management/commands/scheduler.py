@@ -1,6 +1,7 @@
 """A small daily scheduler for `make run`: enqueues the daily deadline tasks once per day at
-DEADLINE_DAILY_AT (Danish time). In production, cron or a systemd timer may call
-`manage.py deadlines_daily` instead; both are idempotent per day."""
+DEADLINE_DAILY_AT and the audit trail's daily task (anchor, pruning) at AUDIT_DAILY_AT
+(Danish time). In production, cron or a systemd timer may call `manage.py deadlines_daily`
+and `manage.py audit_daily` instead; all are idempotent per day."""
 
 import time
 
@@ -8,6 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from boernesag.audit.scheduling import audit_daily_if_due
 from boernesag.deadlines.scheduling import run_daily_if_due
 
 
@@ -22,6 +24,8 @@ class Command(BaseCommand):
             while True:
                 if run_daily_if_due(now=timezone.localtime()):
                     self.stdout.write("Daglige frist-opgaver sat i kø.")
+                if audit_daily_if_due(now=timezone.localtime()):
+                    self.stdout.write("Forankring af adgangsloggen sat i kø.")
                 time.sleep(30)
         except KeyboardInterrupt:
             pass

@@ -2,8 +2,9 @@
 (make run).
 
 This process owns the embedded PostgreSQL (when DATABASE_URL is unset): the children get its
-URL in DATABASE_URL, so they never start or stop it themselves. Ctrl-C stops both children
-and then the embedded database, when this process exits.
+URLs in DATABASE_URL (the application role, which owns nothing) and MIGRATION_DATABASE_URL
+(the owner role, used only by `migrate`), so they never start or stop it themselves. Ctrl-C
+stops both children and then the embedded database, when this process exits.
 """
 
 import contextlib
@@ -28,6 +29,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, addrport: str, **options):
         env = dict(os.environ, DATABASE_URL=settings.DATABASE_URL)
+        if settings.MIGRATION_DATABASE_URL:
+            env["MIGRATION_DATABASE_URL"] = settings.MIGRATION_DATABASE_URL
         procs = [
             subprocess.Popen(
                 [sys.executable, MANAGE, "runserver", "--noreload", addrport], env=env
