@@ -183,7 +183,7 @@ def test_children_added_to_a_row_that_is_not_a_list_are_detected():
     AccessLogChild.objects.create(entry=page_row, child=w.parent)
     assert list_children_verify() == (
         False,
-        f"Række {page_row.pk}: børn tilføjet til en række, der ikke er en liste.",
+        f"Række {page_row.pk}: børn på en række, der ikke er en liste (ændret eller slettet).",
     )
 
 

@@ -55,6 +55,10 @@ def list_children_record(*, entry, refs: list[tuple[int, int | None]]) -> None:
 _DIGESTED = r"(^| )n=[0-9]+ h=[0-9a-f]{32}$"
 
 
+def _stray(entry_id: int) -> str:
+    return f"Række {entry_id}: børn på en række, der ikke er en liste (ændret eller slettet)."
+
+
 def list_children_verify() -> tuple[bool, str]:
     """Every list row's ``object_ref`` digest matches the children stored for it, and no
     children hang on a row that is not a list. Streams both tables in entry order (a merge),
@@ -77,15 +81,12 @@ def list_children_verify() -> tuple[bool, str]:
         refs = []
         while current is not None and current[0] <= entry_id:
             if current[0] < entry_id:
-                return (
-                    False,
-                    f"Række {current[0]}: børn tilføjet til en række, der ikke er en liste.",
-                )
+                return False, _stray(current[0])
             refs.append((current[1], current[2]))
             current = next(pending, None)
-        if object_ref[object_ref.index("n=") :] != children_digest(refs):
+        if object_ref[object_ref.rindex("n=") :] != children_digest(refs):
             return False, f"Række {entry_id}: listen over viste børn er ændret."
         count += 1
     if current is not None:
-        return False, f"Række {current[0]}: børn tilføjet til en række, der ikke er en liste."
+        return False, _stray(current[0])
     return True, f"Listerne over viste børn er intakte ({count} sider)."
