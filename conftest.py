@@ -41,3 +41,10 @@ def _audit_anchor_dir(settings, tmp_path_factory):
     """Each test anchors the access log in its own directory: anchors describe one
     database's log, and test databases are emptied between tests."""
     settings.AUDIT_ANCHOR_DIR = tmp_path_factory.mktemp("anchors")
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path_factory):
+    """Uploads in tests go to a temporary directory, never into var/media, which a developer's
+    `make run` database uses (and which the orphan sweep would otherwise see)."""
+    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"

@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from boernesag.lib.forms import DkfdsFormMixin
 
+PASSWORD_MAX_LENGTH = 1024
+
 
 class LoginForm(DkfdsFormMixin, forms.Form):
     email = forms.EmailField(
@@ -17,7 +19,11 @@ class LoginForm(DkfdsFormMixin, forms.Form):
     password = forms.CharField(
         label=_("Adgangskode"),
         strip=False,
-        error_messages={"required": _("Skriv din adgangskode.")},
+        max_length=PASSWORD_MAX_LENGTH,
+        error_messages={
+            "required": _("Skriv din adgangskode."),
+            "max_length": _("Adgangskoden er for lang."),
+        },
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 

@@ -13,11 +13,16 @@ from boernesag.cases.constants import (
     JournalKind,
     MeetingKind,
 )
-from boernesag.lib.forms import DkfdsFormMixin
+from boernesag.cases.models import Document, JournalEntry
+from boernesag.lib.forms import (
+    BoundedDateField,
+    BoundedDateTimeField,
+    DkfdsFormMixin,
+    UploadField,
+)
+from boernesag.lib.limits import TextLimit, Window, model_max_length
 
 REQUIRED = {"required": _("Udfyld feltet.")}
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 class ChildSearchForm(DkfdsFormMixin, forms.Form):
@@ -43,6 +48,7 @@ class ReasonedAccessForm(DkfdsFormMixin, forms.Form):
     reason = forms.CharField(
         label=_("Begrundelse"),
         min_length=10,
+        max_length=TextLimit.REASON,
         error_messages={
             "required": _("Skriv hvorfor du har brug for adgang."),
             "min_length": _("Skriv en begrundelse på mindst 10 tegn."),
@@ -77,7 +83,10 @@ class CaseOpenForm(DkfdsFormMixin, forms.Form):
         label=_("Sagsbehandler"), queryset=User.objects.none(), required=False
     )
     reason = forms.CharField(
-        label=_("Baggrund"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Baggrund"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=TextLimit.REASON,
     )
 
     def __init__(self, *args, **kwargs):
@@ -91,6 +100,7 @@ class ReassignForm(CaseOpenForm):
     reason = forms.CharField(
         label=_("Begrundelse"),
         widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=TextLimit.REASON,
         error_messages={"required": _("Skriv hvorfor sagen omfordeles.")},
     )
 
@@ -101,31 +111,47 @@ class TimelineFilterForm(forms.Form):
     )
 
 
+JOURNAL_TITLE = model_max_length(JournalEntry, "title")
+
+
 class JournalForm(DkfdsFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Type"), choices=JournalKind.choices, initial=JournalKind.NOTE)
-    title = forms.CharField(label=_("Overskrift"), max_length=200, error_messages=REQUIRED)
-    occurred_on = forms.DateField(
+    title = forms.CharField(
+        label=_("Overskrift"), max_length=JOURNAL_TITLE, error_messages=REQUIRED
+    )
+    occurred_on = BoundedDateField(
         label=_("Dato for det noterede"),
-        widget=DATE,
+        window=Window.PAST,
         initial=timezone.localdate,
-        error_messages={"required": _("Skriv en dato."), "invalid": _("Skriv en gyldig dato.")},
+        error_messages={"required": _("Skriv en dato.")},
     )
     text = forms.CharField(
-        label=_("Tekst"), widget=forms.Textarea(attrs={"rows": 6}), error_messages=REQUIRED
+        label=_("Tekst"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=TextLimit.DOCUMENT,
+        error_messages=REQUIRED,
     )
 
 
 class JournalCorrectForm(DkfdsFormMixin, forms.Form):
-    title = forms.CharField(label=_("Overskrift"), max_length=200, error_messages=REQUIRED)
+    title = forms.CharField(
+        label=_("Overskrift"), max_length=JOURNAL_TITLE, error_messages=REQUIRED
+    )
     text = forms.CharField(
-        label=_("Tekst"), widget=forms.Textarea(attrs={"rows": 8}), error_messages=REQUIRED
+        label=_("Tekst"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=TextLimit.DOCUMENT,
+        error_messages=REQUIRED,
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class JournalAddendumForm(DkfdsFormMixin, forms.Form):
     text = forms.CharField(
-        label=_("Tilføjelse"), widget=forms.Textarea(attrs={"rows": 5}), error_messages=REQUIRED
+        label=_("Tilføjelse"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=TextLimit.DOCUMENT,
+        error_messages=REQUIRED,
     )
 
 
@@ -139,40 +165,40 @@ class JournalSearchForm(DkfdsFormMixin, forms.Form):
 
 
 class DocumentForm(DkfdsFormMixin, forms.Form):
-    file = forms.FileField(
-        label=_("Fil"),
-        error_messages={"required": _("Vælg en fil.")},
-        help_text=_("PDF, billeder eller Office-dokumenter."),
+    file = UploadField(label=_("Fil"), help_text=_("PDF, billeder eller Office-dokumenter."))
+    title = forms.CharField(
+        label=_("Titel"),
+        max_length=model_max_length(Document, "title"),
+        error_messages=REQUIRED,
     )
-    title = forms.CharField(label=_("Titel"), max_length=200, error_messages=REQUIRED)
     kind = forms.ChoiceField(label=_("Type"), choices=DocumentKind.choices)
-    document_date = forms.DateField(
-        label=_("Dokumentets dato"),
-        widget=DATE,
-        initial=timezone.localdate,
-        error_messages={"invalid": _("Skriv en gyldig dato.")},
+    document_date = BoundedDateField(
+        label=_("Dokumentets dato"), window=Window.DOCUMENT, initial=timezone.localdate
     )
 
 
 class MeetingForm(DkfdsFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Mødetype"), choices=MeetingKind.choices)
-    held_at = forms.DateTimeField(
+    held_at = BoundedDateTimeField(
         label=_("Tidspunkt"),
-        widget=DATETIME,
-        error_messages={
-            "required": _("Skriv tidspunktet."),
-            "invalid": _("Skriv et gyldigt tidspunkt."),
-        },
+        window=Window.MEETING,
+        error_messages={"required": _("Skriv tidspunktet.")},
     )
     agenda = forms.CharField(
-        label=_("Dagsorden"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Dagsorden"),
+        required=False,
+        max_length=TextLimit.DESCRIPTION,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     staff = forms.ModelMultipleChoiceField(
         label=_("Deltagere fra kommunen"), queryset=User.objects.none(), required=False
     )
     persons = forms.MultipleChoiceField(label=_("Deltagende personer"), required=False)
     other_participants = forms.CharField(
-        label=_("Andre deltagere"), required=False, help_text=_("Fx skole, sundhedsplejerske, PPR.")
+        label=_("Andre deltagere"),
+        required=False,
+        max_length=TextLimit.LINE,
+        help_text=_("Fx skole, sundhedsplejerske, PPR."),
     )
 
     def __init__(self, *args, person_choices=(), **kwargs):
@@ -187,6 +213,7 @@ class MeetingFinishForm(DkfdsFormMixin, forms.Form):
     minutes = forms.CharField(
         label=_("Referat"),
         widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=TextLimit.DOCUMENT,
         error_messages={"required": _("Skriv et referat.")},
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -198,7 +225,10 @@ class ConsentFormForm(DkfdsFormMixin, forms.Form):
     )
     scope = forms.ChoiceField(label=_("Samtykke til"), choices=ConsentScope.choices)
     description = forms.CharField(
-        label=_("Beskrivelse"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Beskrivelse"),
+        required=False,
+        max_length=TextLimit.REASON,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     form = forms.ChoiceField(
         label=_("Form"),
@@ -206,21 +236,14 @@ class ConsentFormForm(DkfdsFormMixin, forms.Form):
         widget=forms.RadioSelect,
         initial=ConsentForm.WRITTEN,
     )
-    given_on = forms.DateField(
-        label=_("Givet den"),
-        widget=DATE,
-        initial=timezone.localdate,
-        error_messages={"invalid": _("Skriv en gyldig dato.")},
+    given_on = BoundedDateField(
+        label=_("Givet den"), window=Window.PAST, initial=timezone.localdate
     )
-    valid_until = forms.DateField(
-        label=_("Gælder til"),
-        widget=DATE,
-        required=False,
-        error_messages={"invalid": _("Skriv en gyldig dato.")},
-    )
+    valid_until = BoundedDateField(label=_("Gælder til"), window=Window.PERIOD, required=False)
     oral_note = forms.CharField(
         label=_("Notat om mundtligt samtykke"),
         required=False,
+        max_length=TextLimit.DESCRIPTION,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Kræves ved mundtligt samtykke: hvad blev der sagt, og hvem var til stede."),
     )
@@ -231,8 +254,8 @@ class ConsentFormForm(DkfdsFormMixin, forms.Form):
 
 
 class ConsentWithdrawForm(DkfdsFormMixin, forms.Form):
-    withdrawn_on = forms.DateField(
-        label=_("Trukket tilbage den"), widget=DATE, initial=timezone.localdate
+    withdrawn_on = BoundedDateField(
+        label=_("Trukket tilbage den"), window=Window.PAST, initial=timezone.localdate
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -245,7 +268,10 @@ class GrantReviewForm(DkfdsFormMixin, forms.Form):
         widget=forms.RadioSelect,
     )
     note = forms.CharField(
-        label=_("Bemærkning"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Bemærkning"),
+        required=False,
+        max_length=TextLimit.REASON,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 

@@ -23,6 +23,7 @@ from boernesag.cases.constants import (
     MeetingKind,
     Phase,
 )
+from boernesag.lib.media import media_dir
 
 USER = settings.AUTH_USER_MODEL
 
@@ -179,6 +180,7 @@ class JournalEntry(models.Model):
         return self.title
 
 
+@media_dir("cases")
 def document_path(instance, filename: str) -> str:
     # Never the original name or anything personal in the path.
     return f"cases/{instance.case_id}/{uuid.uuid4().hex}"

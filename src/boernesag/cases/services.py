@@ -19,6 +19,7 @@ from boernesag.cases.constants import ConsentForm, DocumentAudience, EventKind, 
 from boernesag.cases.documents import check_upload
 from boernesag.cases.events import event_record
 from boernesag.cases.models import Case, Consent, Document, JournalEntry, Meeting
+from boernesag.lib.limits import clip_to_field
 
 
 class ConflictError(Exception):
@@ -239,7 +240,9 @@ def document_add(
     file.seek(0)
     document = Document(
         case=case,
-        title=title.strip(),
+        # Titles typed by users are limited by the form; titles made by the system (a
+        # letter's subject and recipient) are clipped to fit rather than fail.
+        title=clip_to_field(Document, "title", title.strip()),
         kind=kind,
         document_date=document_date,
         audience=audience,
@@ -249,8 +252,16 @@ def document_add(
         sha256=digest.hexdigest(),
         uploaded_by=uploaded_by,
     )
+    # The file is written before the row so a committed row never lacks its file. If this
+    # transaction rolls back, the file is left without a row and removed by the daily
+    # orphan sweep (lib.media.media_sweep) after its grace period.
     document.file.save(file.name, file, save=False)
-    document.save()
+    try:
+        with transaction.atomic():
+            document.save()
+    except Exception:
+        document.file.delete(save=False)
+        raise
     event_record(
         case=case,
         kind=EventKind.DOCUMENT_ADDED,

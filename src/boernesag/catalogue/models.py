@@ -392,3 +392,23 @@ class Revision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_decision_display()} {self.decided_on}"
+
+
+class PublicCataloguePdf(models.Model):
+    """The public service level as PDF, rendered once per content (see
+    ``catalogue/public_pdf.py``). ``fingerprint`` is a hash of the HTML the PDF is made from,
+    so anything that changes the printed catalogue (a publication, a closed service, a
+    renamed target group or municipality) gives a new PDF; the previous one is kept until a
+    newer one is stored, so visitors are served while it renders."""
+
+    fingerprint = models.CharField(max_length=64, unique=True)
+    pdf = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("offentlig PDF af serviceniveauet")
+        verbose_name_plural = _("offentlige PDF'er af serviceniveauet")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.fingerprint[:12]}"

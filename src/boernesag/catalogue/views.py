@@ -1,11 +1,11 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,13 +25,9 @@ from boernesag.catalogue.forms import (
     ServiceVersionForm,
 )
 from boernesag.catalogue.models import Provider, Service, ServiceVersion
+from boernesag.catalogue.public_pdf import print_context, public_catalogue_pdf
 from boernesag.lib.forms import form_add_validation_error
-
-PDF_CSS = (
-    '@page { size: A4; margin: 20mm; } body { font-family: "DejaVu Sans", sans-serif; '
-    "font-size: 10pt; } section { page-break-inside: avoid; margin-bottom: 8mm; } "
-    "dl div { display: inline-block; margin-right: 6mm; } dt { font-weight: bold; }"
-)
+from boernesag.lib.ratelimit import client_address, ratelimit_hit
 
 
 def _staff(request):
@@ -253,7 +249,10 @@ def provider_detail(request, pk: int):
     _require_manager(request)
     provider = get_object_or_404(Provider, pk=pk)
     rate_form = RateForm(request.POST if request.POST.get("form") == "rate" else None)
-    contract_form = ContractForm(request.POST if request.POST.get("form") == "contract" else None)
+    is_contract = request.POST.get("form") == "contract"
+    contract_form = ContractForm(
+        request.POST if is_contract else None, request.FILES if is_contract else None
+    )
     status = 200
     if request.method == "POST":
         form = rate_form if request.POST.get("form") == "rate" else contract_form
@@ -316,17 +315,38 @@ def public_detail(request, key: str):
 
 @login_not_required
 def public_print(request):
-    context = {
-        "versions": selectors.published_versions(),
-        "municipality": municipality_get(),
-        "today": timezone.localdate(),
-    }
     if request.GET.get("format") == "pdf":
-        from weasyprint import CSS, HTML
+        return _public_pdf(request)
+    return render(request, "catalogue/print.html", print_context(pdf=False))
 
-        html = render_to_string("catalogue/print.html", {**context, "pdf": True})
-        pdf = HTML(string=html).write_pdf(stylesheets=[CSS(string=PDF_CSS)])
-        response = HttpResponse(pdf, content_type="application/pdf")
+
+def _public_pdf(request):
+    """The PDF comes from the store (catalogue/public_pdf.py); anonymous visitors are
+    limited per address, as every request still costs a rendering of the HTML."""
+    if not request.user.is_authenticated:
+        decision = ratelimit_hit(
+            scope="catalogue_pdf",
+            key=client_address(request),
+            limit=settings.CATALOGUE_PDF_RATE_LIMIT,
+            window_seconds=settings.CATALOGUE_PDF_RATE_WINDOW_SECONDS,
+        )
+        if not decision.allowed:
+            minutes = max(1, round(decision.retry_after / 60))
+            response = render(
+                request,
+                "catalogue/rate_limited.html",
+                {"minutes": minutes, "municipality": municipality_get()},
+                status=429,
+            )
+            response["Retry-After"] = str(decision.retry_after)
+            return response
+    pdf = public_catalogue_pdf()
+    etag = f'"{pdf.fingerprint}"'
+    if pdf.fresh and etag in request.headers.get("If-None-Match", ""):
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(pdf.content, content_type="application/pdf")
         response["Content-Disposition"] = 'inline; filename="serviceniveau.pdf"'
-        return response
-    return render(request, "catalogue/print.html", context)
+    response["ETag"] = etag
+    response["Cache-Control"] = "public, max-age=300" if pdf.fresh else "no-cache"
+    return response

@@ -48,6 +48,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "l
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
+    "boernesag.lib",
     "boernesag.web",
     "boernesag.authz",
     "boernesag.accounts",
@@ -175,8 +176,25 @@ CSRF_FAILURE_VIEW = "boernesag.web.views.csrf_failure"
 ACCESS_GRANT_HOURS = env_int("ACCESS_GRANT_HOURS", 8)
 JOURNAL_CORRECTION_HOURS = env_int("JOURNAL_CORRECTION_HOURS", 24)
 DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_MB", 25) * 1_000_000
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5_000_000
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5_000_000
+
+# --- Input limits (docs/security.md) ---------------------------------------------------
+# Text fields of one request (files are streamed and not counted). The longest field takes
+# 50,000 characters; 10 MB leaves room for every form, so a too-long text is answered by the
+# form with a message and the text kept, not by an error page.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("REQUEST_TEXT_MAX_MB", 10) * 1_000_000
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5_000_000  # larger files are streamed to a temporary file
+FILE_UPLOAD_HANDLERS = [
+    "boernesag.lib.uploads.SizeLimitUploadHandler",  # stops storing past DOCUMENT_MAX_BYTES
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Uploaded files with no database row are removed once older than this (lib/media.py).
+MEDIA_SWEEP_GRACE_HOURS = env_int("MEDIA_SWEEP_GRACE_HOURS", 24)
+# Reverse proxies in front of Børnesag that append to X-Forwarded-For (0: use REMOTE_ADDR).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# The public catalogue PDF: requests per address and window for anonymous visitors.
+CATALOGUE_PDF_RATE_LIMIT = env_int("CATALOGUE_PDF_RATE_LIMIT", 20)
+CATALOGUE_PDF_RATE_WINDOW_SECONDS = env_int("CATALOGUE_PDF_RATE_WINDOW_SECONDS", 600)
 
 LETTER_DELIVERY_ADAPTER = env_str(
     "LETTER_DELIVERY_ADAPTER", "boernesag.letters.delivery.LocalOutboxAdapter"

@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from boernesag.deadlines.models import UNIT_CHOICES
 from boernesag.deadlines.rules import load_rules
-from boernesag.lib.forms import DkfdsFormMixin
+from boernesag.lib.forms import BoundedDateField, BoundedDateTimeField, DkfdsFormMixin
+from boernesag.lib.limits import TextLimit, Window
 
 
 def _rule_choices(with_duration_only: bool = False):
@@ -49,13 +50,12 @@ class LocalStandardForm(DkfdsFormMixin, forms.Form):
         },
     )
     unit = forms.ChoiceField(label=_("Enhed"), choices=UNIT_CHOICES)
-    valid_from = forms.DateField(
-        label=_("Gælder fra"),
-        initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    valid_from = BoundedDateField(
+        label=_("Gælder fra"), window=Window.PERIOD, initial=timezone.localdate
     )
     reason = forms.CharField(
         label=_("Begrundelse"),
+        max_length=TextLimit.REASON,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("Skriv begrundelsen.")},
     )
@@ -67,18 +67,15 @@ class LocalStandardForm(DkfdsFormMixin, forms.Form):
 
 class CalculatorForm(DkfdsFormMixin, forms.Form):
     rule_key = forms.ChoiceField(label=_("Regel"))
-    start = forms.DateTimeField(
+    start = BoundedDateTimeField(
         label=_("Starttidspunkt"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        error_messages={
-            "required": _("Skriv starttidspunktet."),
-            "invalid": _("Skriv et gyldigt tidspunkt."),
-        },
+        window=Window.CALCULATION,
+        error_messages={"required": _("Skriv starttidspunktet.")},
     )
-    birth_date = forms.DateField(
+    birth_date = BoundedDateField(
         label=_("Barnets fødselsdato"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        window=Window.BIRTH,
         help_text=_("Bruges af regler, der regnes fra en alder."),
     )
     notifier_kind = forms.ChoiceField(

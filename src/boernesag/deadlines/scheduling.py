@@ -21,6 +21,9 @@ def run_daily_if_due(*, now: datetime, ignore_time: bool = False) -> bool:
 
             transaction.on_commit(deadlines_escalate.enqueue)
             transaction.on_commit(deadlines_send_digests.enqueue)
+            from boernesag.lib.tasks import lib_housekeeping  # orphaned uploads, counters
+
+            transaction.on_commit(lib_housekeeping.enqueue)
     except IntegrityError:
         return False
     return True

@@ -1,10 +1,8 @@
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +21,7 @@ from boernesag.deadlines.forms import (
 from boernesag.deadlines.models import LocalStandard
 from boernesag.deadlines.rules import LAWS, RuleError, load_rules
 from boernesag.deadlines.selectors import OUTCOMES, Period
+from boernesag.lib.exports import csv_response
 from boernesag.lib.forms import form_add_validation_error
 
 OUTCOME_LABELS = {
@@ -145,13 +144,8 @@ def compliance(request):
 
 
 def _compliance_csv(rows, period):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="lovoverholdelse-{period.year}-{period.kind}{period.number}.csv"'
-    )
-    response.write("\ufeff")  # Excel opens UTF-8 with BOM correctly
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(
+    return csv_response(
+        f"lovoverholdelse-{period.year}-{period.kind}{period.number}.csv",
         [
             _("Periode"),
             _("Regel"),
@@ -162,10 +156,8 @@ def _compliance_csv(rows, period):
             _("I bero"),
             _("Løber"),
             _("Lovoverholdelse (%)"),
-        ]
-    )
-    for r in rows:
-        writer.writerow(
+        ],
+        (
             [
                 period.label,
                 r["rule_title"],
@@ -177,8 +169,9 @@ def _compliance_csv(rows, period):
                 r["open"],
                 "" if r["rate"] is None else str(r["rate"]).replace(".", ","),
             ]
-        )
-    return response
+            for r in rows
+        ),
+    )
 
 
 @gate.permission_required("deadlines.view_compliance")

@@ -35,6 +35,7 @@ from boernesag.letters.models import (
     SendChannel,
 )
 from boernesag.letters.pdf import html_to_pdf, letter_html
+from boernesag.lib.limits import clip_to_field
 
 logger = logging.getLogger("boernesag.letters")
 
@@ -254,7 +255,10 @@ def letter_create(
         kind=kind,
         subject=template.subject,
         body=body,
-        recipient_name=recipient_name,
+        # "name, organisation" may be 200 + 200 characters (the intake form's limits) and
+        # the column holds 200: clipped with "…" rather than failing the receipt. Only
+        # absurdly long names are affected; the letter's salutation has the full name.
+        recipient_name=clip_to_field(Letter, "recipient_name", recipient_name),
         recipient_address=recipient_address,
         recipient_email=recipient_email,
         created_by=by,

@@ -1,10 +1,38 @@
+"""What of a person a user may see. Navne- og adressebeskyttelse (CPR-loven § 28) hides where
+a person lives; for a child, the school, the daycare and the school district point to where
+the child lives just as well, so they are masked exactly like the address. Every page,
+letter and export that shows these fields goes through these functions (templates through
+the ``persons`` template filters)."""
+
 from django.utils.translation import gettext as _
 
 
+def may_see_protected(person, user) -> bool:
+    return not person.address_protected or bool(getattr(user, "may_see_protected_addresses", False))
+
+
+def protected_text() -> str:
+    return _("Adressebeskyttet")
+
+
 def person_address(person, user) -> str:
-    """The address as the user may see it: protected addresses (navne- og
-    adressebeskyttelse) are masked for everyone without the explicit right."""
-    if person.address_protected and not getattr(user, "may_see_protected_addresses", False):
-        return _("Adressebeskyttet")
+    """The address as the user may see it: protected addresses are masked for everyone
+    without the explicit right."""
+    if not may_see_protected(person, user):
+        return protected_text()
     parts = [person.street, " ".join(p for p in (person.postcode, person.city) if p)]
     return ", ".join(p for p in parts if p)
+
+
+def person_institution(person, user) -> str:
+    """School or daycare (``Person.institution``), masked like the address."""
+    if person.institution and not may_see_protected(person, user):
+        return protected_text()
+    return person.institution
+
+
+def person_school_district(person, user) -> str:
+    """School district, masked like the address."""
+    if person.school_district and not may_see_protected(person, user):
+        return protected_text()
+    return person.school_district

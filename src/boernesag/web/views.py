@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from django.shortcuts import render
 from django.template import loader
@@ -36,6 +38,14 @@ def coming_soon(request, key: str):
 @login_not_required
 @requires_csrf_token
 def bad_request(request, exception=None):
+    if isinstance(exception, RequestDataTooBig):
+        # More text than any form takes (DATA_UPLOAD_MAX_MEMORY_SIZE): nothing was saved.
+        return render(
+            request,
+            "413.html",
+            {"max_mb": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1_000_000},
+            status=413,
+        )
     return render(request, "400.html", status=400)
 
 

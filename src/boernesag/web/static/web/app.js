@@ -5,3 +5,98 @@ document.addEventListener("DOMContentLoaded", function () {
   }
 });
 // HTMX sends the CSRF token from the hx-headers attribute on <body>.
+
+// Size checks before a form is sent, so nothing typed is lost to a refused request.
+// Progressive enhancement only: the server checks the same limits and re-renders the form.
+(function () {
+  "use strict";
+
+  function mb(bytes) {
+    return (bytes / 1000000).toLocaleString("da-DK", { maximumFractionDigits: 1 });
+  }
+
+  function textBytes(form) {
+    var multipart = (form.enctype || "").indexOf("multipart") === 0;
+    var total = 0;
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || el.disabled || el.type === "file") return;
+      if ((el.type === "checkbox" || el.type === "radio") && !el.checked) return;
+      var value = el.value || "";
+      total += multipart
+        ? new Blob([value]).size + el.name.length
+        : encodeURIComponent(value).length + encodeURIComponent(el.name).length + 2;
+    });
+    return total;
+  }
+
+  function tooLargeFile(form) {
+    var found = null;
+    form.querySelectorAll("input[type=file][data-max-bytes]").forEach(function (input) {
+      var max = parseInt(input.getAttribute("data-max-bytes"), 10);
+      Array.prototype.forEach.call(input.files || [], function (file) {
+        if (!found && max && file.size > max) found = { input: input, file: file, max: max };
+      });
+    });
+    return found;
+  }
+
+  function showError(form, heading, text, focusTarget) {
+    var old = form.previousElementSibling;
+    if (old && old.classList.contains("app-size-error")) old.remove();
+    var alert = document.createElement("div");
+    alert.className = "alert alert-error app-size-error";
+    alert.setAttribute("role", "alert");
+    alert.tabIndex = -1;
+    var body = document.createElement("div");
+    body.className = "alert-body";
+    var h = document.createElement("p");
+    h.className = "alert-heading";
+    h.textContent = heading;
+    var p = document.createElement("p");
+    p.className = "alert-text";
+    p.textContent = text;
+    body.appendChild(h);
+    body.appendChild(p);
+    alert.appendChild(body);
+    form.parentNode.insertBefore(alert, form);
+    (focusTarget || alert).focus();
+  }
+
+  function fileMessage(big) {
+    return "Filen " + big.file.name + " er for stor (" + mb(big.file.size) +
+      " MB). Den største tilladte størrelse er " + mb(big.max) + " MB.";
+  }
+
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!input.matches || !input.matches("input[type=file][data-max-bytes]") || !input.form) return;
+    var big = tooLargeFile(input.form);
+    if (big) showError(input.form, "Filen kan ikke sendes", fileMessage(big));
+  });
+
+  // Capture phase: runs before any handler on the form itself (e.g. HTMX), which a refused
+  // submission must not reach.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if ((form.method || "").toLowerCase() !== "post") return;
+    var big = tooLargeFile(form);
+    if (big) {
+      event.preventDefault();
+      event.stopPropagation();
+      showError(form, "Det blev ikke sendt", fileMessage(big) + " Det du skrev, står stadig i felterne.", big.input);
+      return;
+    }
+    var max = parseInt(document.body.getAttribute("data-max-text-bytes"), 10);
+    var size = textBytes(form);
+    if (max && size > max) {
+      event.preventDefault();
+      event.stopPropagation();
+      showError(
+        form,
+        "Det blev ikke sendt",
+        "Teksten fylder " + mb(size) + " MB, og en formular kan højst sende " + mb(max) +
+          " MB. Det du skrev, står stadig i felterne: forkort teksten, eller gem den som et dokument på sagen."
+      );
+    }
+  }, true);
+})();

@@ -1,0 +1,23 @@
+"""``{% load persons %}``: a person's protected details as the current user may see them,
+e.g. ``{{ child|institution_for:user }}`` (see persons/display.py)."""
+
+from django import template
+
+from boernesag.persons.display import person_address, person_institution, person_school_district
+
+register = template.Library()
+
+
+@register.filter
+def address_for(person, user) -> str:
+    return person_address(person, user)
+
+
+@register.filter
+def institution_for(person, user) -> str:
+    return person_institution(person, user)
+
+
+@register.filter
+def school_district_for(person, user) -> str:
+    return person_school_district(person, user)
