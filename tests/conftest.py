@@ -13,7 +13,8 @@ def matrix_world(django_db_setup, django_db_blocker, tmp_path_factory):
 
     from tests.authz.world import build_matrix_world
 
-    media = tmp_path_factory.mktemp("media")
+    # the same directory the autouse ``_media_root`` fixture gives each test
+    media = tmp_path_factory.getbasetemp() / "media"
     with (
         django_db_blocker.unblock(),
         override_settings(MEDIA_ROOT=str(media)),
