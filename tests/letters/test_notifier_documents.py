@@ -107,10 +107,12 @@ def test_the_outbox_opens_the_pdf_for_intake_only_and_logs_each_child(world):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content).startswith(b"%PDF-")
-    rows = AccessLogEntry.objects.order_by("pk")[before:]
-    assert {(r.user_id, r.what, r.case_id) for r in rows} == {
-        (world.intake.pk, "letter_pdf", world.alma_case.pk),
-        (world.intake.pk, "letter_pdf", world.bo_case.pk),
+    # one row for the page, naming each child (and case) the letter is filed on
+    [row] = AccessLogEntry.objects.order_by("pk")[before:]
+    assert (row.user_id, row.what, row.child_id) == (world.intake.pk, "letter_pdf", None)
+    assert set(row.children_shown.values_list("child_id", "case_id")) == {
+        (world.alma_case.child_id, world.alma_case.pk),
+        (world.bo_case.child_id, world.bo_case.pk),
     }
     for user in (world.caseworker, world.leader_a, world.admin, world.manager):
         assert get(user, url).status_code == 403, user

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from boernesag.accounts import services
 from boernesag.accounts.constants import Role
 from boernesag.accounts.models import (
+    NEVER_REASONED_ACCESS,
     LoginAttempt,
     LoginLockout,
     Municipality,
@@ -36,7 +37,11 @@ class BoernesagAdminSite(admin.AdminSite):
     index_title = _("Organisation, brugere og opsætning")
 
     def has_permission(self, request):
-        return request.user.is_active and request.user.is_authenticated and request.user.is_admin
+        return (
+            request.user.is_active
+            and request.user.is_authenticated
+            and request.user.has_perm("accounts.administer")
+        )
 
     def admin_view(self, view, cacheable=False):
         inner = super().admin_view(view, cacheable)
@@ -63,16 +68,16 @@ class RoleModelAdmin(admin.ModelAdmin):
     """Grants the admin role every action on the model (roles, not permission tables)."""
 
     def has_module_permission(self, request):
-        return request.user.is_admin
+        return request.user.has_perm("accounts.administer")
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_admin
+        return request.user.has_perm("accounts.administer")
 
     def has_add_permission(self, request, obj=None):
-        return request.user.is_admin
+        return request.user.has_perm("accounts.administer")
 
     def has_change_permission(self, request, obj=None):
-        return request.user.is_admin
+        return request.user.has_perm("accounts.administer")
 
     def has_delete_permission(self, request, obj=None):
         return False  # nothing here is deleted: deactivate or end the period instead
@@ -84,12 +89,12 @@ class RoleInline(admin.TabularInline):
     autocomplete_fields = ["unit"]
 
     def has_add_permission(self, request, obj=None):
-        return request.user.is_admin
+        return request.user.has_perm("accounts.administer")
 
     has_change_permission = has_add_permission
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_admin
+        return request.user.has_perm("accounts.administer")
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -101,6 +106,13 @@ class TeamMembershipInline(RoleInline):
 
 
 class MunicipalityForm(forms.ModelForm):
+    reasoned_access_roles = forms.TypedMultipleChoiceField(
+        label=_("Roller der kan bruge adgang med begrundelse"),
+        choices=[(r.value, r.label) for r in Role if r not in NEVER_REASONED_ACCESS],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=Municipality._meta.get_field("reasoned_access_roles").help_text,
+    )
     second_factor_roles = forms.MultipleChoiceField(
         label=_("Roller, der skal bruge to-faktor-login"),
         choices=Role.choices,
@@ -117,6 +129,7 @@ class MunicipalityForm(forms.ModelForm):
             "municipality_number",
             "address",
             "caseworkers_see_team_cases",
+            "reasoned_access_roles",
             "logo",
             "second_factor_roles",
         ]
@@ -128,7 +141,7 @@ class MunicipalityAdmin(RoleModelAdmin):
     list_display = ["name", "cvr", "municipality_number"]
 
     def has_add_permission(self, request, obj=None):
-        return request.user.is_admin and not Municipality.objects.exists()
+        return request.user.has_perm("accounts.administer") and not Municipality.objects.exists()
 
 
 @admin.register(Unit, site=admin_site)
@@ -197,10 +210,10 @@ class UserAdmin(DjangoUserAdmin):
     ]
 
     def has_module_permission(self, request):
-        return request.user.is_admin
+        return request.user.has_perm("accounts.administer")
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_admin
+        return request.user.has_perm("accounts.administer")
 
     has_add_permission = has_view_permission
     has_change_permission = has_view_permission

@@ -17,6 +17,14 @@ from django.utils.translation import gettext_lazy as _
 
 from boernesag.accounts.constants import LoginFactor, Role, ThrottleScope, UnitKind
 
+# Reasoned access (adgang med begrundelse) is never open to these roles: finance works
+# with money, administrators with the organisation; neither reads case content.
+NEVER_REASONED_ACCESS = (Role.FINANCE, Role.ADMIN)
+
+
+def reasoned_access_roles_default() -> list[str]:
+    return [Role.CASEWORKER, Role.TEAM_LEADER, Role.INTAKE_COORDINATOR]
+
 
 @pghistory.track(
     pghistory.InsertEvent(),
@@ -49,6 +57,16 @@ class Municipality(models.Model):
         ),
     )
     logo = models.FileField(_("logo"), upload_to="municipality/", blank=True)
+    reasoned_access_roles = ArrayField(
+        models.CharField(max_length=30, choices=Role.choices),
+        verbose_name=_("roller der kan bruge adgang med begrundelse"),
+        default=reasoned_access_roles_default,
+        blank=True,
+        help_text=_(
+            "Hvilke roller der kan give sig selv tidsbegrænset adgang til et barn uden for "
+            "deres team ved at skrive en begrundelse. Økonomi og administrator kan aldrig."
+        ),
+    )
     second_factor_roles = ArrayField(
         models.CharField(max_length=30, choices=Role.choices),
         verbose_name=_("roller, der skal bruge to-faktor-login"),
@@ -63,6 +81,15 @@ class Municipality(models.Model):
     class Meta:
         verbose_name = _("kommune")
         verbose_name_plural = _("kommune")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reasoned_access_roles__overlap=list(NEVER_REASONED_ACCESS)),
+                name="municipality_reasoned_access_never_finance_or_admin",
+                violation_error_message=_(
+                    "Økonomi og administrator kan ikke få adgang med begrundelse."
+                ),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -222,13 +249,23 @@ class User(AbstractBaseUser):
     def is_admin(self) -> bool:
         return self.has_role(Role.ADMIN)
 
-    # Django admin asks these; only administrators use the admin screens.
+    # Django admin asks is_staff; only administrators use the admin screens, whose model
+    # admins decide by role (accounts/admin.py).
     @property
     def is_staff(self) -> bool:
         return self.is_admin
 
     def has_perm(self, perm: str, obj: object | None = None) -> bool:
-        return self.is_admin
+        """The permission registry (``boernesag.authz.registry``): ``rules`` permissions
+        through the authentication backends. Being an administrator implies nothing here:
+        the admin role has exactly the permissions its predicates give it (no case content).
+        """
+        from django.contrib.auth.models import _user_has_perm
+
+        return self.is_active and _user_has_perm(self, perm, obj)
+
+    def has_perms(self, perm_list, obj: object | None = None) -> bool:
+        return all(self.has_perm(perm, obj) for perm in perm_list)
 
     def has_module_perms(self, app_label: str) -> bool:
         return self.is_admin

@@ -66,9 +66,17 @@ class AccessLogEntry(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.what}"
 
 
+class GrantKind(models.TextChoices):
+    """Why reasoned access is needed: the kind decides whether the grant may write."""
+
+    INFORMATION = "information", _("Oplysninger til brug i min opgave (kun læse)")
+    ASSIGNMENT = "assignment", _("Jeg er sat på sagen eller dækker for en kollega (læse og skrive)")
+
+
 @append_only
 class AccessGrant(models.Model):
-    """Time-limited access to one child's data, granted to a user who stated a reason.
+    """Reasoned access: time-limited access to one child's data, granted to a user who
+    stated a reason. Read-only unless the kind is an assignment (see cases/access.py).
 
     Appears on the team leader's review list until it has been reviewed."""
 
@@ -85,6 +93,9 @@ class AccessGrant(models.Model):
         related_name="access_grants",
     )
     reason = models.TextField(_("begrundelse"))
+    kind = models.CharField(
+        _("formål"), max_length=20, choices=GrantKind.choices, default=GrantKind.INFORMATION
+    )
     granted_at = models.DateTimeField(_("givet"), default=timezone.now)
     expires_at = models.DateTimeField(_("udløber"))
 

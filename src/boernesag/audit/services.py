@@ -1,15 +1,12 @@
-"""Writing the access log and reason-based access grants."""
+"""Writing the access log. (Reasoned access grants and their reviews: cases.services.)"""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
 from boernesag.audit.chain import GENESIS, current_key, keyed_digest, row_fields
-from boernesag.audit.models import AccessGrant, AccessGrantReview, AccessLogEntry
+from boernesag.audit.models import AccessLogEntry
 from boernesag.audit.verify import VerifyReport
 from boernesag.audit.verify import access_log_verify as verify_report
 
@@ -58,30 +55,3 @@ def access_log_record(
 def access_log_verify() -> VerifyReport:
     """Check the chain, the anchors outside the database and the guards (``audit.verify``)."""
     return verify_report()
-
-
-@transaction.atomic
-def access_grant_create(*, user, child, reason: str) -> AccessGrant:
-    """Time-limited access to a child's data on a stated reason (default 8 hours)."""
-    reason = (reason or "").strip()
-    if len(reason) < 10:
-        raise ValueError("reason too short")
-    now = timezone.now()
-    grant = AccessGrant.objects.create(
-        user=user,
-        child=child,
-        reason=reason,
-        granted_at=now,
-        expires_at=now + timedelta(hours=settings.ACCESS_GRANT_HOURS),
-    )
-    access_log_record(
-        user=user, what="access_granted", child_id=child.pk, reason=reason, grant_id=grant.pk
-    )
-    return grant
-
-
-@transaction.atomic
-def access_grant_review(*, grant: AccessGrant, reviewed_by, approved: bool, note: str = ""):
-    return AccessGrantReview.objects.create(
-        grant=grant, reviewed_by=reviewed_by, approved=approved, note=note
-    )

@@ -251,4 +251,14 @@ def access_log_verify() -> VerifyReport:
     if matched:
         report.proven = max(matched, key=lambda a: ((a.head_id or 0), a.at))
     _check_guards(report)
+    _check_list_children(report)
     return report
+
+
+def _check_list_children(report: VerifyReport) -> None:
+    """The children each list page named (``authz.AccessLogChild``) still match the digest
+    in the page's chained access-log row (added for the gate, issue 9)."""
+    from boernesag.authz.services import list_children_verify
+
+    ok, message = list_children_verify()
+    (report.notes if ok else report.problems).append(message)

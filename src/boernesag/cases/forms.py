@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from boernesag.accounts.constants import Role, UnitKind
 from boernesag.accounts.models import Unit, User
+from boernesag.audit.models import GrantKind
 from boernesag.cases.constants import (
     ConsentForm,
     ConsentScope,
@@ -34,7 +35,16 @@ class ChildSearchForm(DkfdsFormMixin, forms.Form):
     )
 
 
-class AccessRequestForm(DkfdsFormMixin, forms.Form):
+class ReasonedAccessForm(DkfdsFormMixin, forms.Form):
+    """Reasoned access (adgang med begrundelse): why, and whether the user must write."""
+
+    kind = forms.ChoiceField(
+        label=_("Hvorfor har du brug for adgang?"),
+        choices=GrantKind.choices,
+        initial=GrantKind.INFORMATION,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Vælg hvorfor du har brug for adgang.")},
+    )
     reason = forms.CharField(
         label=_("Begrundelse"),
         min_length=10,
@@ -263,3 +273,22 @@ class GrantReviewForm(DkfdsFormMixin, forms.Form):
         max_length=TextLimit.REASON,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class CprLookupForm(DkfdsFormMixin, forms.Form):
+    """A child's CPR number, POSTed (never in a URL); cleaned to ten digits."""
+
+    cpr = forms.CharField(
+        label=_("Slå et barn op (CPR-nummer)"),
+        max_length=20,
+        error_messages={"required": _("Skriv et CPR-nummer.")},
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+
+    def clean_cpr(self) -> str:
+        from boernesag.persons.cpr import CprError, parse_cpr
+
+        try:
+            return parse_cpr(self.cleaned_data["cpr"]).number
+        except CprError as exc:
+            raise forms.ValidationError(str(exc)) from None

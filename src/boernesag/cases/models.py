@@ -33,7 +33,8 @@ class CaseQuerySet(models.QuerySet):
         return self.filter(closed_at__isnull=True)
 
     def visible_to(self, user):
-        """The one gate for reading cases: need-to-know (see cases/access.py)."""
+        """Need-to-know as a filter, for lists (see cases/access.py). Reading one case or
+        child, and logging the read, is ``cases.gate``."""
         from boernesag.cases.access import case_visibility_q
 
         return self.filter(case_visibility_q(user))

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from boernesag.accounts.constants import Role
-from boernesag.cases.access import case_visibility_q, may, scope_for
+from boernesag.cases.access import case_visibility_q, scope_for
 from boernesag.cases.constants import DocumentAudience
 from boernesag.cases.models import Case, CaseEvent, Document, JournalEntry
 from boernesag.persons.cpr import CprError, looks_like_cpr, parse_cpr
@@ -19,7 +19,7 @@ TIMELINE_PAGE = 25
 
 def children_visible_to(user):
     visible_case = Case.objects.filter(case_visibility_q(user), child=OuterRef("pk"))
-    granted = scope_for(user).granted_child_ids if user.is_authenticated else frozenset()
+    granted = scope_for(user).granted_child_ids
     return Person.objects.filter(Q(Exists(visible_case)) | Q(pk__in=granted))
 
 
@@ -28,14 +28,28 @@ class ChildSearchResult:
     children: list[Person]
     hidden_match: Person | None = None  # exact CPR match the user may not see
     cpr_error: str = ""
+    reasoned_access_url: str = ""  # set by the view when the user may use reasoned access
+
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def name_tsquery(text: str) -> str:
+    """A prefix tsquery that matches every word typed, built only from word characters:
+    whatever the user typed (brackets, ``!``, ``<``, quotes, tsquery operators) is text,
+    never query syntax. Empty when nothing searchable was typed."""
+    words = _WORD.findall(text or "")[:10]
+    return " & ".join(f"'{w.lower()}':*" for w in words)
 
 
 def child_search(*, user, query: str, limit: int = 50) -> ChildSearchResult:
-    """Exact CPR number, or names with prefix search (every word must match)."""
+    """Exact CPR number, or names with prefix search (every word must match). Only children
+    the user may see are found by name; an exact CPR match the user may not see is returned
+    as ``hidden_match`` (the view offers reasoned access and logs the look-up)."""
     query = (query or "").strip()
     if not query:
         return ChildSearchResult(children=[])
-    if looks_like_cpr(query) or query.replace("-", "").isdigit():
+    if looks_like_cpr(query) or query.replace("-", "").replace(" ", "").isdigit():
         try:
             number = parse_cpr(query).number
         except CprError as exc:
@@ -48,12 +62,11 @@ def child_search(*, user, query: str, limit: int = 50) -> ChildSearchResult:
         if person.cases.exists():
             return ChildSearchResult(children=[], hidden_match=person)
         return ChildSearchResult(children=[])
-    words = [w for w in query.replace(":", " ").replace("&", " ").replace("|", " ").split() if w]
-    from django.contrib.postgres.search import SearchQuery
-
-    raw = " & ".join(f"{w.replace(chr(39), '')}:*" for w in words if w.replace("'", ""))
+    raw = name_tsquery(query)
     if not raw:
         return ChildSearchResult(children=[])
+    from django.contrib.postgres.search import SearchQuery
+
     found = (
         children_visible_to(user)
         .filter(name_search=SearchQuery(raw, search_type="raw", config="simple"))
@@ -63,12 +76,10 @@ def child_search(*, user, query: str, limit: int = 50) -> ChildSearchResult:
 
 
 def may_see_notifier_on(user, case: Case) -> bool:
-    """Who may see who reported a concern about the child of this case: intake coordinators
-    and the case's responsible caseworker (the rule of intake.selectors.may_see_notifier,
-    for one case) — not the team, its leader or anyone with reasoned access."""
-    if user.has_role(Role.INTAKE_COORDINATOR):
-        return True
-    return case.caseworker_id is not None and case.caseworker_id == user.pk
+    """Who may see who reported a concern about the child of this case
+    (``cases.see_notifier_documents``: intake coordinators and the case's responsible
+    caseworker — not the team, its leader or anyone with reasoned access)."""
+    return user.has_perm("cases.see_notifier_documents", case)
 
 
 def documents_visible_to(user, case: Case):
@@ -76,7 +87,7 @@ def documents_visible_to(user, case: Case):
     notifier's audience (letters that name the notifier) only for ``may_see_notifier_on``;
     to everyone else they do not exist (the download answers 404). Nothing for a user who
     may not see the case at all."""
-    if not may("view", user, case):
+    if not user.has_perm("cases.view_case", case):
         return Document.objects.none()
     documents = Document.objects.filter(case=case)
     if not may_see_notifier_on(user, case):

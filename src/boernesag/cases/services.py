@@ -7,13 +7,14 @@ import hashlib
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from boernesag.audit.services import access_grant_create
+from boernesag.audit.models import AccessGrant, AccessGrantReview, GrantKind
+from boernesag.cases.access import scope_forget
 from boernesag.cases.constants import ConsentForm, DocumentAudience, JournalKind
 from boernesag.cases.documents import check_upload
 from boernesag.cases.models import Case, Consent, Document, JournalEntry, Meeting, Reassignment
@@ -404,18 +405,54 @@ def consent_withdraw(*, consent: Consent, by, withdrawn_on: date, expected_versi
 
 
 @transaction.atomic
-def access_request(*, user, child, reason: str):
-    """Time-limited access to a child on a stated reason; visible on the case timeline and
-    on the team leader's review list."""
-    if len((reason or "").strip()) < 10:
+def reasoned_access_grant(*, user, child, reason: str, kind: str = GrantKind.INFORMATION):
+    """Reasoned access (adgang med begrundelse): time-limited access to a child outside the
+    user's need-to-know, on a stated reason (DOMAIN.md §9). Only roles the municipality has
+    opened for it (``Municipality.reasoned_access_roles``; never finance or administrators).
+    Read-only unless ``kind`` is an assignment. Logged, on the case timeline, and on the
+    review list of the child's team leader (``reasoned_access_review``)."""
+    from boernesag.audit.services import access_log_record
+
+    if not user.has_perm("cases.use_reasoned_access"):
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    if len(reason) < 10:
         raise ValidationError({"reason": _("Skriv en begrundelse på mindst 10 tegn.")})
-    grant = access_grant_create(user=user, child=child, reason=reason)
+    if kind not in GrantKind.values:
+        raise ValidationError({"kind": _("Vælg hvorfor du har brug for adgang.")})
+    if not Case.objects.filter(child=child).exists():
+        raise ValidationError(_("Barnet har ingen sag."))
+    now = timezone.now()
+    grant = AccessGrant.objects.create(
+        user=user,
+        child=child,
+        reason=reason,
+        kind=kind,
+        granted_at=now,
+        expires_at=now + timedelta(hours=settings.ACCESS_GRANT_HOURS),
+    )
+    access_log_record(
+        user=user, what="access_granted", child_id=child.pk, reason=reason, grant_id=grant.pk
+    )
     for case in Case.objects.filter(child=child).open():
         event_write(
-            ev.AccessGranted(grant=grant.pk, expires_at=grant.expires_at),
+            ev.AccessGranted(grant=grant.pk, grant_kind=grant.kind, expires_at=grant.expires_at),
             case=case,
             actor=user,
             subject=grant,
         )
-    user.__dict__.pop("_case_scope", None)
+    scope_forget(user)
     return grant
+
+
+@transaction.atomic
+def reasoned_access_review(*, grant, reviewed_by, approved: bool, note: str = ""):
+    """The review of a reasoned access by the team leader of the child's team (or the
+    intake leader) – never by the user the access was given to (``cases.review_grant``)."""
+    if not reviewed_by.has_perm("cases.review_grant", grant):
+        raise PermissionDenied
+    if AccessGrantReview.objects.filter(grant=grant).exists():
+        raise ValidationError(_("Adgangen er allerede gennemgået."))
+    return AccessGrantReview.objects.create(
+        grant=grant, reviewed_by=reviewed_by, approved=approved, note=(note or "").strip()
+    )

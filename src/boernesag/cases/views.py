@@ -1,24 +1,24 @@
-"""Pages for children and cases. Every read of a child's data goes through ``_case_for`` /
-``_child_for``: the need-to-know gate, then one access-log row."""
+"""Pages for children and cases. Every read of a child's data goes through the gate
+(``cases.gate``): need-to-know, 404 for what the user may not know exists, one access-log
+row per page. Every action is a permission in the registry (``cases/permissions.py``)."""
 
 from __future__ import annotations
 
+import secrets
+
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.core.exceptions import ValidationError
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from boernesag.accounts.constants import Role
-from boernesag.audit.services import access_log_record
-from boernesag.cases import selectors, services
-from boernesag.cases.access import active_grant_for, case_visibility_q, may, scope_for
+from boernesag.cases import gate, selectors, services
+from boernesag.cases.access import case_visible, scope_for
 from boernesag.cases.constants import ConsentForm as ConsentFormKind
 from boernesag.cases.forms import (
-    AccessRequestForm,
     CaseOpenForm,
     ChildSearchForm,
     ConsentFormForm,
@@ -30,10 +30,11 @@ from boernesag.cases.forms import (
     JournalSearchForm,
     MeetingFinishForm,
     MeetingForm,
+    ReasonedAccessForm,
     ReassignForm,
     TimelineFilterForm,
 )
-from boernesag.cases.models import Case, Consent, JournalEntry, Meeting
+from boernesag.cases.models import Case, Consent, Document, JournalEntry, Meeting
 from boernesag.cases.services import journal_can_correct, journal_correction_deadline
 from boernesag.lib.forms import form_add_validation_error
 from boernesag.persons.display import person_address
@@ -45,34 +46,9 @@ CONFLICT = _(
 )
 
 
-def _log(request, *, what: str, child_id: int, case_id: int | None = None, object_ref=""):
-    grant = None
-    if child_id in scope_for(request.user).granted_child_ids:
-        # record the reason only when the grant is what gives access
-        without_grant = Case.objects.filter(
-            case_visibility_q(request.user, include_grants=False), child_id=child_id
-        )
-        if not without_grant.exists():
-            grant = active_grant_for(request.user, child_id)
-    access_log_record(
-        user=request.user,
-        what=what,
-        child_id=child_id,
-        case_id=case_id,
-        object_ref=str(object_ref),
-        reason=grant.reason if grant else "",
-        grant_id=grant.pk if grant else None,
-    )
-
-
-def _case_for(request, pk: int, what: str, *, object_ref="", action: str = "view") -> Case:
-    case = get_object_or_404(Case.objects.select_related("child", "team", "caseworker"), pk=pk)
-    if not may("view", request.user, case):
-        raise PermissionDenied
-    if action != "view" and not may(action, request.user, case):
-        raise PermissionDenied
-    _log(request, what=what, child_id=case.child_id, case_id=case.pk, object_ref=object_ref)
-    return case
+def _on_post(request, action: str) -> str:
+    """Reading the page needs ``view``; submitting its form needs ``action``."""
+    return action if request.method == "POST" else "view"
 
 
 def _case_context(request, case: Case, tab: str, **extra):
@@ -80,8 +56,8 @@ def _case_context(request, case: Case, tab: str, **extra):
         "case": case,
         "child": case.child,
         "tab": tab,
-        "can_edit": may("edit", request.user, case),
-        "can_reassign": may("reassign", request.user, case),
+        "can_edit": request.user.has_perm("cases.edit_case", case),
+        "can_reassign": request.user.has_perm("cases.reassign_case", case),
         "breadcrumbs": [
             (case.child.full_name, reverse("cases:child", args=[case.child_id])),
             (_("Sag %(ref)s") % {"ref": case.reference}, None),
@@ -101,37 +77,93 @@ def _person_choices(case: Case):
 
 # --- children ---------------------------------------------------------------------------
 
+# Searches and reasoned-access links are kept in the session under opaque tokens, so that
+# neither a CPR number nor a name is ever part of a URL (or of a server log line).
+_KEEP_TOKENS = 20
 
+
+def _remember(request, bucket: str, value) -> str:
+    store = dict(request.session.get(bucket, {}))
+    token = secrets.token_urlsafe(12)
+    store[token] = value
+    request.session[bucket] = dict(list(store.items())[-_KEEP_TOKENS:])
+    return token
+
+
+def _recall(request, bucket: str, token: str):
+    return request.session.get(bucket, {}).get(token)
+
+
+def reasoned_access_url(request, child: Person) -> str:
+    """A link to the reasoned-access page for ``child`` that works only in this session."""
+    return reverse("cases:reasoned_access", args=[_remember(request, "reasoned_access", child.pk)])
+
+
+@gate.permission_required("cases.search_children")
 def child_search(request):
-    if not request.user.has_role(Role.CASEWORKER, Role.INTAKE_COORDINATOR, Role.TEAM_LEADER):
-        raise PermissionDenied
-    form = ChildSearchForm(request.GET or None)
+    """Search by CPR number or name. The form is POSTed; the result page is addressed by an
+    opaque token (``?s=…``) that points at the query kept in the session."""
+    if request.method == "POST":
+        form = ChildSearchForm(request.POST)
+        if form.is_valid() and form.cleaned_data["q"].strip():
+            token = _remember(request, "child_search", form.cleaned_data["q"].strip())
+            return redirect(f"{reverse('cases:child_search')}?s={token}")
+        if form.is_valid():
+            return redirect("cases:child_search")
+        return _child_search_page(request, form, None, status=400)
+    token = request.GET.get("s", "")
+    query = _recall(request, "child_search", token) if token else None
+    if token and query is None:
+        messages.info(request, _("Søgningen er udløbet. Søg igen."))
+        return redirect("cases:child_search")
+    form = ChildSearchForm(initial={"q": query} if query else None)
     result = None
-    if form.is_valid() and form.cleaned_data["q"]:
-        result = selectors.child_search(user=request.user, query=form.cleaned_data["q"])
+    if query:
+        result = selectors.child_search(user=request.user, query=query)
         if result.cpr_error:
+            form = ChildSearchForm({"q": query})
+            form.is_valid()
             form.add_error("q", result.cpr_error)
+        result.children = gate.list_logged(request, result.children, what="child_search")
+        if result.hidden_match is not None:
+            if request.user.has_perm("cases.use_reasoned_access"):
+                # the look-up revealed that a case exists: that is a read of the child
+                gate.log_read(request, what="cpr_lookup", child_id=result.hidden_match.pk)
+                result.reasoned_access_url = reasoned_access_url(request, result.hidden_match)
+            else:
+                result.hidden_match = None
+    return _child_search_page(request, form, result)
+
+
+def _child_search_page(request, form, result, status=200):
     return render(
         request,
         "cases/child_search.html",
-        {
-            "form": form,
-            "result": result,
-            "breadcrumbs": [(_("Find barn"), None)],
-        },
+        {"form": form, "result": result, "breadcrumbs": [(_("Find barn"), None)]},
+        status=status,
     )
 
 
 def child_detail(request, pk: int):
-    child = get_object_or_404(Person, pk=pk)
-    if not selectors.children_visible_to(request.user).filter(pk=child.pk).exists():
-        raise PermissionDenied
-    _log(request, what="child_page", child_id=child.pk)
-    cases = list(child.cases.select_related("caseworker", "team").order_by("-opened_at"))
-    open_case = next((c for c in cases if c.is_open), None)
-    can_open = open_case is None and request.user.has_role(
-        Role.CASEWORKER, Role.INTAKE_COORDINATOR, Role.TEAM_LEADER
+    child = gate.child_get(request, pk, what="child_page")
+    cases = list(
+        Case.objects.visible_to(request.user)
+        .filter(child=child)
+        .select_related("caseworker", "team")
+        .order_by("-opened_at")
     )
+    hidden = Case.objects.filter(child=child).exclude(pk__in=[c.pk for c in cases])
+    hidden_count = hidden.count()
+    any_open = any(c.is_open for c in cases) or hidden.filter(closed_at__isnull=True).exists()
+    # reasoned access for information only: offer the way to an assignment (may write)
+    scope = scope_for(request.user)
+    read_only_grant = (
+        child.pk in scope.granted_child_ids
+        and child.pk not in scope.assigned_child_ids
+        and not any(case_visible(request.user, c, include_grants=False) for c in cases)
+    )
+    may_reason = request.user.has_perm("cases.use_reasoned_access")
+    can_open = not any_open and request.user.has_perm("cases.open_case", child)
     return render(
         request,
         "cases/child_detail.html",
@@ -143,8 +175,17 @@ def child_detail(request, pk: int):
                 for r in selectors.child_relations(child=child)
             ],
             "cases": cases,
+            # other cases: only that they exist, nothing identifying (reasoned access opens them)
+            "hidden_count": hidden_count,
+            "reasoned_access_url": (
+                reasoned_access_url(request, child)
+                if may_reason and (hidden_count or read_only_grant)
+                else ""
+            ),
+            "read_only_grant": read_only_grant,
             "can_open": can_open,
             "open_form": CaseOpenForm() if can_open else None,
+            "can_see_access_log": request.user.has_perm("cases.view_child_access_log", child),
             "breadcrumbs": [
                 (_("Find barn"), reverse("cases:child_search")),
                 (child.full_name, None),
@@ -153,25 +194,40 @@ def child_detail(request, pk: int):
     )
 
 
-def child_access_request(request, pk: int):
-    child = get_object_or_404(Person, pk=pk)
-    if not child.cases.exists():
-        raise Http404
-    form = AccessRequestForm(request.POST or None)
+def child_reasoned_access(request, token: str):
+    """Reasoned access (adgang med begrundelse) to a child found by CPR number. Reached only
+    through a link minted in this session (search result or child page), so the page cannot
+    be used to walk through children by number."""
+    gate.require(request, "cases.use_reasoned_access")
+    child_pk = _recall(request, "reasoned_access", token)
+    child = Person.objects.filter(pk=child_pk).first() if child_pk else None
+    if child is None or not Case.objects.filter(child=child).exists():
+        gate.refuse(request, status=404, what="reasoned_access", child_id=child_pk)
+    form = ReasonedAccessForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.access_request(user=request.user, child=child, reason=form.cleaned_data["reason"])
-        messages.success(
-            request,
-            _("Du har fået adgang i %(hours)s timer. Adgangen er logget.") % {"hours": _hours()},
-        )
-        return redirect("cases:child", pk=child.pk)
-    # Shows only that a child exists and which initials: no personal data before the reason.
+        try:
+            services.reasoned_access_grant(
+                user=request.user,
+                child=child,
+                reason=form.cleaned_data["reason"],
+                kind=form.cleaned_data["kind"],
+            )
+        except ValidationError as exc:
+            form_add_validation_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Du har fået adgang i %(hours)s timer. Adgangen er logget.")
+                % {"hours": _hours()},
+            )
+            return redirect("cases:child", pk=child.pk)
+    # Shows only that a child exists and its initials: no personal data before the reason.
+    gate.log_read(request, what="reasoned_access_page", child_id=child.pk)
     return render(
         request,
-        "cases/access_request.html",
+        "cases/reasoned_access.html",
         {
             "child_initials": f"{child.first_name[:1]}. {child.last_name[:1]}.",
-            "child": child,
             "form": form,
             "hours": _hours(),
             "breadcrumbs": [
@@ -191,11 +247,7 @@ def _hours():
 
 @require_POST
 def case_open(request, pk: int):
-    child = get_object_or_404(Person, pk=pk)
-    if not selectors.children_visible_to(request.user).filter(pk=child.pk).exists():
-        raise PermissionDenied
-    if not request.user.has_role(Role.CASEWORKER, Role.INTAKE_COORDINATOR, Role.TEAM_LEADER):
-        raise PermissionDenied
+    child = gate.child_get(request, pk, what="case_open", action="cases.open_case")
     form = CaseOpenForm(request.POST)
     if form.is_valid():
         try:
@@ -218,27 +270,29 @@ def case_open(request, pk: int):
 # --- lists --------------------------------------------------------------------------------
 
 
+@gate.permission_required("cases.view_my_cases")
 def my_cases(request):
-    if not request.user.has_role(Role.CASEWORKER):
-        raise PermissionDenied
     return render(
         request,
         "cases/my_cases.html",
         {
-            "cases": selectors.my_cases(user=request.user),
+            "cases": gate.list_logged(
+                request, selectors.my_cases(user=request.user), what="my_cases"
+            ),
             "breadcrumbs": [(_("Mine sager"), None)],
         },
     )
 
 
+@gate.permission_required("cases.view_team_cases")
 def team_cases(request):
-    if not request.user.has_role(Role.TEAM_LEADER):
-        raise PermissionDenied
     return render(
         request,
         "cases/team_cases.html",
         {
-            "cases": selectors.team_cases(user=request.user),
+            "cases": gate.list_logged(
+                request, selectors.team_cases(user=request.user), what="team_cases"
+            ),
             "breadcrumbs": [(_("Teamets sager"), None)],
         },
     )
@@ -247,8 +301,8 @@ def team_cases(request):
 # --- the case -----------------------------------------------------------------------------
 
 
-def case_detail(request, pk: int):
-    case = _case_for(request, pk, "case_page")
+@gate.gated_case("case_page")
+def case_detail(request, case: Case):
     events, more = selectors.case_timeline(case=case)
     return render(
         request,
@@ -265,8 +319,8 @@ def case_detail(request, pk: int):
     )
 
 
-def case_timeline(request, pk: int):
-    case = _case_for(request, pk, "timeline")
+@gate.gated_case("timeline")
+def case_timeline(request, case: Case):
     form = TimelineFilterForm(request.GET)
     kind = form.cleaned_data["kind"] if form.is_valid() else ""
     try:
@@ -292,22 +346,19 @@ def case_timeline(request, pk: int):
     )
 
 
-def case_journal(request, pk: int):
-    case = _case_for(request, pk, "journal")
+@gate.gated_case("journal", on_post="write_journal")
+def case_journal(request, case: Case):
     search = JournalSearchForm(request.GET or None)
     query = search.cleaned_data["q"] if search.is_valid() else ""
     form = JournalForm(request.POST or None)
-    if request.method == "POST":
-        if not may("edit", request.user, case):
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                services.journal_write(case=case, author=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                form_add_validation_error(form, exc)
-            else:
-                messages.success(request, _("Journalnotatet er gemt."))
-                return redirect("cases:journal", pk=case.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.journal_write(case=case, author=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form_add_validation_error(form, exc)
+        else:
+            messages.success(request, _("Journalnotatet er gemt."))
+            return redirect("cases:journal", pk=case.pk)
     entries = list(selectors.case_journal(case=case, query=query))
     for entry in entries:
         entry.correctable = journal_can_correct(entry, request.user)
@@ -328,10 +379,15 @@ def case_journal(request, pk: int):
 
 
 def journal_correct(request, pk: int, entry_pk: int):
-    case = _case_for(request, pk, "journal_entry", object_ref=entry_pk, action="edit")
-    entry = get_object_or_404(JournalEntry, pk=entry_pk, case=case)
-    if entry.author_id != request.user.pk:
-        raise PermissionDenied
+    case, entry = gate.case_object_get(
+        request,
+        pk,
+        JournalEntry,
+        entry_pk,
+        what="journal_entry",
+        action="write_journal",
+        perm="cases.correct_journal",
+    )
     initial = {"title": entry.title, "text": entry.text, "version": entry.version}
     form = JournalCorrectForm(request.POST or None, initial=initial)
     status = 200
@@ -379,8 +435,9 @@ def journal_correct(request, pk: int, entry_pk: int):
 
 
 def journal_addendum(request, pk: int, entry_pk: int):
-    case = _case_for(request, pk, "journal_entry", object_ref=entry_pk, action="edit")
-    entry = get_object_or_404(JournalEntry, pk=entry_pk, case=case)
+    case, entry = gate.case_object_get(
+        request, pk, JournalEntry, entry_pk, what="journal_entry", action="write_journal"
+    )
     form = JournalAddendumForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.journal_addendum(entry=entry, author=request.user, text=form.cleaned_data["text"])
@@ -401,21 +458,18 @@ def journal_addendum(request, pk: int, entry_pk: int):
 
 
 def case_documents(request, pk: int):
-    case = _case_for(request, pk, "documents")
+    case = gate.case_get(request, pk, what="documents", action=_on_post(request, "upload_document"))
     form = DocumentForm(request.POST or None, request.FILES or None)
-    if request.method == "POST":
-        if not may("edit", request.user, case):
-            raise PermissionDenied
-        if form.is_valid():
-            from boernesag.cases.documents import DocumentRejected
+    if request.method == "POST" and form.is_valid():
+        from boernesag.cases.documents import DocumentRejected
 
-            try:
-                services.document_add(case=case, uploaded_by=request.user, **form.cleaned_data)
-            except DocumentRejected as exc:
-                form.add_error("file", str(exc))
-            else:
-                messages.success(request, _("Dokumentet er gemt på sagen."))
-                return redirect("cases:documents", pk=case.pk)
+        try:
+            services.document_add(case=case, uploaded_by=request.user, **form.cleaned_data)
+        except DocumentRejected as exc:
+            form.add_error("file", str(exc))
+        else:
+            messages.success(request, _("Dokumentet er gemt på sagen."))
+            return redirect("cases:documents", pk=case.pk)
     documents = selectors.documents_visible_to(request.user, case).select_related("uploaded_by")
     return render(
         request,
@@ -432,8 +486,15 @@ def case_documents(request, pk: int):
 
 
 def document_download(request, pk: int, document_pk: int):
-    case = _case_for(request, pk, "document_download", object_ref=document_pk)
-    document = get_object_or_404(selectors.documents_visible_to(request.user, case), pk=document_pk)
+    _case, document = gate.case_object_get(
+        request,
+        pk,
+        Document,
+        document_pk,
+        what="document_download",
+        # letters naming the notifier: to others they do not exist (404)
+        queryset=lambda case: selectors.documents_visible_to(request.user, case),
+    )
     response = FileResponse(
         document.file.open("rb"),
         content_type=document.content_type,
@@ -445,25 +506,22 @@ def document_download(request, pk: int, document_pk: int):
 
 
 def case_meetings(request, pk: int):
-    case = _case_for(request, pk, "meetings")
+    case = gate.case_get(request, pk, what="meetings", action=_on_post(request, "edit"))
     form = MeetingForm(request.POST or None, person_choices=_person_choices(case))
-    if request.method == "POST":
-        if not may("edit", request.user, case):
-            raise PermissionDenied
-        if form.is_valid():
-            data = form.cleaned_data
-            services.meeting_create(
-                case=case,
-                by=request.user,
-                kind=data["kind"],
-                held_at=data["held_at"],
-                agenda=data["agenda"],
-                staff=data["staff"],
-                persons=Person.objects.filter(pk__in=data["persons"]),
-                other_participants=data["other_participants"],
-            )
-            messages.success(request, _("Mødet er registreret."))
-            return redirect("cases:meetings", pk=case.pk)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.meeting_create(
+            case=case,
+            by=request.user,
+            kind=data["kind"],
+            held_at=data["held_at"],
+            agenda=data["agenda"],
+            staff=data["staff"],
+            persons=Person.objects.filter(pk__in=data["persons"]),
+            other_participants=data["other_participants"],
+        )
+        messages.success(request, _("Mødet er registreret."))
+        return redirect("cases:meetings", pk=case.pk)
     meetings = case.meetings.prefetch_related("staff", "persons")
     return render(
         request,
@@ -481,15 +539,18 @@ def case_meetings(request, pk: int):
 
 
 def meeting_finish(request, pk: int, meeting_pk: int):
-    case = _case_for(request, pk, "meeting", object_ref=meeting_pk)
-    meeting = get_object_or_404(
-        Meeting.objects.prefetch_related("staff", "persons"), pk=meeting_pk, case=case
+    case, meeting = gate.case_object_get(
+        request,
+        pk,
+        Meeting,
+        meeting_pk,
+        what="meeting",
+        action=_on_post(request, "edit"),
+        queryset=Meeting.objects.prefetch_related("staff", "persons"),
     )
     form = MeetingFinishForm(request.POST or None, initial={"version": meeting.version})
     status = 200
     if request.method == "POST":
-        if not may("edit", request.user, case):
-            raise PermissionDenied
         if form.is_valid():
             try:
                 services.meeting_finish(
@@ -526,31 +587,28 @@ def meeting_finish(request, pk: int, meeting_pk: int):
 
 
 def case_consents(request, pk: int):
-    case = _case_for(request, pk, "consents")
+    case = gate.case_get(request, pk, what="consents", action=_on_post(request, "edit"))
     choices = _person_choices(case)
     form = ConsentFormForm(request.POST or None, person_choices=choices)
-    if request.method == "POST":
-        if not may("edit", request.user, case):
-            raise PermissionDenied
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.consent_record(
-                    case=case,
-                    by=request.user,
-                    given_by=get_object_or_404(Person, pk=int(data["given_by"])),
-                    scope=data["scope"],
-                    form=data["form"],
-                    given_on=data["given_on"],
-                    valid_until=data["valid_until"],
-                    description=data["description"],
-                    oral_note=data["oral_note"],
-                )
-            except ValidationError as exc:
-                form_add_validation_error(form, exc)
-            else:
-                messages.success(request, _("Samtykket er registreret."))
-                return redirect("cases:consents", pk=case.pk)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.consent_record(
+                case=case,
+                by=request.user,
+                given_by=get_object_or_404(Person, pk=int(data["given_by"])),
+                scope=data["scope"],
+                form=data["form"],
+                given_on=data["given_on"],
+                valid_until=data["valid_until"],
+                description=data["description"],
+                oral_note=data["oral_note"],
+            )
+        except ValidationError as exc:
+            form_add_validation_error(form, exc)
+        else:
+            messages.success(request, _("Samtykket er registreret."))
+            return redirect("cases:consents", pk=case.pk)
     consents = case.consents.select_related("given_by", "journal_entry")
     return render(
         request,
@@ -570,8 +628,9 @@ def case_consents(request, pk: int):
 
 @require_POST
 def consent_withdraw(request, pk: int, consent_pk: int):
-    case = _case_for(request, pk, "consent", object_ref=consent_pk, action="edit")
-    consent = get_object_or_404(Consent, pk=consent_pk, case=case)
+    case, consent = gate.case_object_get(
+        request, pk, Consent, consent_pk, what="consent", action="edit"
+    )
     form = ConsentWithdrawForm(request.POST)
     if form.is_valid():
         try:
@@ -593,7 +652,7 @@ def consent_withdraw(request, pk: int, consent_pk: int):
 
 
 def case_reassign(request, pk: int):
-    case = _case_for(request, pk, "reassign", action="reassign")
+    case = gate.case_get(request, pk, what="reassign", action="reassign")
     form = ReassignForm(
         request.POST or None,
         initial={"team": case.team_id, "caseworker": case.caseworker_id, "version": case.version},

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from boernesag.accounts.constants import Role
 from boernesag.accounts.selectors import municipality_get
+from boernesag.cases import gate
 from boernesag.catalogue import selectors, services
 from boernesag.catalogue.forms import (
     VERSION_FIELDS,
@@ -29,28 +29,17 @@ from boernesag.catalogue.public_pdf import print_context, public_catalogue_pdf
 from boernesag.lib.forms import form_add_validation_error
 from boernesag.lib.ratelimit import client_address, ratelimit_hit
 
-STAFF = (
-    Role.CASEWORKER,
-    Role.INTAKE_COORDINATOR,
-    Role.TEAM_LEADER,
-    Role.MANAGER,
-    Role.FINANCE,
-    Role.ADMIN,
-)
-
 
 def _staff(request):
-    if not request.user.has_role(*STAFF):
-        raise PermissionDenied
+    gate.require(request, "catalogue.view_catalogue")
 
 
 def _manager(request) -> bool:
-    return request.user.has_role(Role.ADMIN, Role.FINANCE)
+    return request.user.has_perm("catalogue.manage_catalogue")
 
 
 def _require_manager(request):
-    if not _manager(request):
-        raise PermissionDenied
+    gate.require(request, "catalogue.manage_catalogue")
 
 
 def browse(request):
@@ -102,7 +91,7 @@ def service_detail(request, key: str):
             "version": shown,
             "versions": versions,
             "can_manage": manage,
-            "show_prices": manage or request.user.has_role(Role.MANAGER),
+            "show_prices": request.user.has_perm("catalogue.view_prices"),
             "rates": service.rates.select_related("provider") if manage else [],
             "providers": service.providers.all(),
             "approve_form": ApproveForm(),
@@ -196,7 +185,7 @@ def version_action(request, key: str, number: int, action: str):
             services.version_publish(version=version, by=request.user)
             messages.success(request, _("Versionen er offentliggjort."))
         else:
-            raise PermissionDenied
+            gate.refuse(request, status=404, what="catalogue_action", object_ref=action)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect(f"{reverse('catalogue:service', args=[key])}?version={number}")

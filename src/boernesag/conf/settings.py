@@ -50,6 +50,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 INSTALLED_APPS = [
     "boernesag.lib",
     "boernesag.web",
+    "boernesag.authz",
     "boernesag.accounts",
     "boernesag.events",
     "boernesag.persons",
@@ -94,6 +95,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "pghistory.middleware.HistoryMiddleware",
     "boernesag.web.middleware.LoginRequiredMiddleware",
+    "boernesag.authz.middleware.RefusalLogMiddleware",
 ]
 
 ROOT_URLCONF = "boernesag.conf.urls"
@@ -129,7 +131,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts and login --------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["boernesag.accounts.backends.EmailBackend"]
+AUTHENTICATION_BACKENDS = [
+    "boernesag.accounts.backends.EmailBackend",
+    # the permission registry (boernesag.authz.registry): user.has_perm("cases.view_case", case)
+    "rules.permissions.ObjectPermissionBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "accounts:login"

@@ -1,18 +1,15 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from boernesag.accounts.constants import Role
-from boernesag.audit.services import access_log_record
-from boernesag.cases.access import may
-from boernesag.cases.models import Case
+from boernesag.cases import gate
 from boernesag.deadlines import selectors, services
 from boernesag.deadlines.calculator import calculate
 from boernesag.deadlines.calendar import TZ
@@ -38,10 +35,11 @@ OUTCOME_LABELS = {
 }
 
 
+@gate.permission_required("deadlines.view_own")
 def my_deadlines(request):
-    if not request.user.has_role(Role.CASEWORKER):
-        raise PermissionDenied
-    clocks = list(selectors.my_deadlines(user=request.user)[:200])
+    clocks = gate.list_logged(
+        request, selectors.my_deadlines(user=request.user)[:200], what="my_deadlines"
+    )
     template = (
         "deadlines/partials/my_deadlines.html" if request.htmx else "deadlines/my_deadlines.html"
     )
@@ -52,11 +50,8 @@ def my_deadlines(request):
     )
 
 
-def case_panel(request, pk: int):
-    case = get_object_or_404(Case.objects.select_related("child"), pk=pk)
-    if not may("view", request.user, case):
-        raise PermissionDenied
-    access_log_record(user=request.user, what="deadlines", child_id=case.child_id, case_id=case.pk)
+@gate.gated_case("deadlines")
+def case_panel(request, case):
     return render(
         request,
         "deadlines/partials/case_panel.html",
@@ -64,7 +59,7 @@ def case_panel(request, pk: int):
             "case": case,
             "clocks": list(selectors.case_deadlines(case=case)),
             "now": timezone.now(),
-            "can_edit": may("edit", request.user, case),
+            "can_edit": request.user.has_perm("cases.edit_case", case),
             "pause_form": PauseForm(),
         },
     )
@@ -72,9 +67,7 @@ def case_panel(request, pk: int):
 
 @require_POST
 def clock_pause(request, pk: int, rule_key: str):
-    case = get_object_or_404(Case, pk=pk)
-    if not may("edit", request.user, case):
-        raise PermissionDenied
+    case = gate.case_get(request, pk, what="deadline_pause", action="edit", object_ref=rule_key)
     form = PauseForm(request.POST)
     try:
         if not form.is_valid():
@@ -92,23 +85,21 @@ def clock_pause(request, pk: int, rule_key: str):
     return redirect("cases:case", pk=case.pk)
 
 
+@gate.permission_required("deadlines.view_team")
 def team_deadlines(request):
-    if not request.user.has_role(Role.TEAM_LEADER):
-        raise PermissionDenied
+    clocks = list(selectors.team_deadlines(user=request.user)[:300])
+    escalations = list(selectors.team_escalations(user=request.user)[:100])
+    gate.list_logged(request, [*clocks, *escalations], what="team_deadlines")
     return render(
         request,
         "deadlines/team.html",
         {
-            "clocks": list(selectors.team_deadlines(user=request.user)[:300]),
-            "escalations": list(selectors.team_escalations(user=request.user)[:100]),
+            "clocks": clocks,
+            "escalations": escalations,
             "now": timezone.now(),
             "breadcrumbs": [(_("Teamets frister"), None)],
         },
     )
-
-
-def _may_see_compliance(user) -> bool:
-    return user.has_role(Role.MANAGER, Role.TEAM_LEADER, Role.ADMIN)
 
 
 def _period_from(request):
@@ -127,9 +118,8 @@ def _period_from(request):
     return form, Period(d["kind"], d["year"], d["number"])
 
 
+@gate.permission_required("deadlines.view_compliance")
 def compliance(request):
-    if not _may_see_compliance(request.user):
-        raise PermissionDenied
     form, period = _period_from(request)
     rows = []
     if period is not None:
@@ -186,16 +176,16 @@ def _compliance_csv(rows, period):
     )
 
 
+@gate.permission_required("deadlines.view_compliance")
 def compliance_drilldown(request):
-    if not _may_see_compliance(request.user):
-        raise PermissionDenied
     form, period = _period_from(request)
     outcome, rule_key = request.GET.get("outcome"), request.GET.get("rule")
     if period is None or outcome not in OUTCOMES or rule_key not in load_rules():
         raise Http404
     who = request.GET.get("who")
     group = form.cleaned_data["group"]
-    clocks = list(
+    clocks = gate.list_logged(
+        request,
         selectors.compliance_drilldown(
             period=period,
             rule_key=rule_key,
@@ -203,7 +193,8 @@ def compliance_drilldown(request):
             group=group,
             who_id=int(who) if who and who.isdigit() else None,
             local=form.cleaned_data["basis"] == "local",
-        )[:1000]
+        )[:1000],
+        what="compliance_drilldown",
     )
     visible = selectors.visible_case_ids(request.user, [c.case_id for c in clocks])
     return render(
@@ -224,16 +215,12 @@ def compliance_drilldown(request):
     )
 
 
+@gate.permission_required("deadlines.view_rules")
 def rules_overview(request):
-    if not request.user.has_role(
-        Role.ADMIN, Role.MANAGER, Role.TEAM_LEADER, Role.CASEWORKER, Role.INTAKE_COORDINATOR
-    ):
-        raise PermissionDenied
-    is_admin = request.user.has_role(Role.ADMIN)
+    is_admin = request.user.has_perm("deadlines.edit_local_standards")
     form = LocalStandardForm(request.POST or None)
     if request.method == "POST":
-        if not is_admin:
-            raise PermissionDenied
+        gate.require(request, "deadlines.edit_local_standards")
         if form.is_valid():
             try:
                 services.local_standard_set(by=request.user, **form.cleaned_data)
@@ -277,6 +264,7 @@ SIMULATION_EXAMPLE = """født 2012-05-01
 2026-08-03 follow_up_held next_follow_up_due=2027-02-01"""
 
 
+@gate.permission_required("deadlines.view_rules")
 def calculator(request):
     query = request.GET.copy()
     if query.get("rule_key"):  # old rule keys keep working (aliases)

@@ -264,7 +264,11 @@ class AccessGranted(CaseScoped):
     label = _("Adgang med begrundelse")
     subject = "audit.accessgrant"
     grant: Ref | None = None
+    grant_kind: Literal["information", "assignment"] | None = None
     expires_at: datetime | None = None
+
+    def summary(self) -> str:
+        return _choice_label("audit.AccessGrant", "kind", self.grant_kind)
 
 
 @declare

@@ -1,40 +1,19 @@
-"""Reads for intake, filtered by who needs them."""
+"""Reads for intake. Who may see which item and child: ``intake/access.py``."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from datetime import timedelta
 
-from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from boernesag.accounts.constants import Role
 from boernesag.accounts.models import RoleAssignment, User
-from boernesag.cases.access import scope_for
 from boernesag.cases.models import Case
 from boernesag.deadlines.selectors import subject_due
 from boernesag.intake.models import IntakeChild, IntakeItem
 from boernesag.persons.constants import RelationKind
 from boernesag.persons.models import Relation
-
-
-def items_visible_to(user):
-    """Intake coordinators see all intake; caseworkers only items about their own cases;
-    team leaders items about cases in their teams."""
-    if user.has_role(Role.INTAKE_COORDINATOR):
-        return IntakeItem.objects.all()
-    led = scope_for(user).led_unit_ids
-    mine = IntakeChild.objects.filter(item=OuterRef("pk")).filter(
-        Q(case__caseworker=user) | Q(case__team_id__in=led)
-    )
-    return IntakeItem.objects.filter(Exists(mine))
-
-
-def may_see_notifier(user, item: IntakeItem) -> bool:
-    """Notifier contact details: only intake coordinators and the responsible caseworker."""
-    if user.has_role(Role.INTAKE_COORDINATOR):
-        return True
-    return item.children.filter(case__caseworker=user).exists()
 
 
 def queue():

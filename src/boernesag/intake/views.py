@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -9,10 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from boernesag.accounts.constants import Role
-from boernesag.audit.services import access_log_record
-from boernesag.cases.selectors import children_visible_to
+from boernesag.cases import gate
 from boernesag.intake import selectors, services
+from boernesag.intake.access import intake_children_visible_to
 from boernesag.intake.forms import (
     CHILD_SLOTS,
     IdentifyForm,
@@ -25,17 +24,13 @@ from boernesag.letters import selectors as letter_selectors
 from boernesag.letters.models import Letter, SendChannel
 from boernesag.letters.services import letter_mark_sent, letter_retry
 from boernesag.lib.forms import form_add_validation_error
-from boernesag.persons.models import Person
 
 
-def _coordinator(request):
-    if not request.user.has_role(Role.INTAKE_COORDINATOR):
-        raise PermissionDenied
-
-
+@gate.permission_required("intake.view_queue")
 def queue(request):
-    _coordinator(request)
     rows = list(selectors.queue()[:300])
+    recent = list(selectors.recently_triaged()[:50])
+    gate.list_logged(request, [*rows, *recent], what="intake_queue")
     now = timezone.now()
     dues = selectors.triage_dues(rows)
     for row in rows:
@@ -46,15 +41,15 @@ def queue(request):
         "intake/queue.html",
         {
             "rows": rows,
-            "recent": list(selectors.recently_triaged()[:50]),
+            "recent": recent,
             "now": now,
             "breadcrumbs": [(_("Modtagelse"), None)],
         },
     )
 
 
+@gate.permission_required("intake.register")
 def register(request):
-    _coordinator(request)
     form = RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -105,24 +100,33 @@ def register(request):
     )
 
 
-def _item_for(request, pk: int) -> IntakeItem:
-    item = get_object_or_404(selectors.items_visible_to(request.user), pk=pk)
-    for row in item.children.all():
-        access_log_record(
-            user=request.user,
-            what="intake_item",
-            child_id=row.child_id,
-            case_id=row.case_id,
-            object_ref=item.pk,
-        )
+def _item_for(request, pk: int, *, perm: str = "") -> IntakeItem:
+    """The item if the user may see it (else 404) and has ``perm`` (else 403)."""
+    item = IntakeItem.objects.filter(pk=pk).first() if 0 < pk < 2**63 else None
+    if item is None or not request.user.has_perm("intake.view_item", item):
+        gate.refuse(request, status=404, what="intake_item", object_ref=f"item:{pk}")
+    if perm:
+        gate.require(request, perm, item, what="intake_item")
     return item
 
 
 def item_detail(request, pk: int):
     item = _item_for(request, pk)
-    rows = list(item.children.select_related("child", "case", "case__caseworker", "triaged_by"))
-    coordinator = request.user.has_role(Role.INTAKE_COORDINATOR)
+    # only the children the user may see: nothing of a sibling outside her need-to-know
+    rows = gate.list_logged(
+        request,
+        intake_children_visible_to(request.user)
+        .filter(item=item)
+        .select_related("child", "case", "case__caseworker", "case__team", "triaged_by"),
+        what="intake_item",
+        object_ref=f"item:{item.pk}",
+    )
+    coordinator = request.user.has_perm("intake.triage")
     for row in rows:
+        # the case the report joined may be an older case she may not open: then not shown
+        row.case_visible = row.case is not None and request.user.has_perm(
+            "cases.view_case", row.case
+        )
         row.triage_form = TriageForm(initial={"version": row.version}, prefix=f"c{row.pk}")
         row.previous = (
             list(selectors.child_reports(row.child).exclude(pk=row.pk)[:20]) if row.child_id else []
@@ -136,7 +140,7 @@ def item_detail(request, pk: int):
             "rows": rows,
             "coordinator": coordinator,
             "letters": letters,
-            "show_notifier": selectors.may_see_notifier(request.user, item),
+            "show_notifier": request.user.has_perm("intake.see_notifier", item),
             "due": selectors.triage_due(item),
             "now": timezone.now(),
             "identify_form": IdentifyForm(),
@@ -150,11 +154,13 @@ def item_detail(request, pk: int):
 
 
 def triage(request, pk: int, child_pk: int):
-    _coordinator(request)
-    item = _item_for(request, pk)
+    item = _item_for(request, pk, perm="intake.triage")
     row = get_object_or_404(
         IntakeChild.objects.select_related("child", "case"), pk=child_pk, item=item
     )
+    if request.method == "POST" and (request.POST.get(f"c{row.pk}-caseworker") or "").strip():
+        gate.require(request, "intake.distribute", item, what="intake_triage")
+    gate.list_logged(request, [row], what="intake_triage", object_ref=f"item:{item.pk}")
     form = TriageForm(request.POST or None, initial={"version": row.version}, prefix=f"c{row.pk}")
     status = 200
     if request.method == "POST":
@@ -211,8 +217,7 @@ def triage(request, pk: int, child_pk: int):
 
 @require_POST
 def identify(request, pk: int, child_pk: int):
-    _coordinator(request)
-    item = _item_for(request, pk)
+    item = _item_for(request, pk, perm="intake.triage")
     row = get_object_or_404(IntakeChild, pk=child_pk, item=item)
     form = IdentifyForm(request.POST)
     try:
@@ -234,8 +239,7 @@ def identify(request, pk: int, child_pk: int):
 
 @require_POST
 def unresolved(request, pk: int, child_pk: int):
-    _coordinator(request)
-    item = _item_for(request, pk)
+    item = _item_for(request, pk, perm="intake.triage")
     row = get_object_or_404(IntakeChild, pk=child_pk, item=item)
     try:
         services.intake_explain_unresolved(
@@ -249,8 +253,7 @@ def unresolved(request, pk: int, child_pk: int):
 
 @require_POST
 def send_letter(request, pk: int, kind: str):
-    _coordinator(request)
-    item = _item_for(request, pk)
+    item = _item_for(request, pk, perm="intake.send_letters")
     try:
         if kind == "kvittering":
             services.receipt_send(item=item, by=request.user)
@@ -259,14 +262,14 @@ def send_letter(request, pk: int, kind: str):
             services.feedback_send(item=item, by=request.user)
             messages.success(request, _("Tilbagemeldingen er lagt på sagen og i udbakken."))
         else:
-            raise PermissionDenied
+            gate.refuse(request, status=404, what="intake_letter", object_ref=kind)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("intake:item", pk=item.pk)
 
 
+@gate.permission_required("intake.view_outbox")
 def outbox(request):
-    _coordinator(request)  # the outbox names notifiers: intake coordinators only (issue 9)
     if request.method == "POST":
         letter_id = request.POST.get("letter", "")
         if not letter_id.isdigit():
@@ -284,33 +287,36 @@ def outbox(request):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         return redirect("intake:outbox")
+    letters = list(letter_selectors.outbox_letters()[:300])
+    # the letters name notifiers and concern children: one log row naming those children
+    gate.list_logged(
+        request,
+        IntakeChild.objects.filter(
+            item_id__in={x.intake_item_id for x in letters if x.intake_item_id}
+        ).exclude(child=None),
+        what="outbox",
+    )
     return render(
         request,
         "intake/outbox.html",
         {
-            "letters": letter_selectors.outbox_letters()[:300],
+            "letters": letters,
             "channels": SendChannel.choices,
             "breadcrumbs": [(_("Udbakke"), None)],
         },
     )
 
 
+@gate.permission_required("intake.view_outbox")
 def letter_pdf(request, pk: int):
     """The PDF of a letter in the outbox. It names the notifier and the children: intake
-    coordinators only, and one access-log row per child's case it is filed on."""
-    _coordinator(request)
-    letter = get_object_or_404(Letter, pk=pk)
-    documents = list(letter.documents.select_related("case").order_by("pk"))
+    coordinators only, and one access-log row naming the children of the cases it is filed
+    on."""
+    letter = Letter.objects.filter(pk=pk).first() if 0 < pk < 2**63 else None
+    documents = list(letter.documents.select_related("case").order_by("pk")) if letter else []
     if not documents:
-        raise Http404
-    for document in documents:
-        access_log_record(
-            user=request.user,
-            what="letter_pdf",
-            child_id=document.case.child_id,
-            case_id=document.case_id,
-            object_ref=f"letter:{letter.pk}",
-        )
+        gate.refuse(request, status=404, what="letter_pdf", object_ref=f"letter:{pk}")
+    gate.list_logged(request, documents, what="letter_pdf", object_ref=f"letter:{letter.pk}")
     response = FileResponse(
         documents[0].file.open("rb"),
         content_type="application/pdf",
@@ -323,10 +329,7 @@ def letter_pdf(request, pk: int):
 
 def child_reports(request, pk: int):
     """Every report ever received about the child (shown on the child's page)."""
-    child = get_object_or_404(Person, pk=pk)
-    if not children_visible_to(request.user).filter(pk=child.pk).exists():
-        raise PermissionDenied
-    access_log_record(user=request.user, what="child_reports", child_id=child.pk)
+    child = gate.child_get(request, pk, what="child_reports")
     return render(
         request,
         "intake/partials/child_reports.html",

@@ -5,14 +5,14 @@ with the reason, and every earlier version is kept."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from boernesag.accounts.constants import Role
+from boernesag.cases import gate
 from boernesag.letters import sandbox, selectors, services
 from boernesag.letters.forms import LetterTemplateForm
 from boernesag.letters.models import LetterKind
@@ -20,13 +20,12 @@ from boernesag.lib.forms import form_add_validation_error
 
 
 def _admin(request):
-    if not request.user.has_role(Role.ADMIN):
-        raise PermissionDenied
+    gate.require(request, "letters.edit_templates")
 
 
-def _kind(kind: str) -> str:
+def _kind(request, kind: str) -> str:
     if kind not in LetterKind.values:
-        raise Http404
+        gate.refuse(request, status=404, what="letter_template", object_ref=kind)
     return kind
 
 
@@ -71,7 +70,7 @@ def _edit_page(request, template, form, *, status=200):
 
 def template_edit(request, kind: str):
     _admin(request)
-    template = services.letter_template_get(_kind(kind))
+    template = services.letter_template_get(_kind(request, kind))
     if request.method != "POST":
         form = LetterTemplateForm(
             initial={
@@ -104,7 +103,7 @@ def template_preview(request, kind: str):
     """The letter as the typed text would make it, with sample data, as a PDF download;
     the edit page with the reason when it cannot be made. Nothing is saved."""
     _admin(request)
-    template = services.letter_template_get(_kind(kind))
+    template = services.letter_template_get(_kind(request, kind))
     form = LetterTemplateForm(request.POST)
     if form.is_valid():
         try:

@@ -1,4 +1,5 @@
-"""Role-based navigation. One list, filtered by the roles the user holds.
+"""Navigation. One list, each item shown to users with its permission (the registry:
+``boernesag.authz.registry``) — the same permission the page itself checks.
 
 Items whose capability comes in a later issue point at a "Kommer snart" page; the issue
 that builds the capability replaces ``url_name`` with the real page.
@@ -11,17 +12,13 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from boernesag.accounts.constants import Role
-
-R = Role
-
 
 @dataclass(frozen=True)
 class NavItem:
     key: str
     label: str
     description: str
-    roles: frozenset[str]
+    perm: str  # shown to users with this permission (the page checks it, or a wider one)
     url_name: str | None = None  # None: "Kommer snart"
 
     @property
@@ -40,112 +37,110 @@ NAV_ITEMS: list[NavItem] = [
         "mine-sager",
         _("Mine sager"),
         _("Dine åbne sager med seneste aktivitet."),
-        frozenset({R.CASEWORKER}),
+        "cases.view_my_cases",
         url_name="cases:my_cases",
     ),
     NavItem(
         "mine-frister",
         _("Mine frister"),
         _("Alt der forfalder i dine sager, det mest presserende først."),
-        frozenset({R.CASEWORKER}),
+        "deadlines.view_own",
         url_name="deadlines:mine",
     ),
     NavItem(
         "modtagelse",
         _("Modtagelse"),
         _("Underretninger og henvendelser, vurdering inden for 24 timer og fordeling."),
-        frozenset({R.INTAKE_COORDINATOR}),
+        "intake.view_queue",
         url_name="intake:queue",
     ),
     NavItem(
         "udbakke",
         _("Udbakke"),
         _("Kvitteringer og tilbagemeldinger, der skal sendes."),
-        frozenset({R.INTAKE_COORDINATOR}),
+        "intake.view_outbox",
         url_name="intake:outbox",
     ),
     NavItem(
         "find-barn",
         _("Find barn"),
         _("Søg et barn frem på CPR-nummer eller navn."),
-        frozenset({R.CASEWORKER, R.INTAKE_COORDINATOR, R.TEAM_LEADER}),
+        "cases.search_children",
         url_name="cases:child_search",
     ),
     NavItem(
         "teamets-sager",
         _("Teamets sager"),
         _("Teamets sager, sagstal og frister."),
-        frozenset({R.TEAM_LEADER}),
+        "cases.view_team_cases",
         url_name="cases:team_cases",
     ),
     NavItem(
         "teamets-frister",
         _("Teamets frister"),
         _("Overskredne og snart forfaldne frister i teamet, og eskalerede frister."),
-        frozenset({R.TEAM_LEADER}),
+        "deadlines.view_team",
         url_name="deadlines:team",
     ),
     NavItem(
         "ledelsestilsyn",
         _("Ledelsestilsyn"),
         _("Stikprøver af sager gennemgået efter spørgeliste."),
-        frozenset({R.TEAM_LEADER, R.MANAGER}),
+        "oversight.view_management_reviews",
     ),
     NavItem(
         "lovoverholdelse",
         _("Lovoverholdelse"),
         _("Overholdelse af lovens frister pr. regel, kvartal, team og sagsbehandler."),
-        frozenset({R.TEAM_LEADER, R.MANAGER}),
+        "deadlines.view_compliance",
         url_name="deadlines:compliance",
     ),
     NavItem(
         "noegletal",
         _("Nøgletal"),
         _("Sagstal, tilgang og afgang, foranstaltninger og økonomi."),
-        frozenset({R.MANAGER, R.FINANCE}),
+        "oversight.view_key_figures",
     ),
     NavItem(
         "indsatskatalog",
         _("Indsatskatalog"),
         _("Kommunens indsatsvifte: indsatser, leverandører og serviceniveau."),
-        frozenset(
-            {R.CASEWORKER, R.INTAKE_COORDINATOR, R.TEAM_LEADER, R.MANAGER, R.FINANCE, R.ADMIN}
-        ),
+        "catalogue.view_catalogue",
         url_name="catalogue:browse",
     ),
     NavItem(
         "takster",
         _("Takster og kontrakter"),
         _("Priser, takster og kontrakter med leverandører."),
-        frozenset({R.FINANCE, R.ADMIN}),
+        "catalogue.manage_catalogue",
         url_name="catalogue:providers",
     ),
     NavItem(
         "adgangslog",
         _("Adgangslog"),
         _("Hvem har set hvilke børns oplysninger, og adgange med begrundelse."),
-        frozenset({R.TEAM_LEADER, R.ADMIN}),
+        "cases.view_access_log",
         url_name="cases:access_log",
     ),
     NavItem(
         "regler",
         _("Regler og frister"),
         _("Lovens frister og kommunens lokale standarder."),
-        frozenset({R.ADMIN}),
+        "deadlines.edit_local_standards",
         url_name="deadlines:rules",
     ),
     NavItem(
         "brevskabeloner",
         _("Brevskabeloner"),
         _("Teksterne i kvitteringer og tilbagemeldinger til underrettere."),
-        frozenset({R.ADMIN}),
+        "letters.edit_templates",
         url_name="letters:templates",
     ),
     NavItem(
         "administration",
         _("Organisation og brugere"),
         _("Enheder, teams, brugere, roller og låste konti."),
-        frozenset({R.ADMIN}),
+        "accounts.administer",
         url_name="admin:index",
     ),
 ]
@@ -156,4 +151,4 @@ NAV_BY_KEY = {item.key: item for item in NAV_ITEMS}
 def nav_for(user) -> list[NavItem]:
     if not user.is_authenticated:
         return []
-    return [item for item in NAV_ITEMS if user.has_role(*item.roles)]
+    return [item for item in NAV_ITEMS if user.has_perm(item.perm)]

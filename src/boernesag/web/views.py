@@ -1,14 +1,14 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
 
-from boernesag.accounts.constants import Role
 from boernesag.accounts.selectors import user_role_assignments, user_teams
+from boernesag.cases import gate
 from boernesag.web.navigation import NAV_BY_KEY, nav_for
 
 
@@ -20,7 +20,7 @@ def home(request):
             "assignments": user_role_assignments(user=request.user),
             "teams": user_teams(user=request.user),
             "sections": [item for item in nav_for(request.user)],
-            "show_deadlines": request.user.has_role(Role.CASEWORKER),
+            "show_deadlines": request.user.has_perm("deadlines.view_own"),
         },
     )
 
@@ -29,8 +29,7 @@ def coming_soon(request, key: str):
     item = NAV_BY_KEY.get(key)
     if item is None or not item.coming_soon:
         raise Http404
-    if not request.user.has_role(*item.roles):
-        raise PermissionDenied
+    gate.require(request, item.perm)
     return render(
         request, "web/coming_soon.html", {"item": item, "breadcrumbs": [(item.label, None)]}
     )
@@ -73,6 +72,7 @@ def server_error(request):
 
 @login_not_required
 def csrf_failure(request, reason=""):
+    request.csrf_failed = True  # an expired form, not a refused access (authz middleware)
     return render(
         request,
         "403.html",

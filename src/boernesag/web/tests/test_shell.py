@@ -83,10 +83,12 @@ def test_coming_soon_pages_respect_roles(client, make_user):
     assert client.get("/kommer-snart/mine-frister/").status_code == 404
 
 
-def test_every_nav_item_has_a_unique_key_and_roles():
+def test_every_nav_item_has_a_unique_key_and_a_registered_permission():
+    from boernesag.authz.registry import PERMISSIONS
+
     keys = [item.key for item in NAV_ITEMS]
     assert len(keys) == len(set(keys))
-    assert all(item.roles for item in NAV_ITEMS)
+    assert all(item.perm in PERMISSIONS for item in NAV_ITEMS)
 
 
 @pytest.mark.django_db
