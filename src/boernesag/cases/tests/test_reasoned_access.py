@@ -84,7 +84,7 @@ def test_information_grants_read_assignment_grants_also_write(w):
     client.force_login(user)
     assert "Nyt journalnotat" in client.get(f"/sager/{w.case.pk}/journal/").content.decode()
     events = w.case.events.filter(kind=EventKind.ACCESS_GRANTED)
-    assert [e.payload["kind"] for e in events.order_by("id")] == ["information", "assignment"]
+    assert [e.typed.grant_kind for e in events.order_by("id")] == ["information", "assignment"]
 
 
 def test_the_grant_runs_out(w, settings):
