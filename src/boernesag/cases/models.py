@@ -256,6 +256,19 @@ class Meeting(models.Model):
     other_participants = models.TextField(
         _("andre deltagere"), blank=True, help_text=_("Fx skole, sundhedsplejerske, PPR.")
     )
+    # Barnets Lov § 21, stk. 5: significant meetings with the child during an investigation
+    # in a case without earlier measures are as a rule held with two caseworkers.
+    second_caseworker = models.ForeignKey(
+        USER,
+        verbose_name=_("anden børne- og ungerådgiver"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    second_caseworker_absent_reason = models.TextField(
+        _("begrundelse for kun én rådgiver"), blank=True
+    )
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     finished_at = models.DateTimeField(_("afsluttet"), null=True, blank=True)
     journal_entry = models.OneToOneField(

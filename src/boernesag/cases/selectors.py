@@ -151,3 +151,31 @@ def child_relations(*, child: Person):
         .select_related("person")
         .order_by("kind", "person__last_name")
     )
+
+
+@dataclass
+class SiblingView:
+    """A sibling of the child, with the sibling's cases the viewer may see (possibly none:
+    then nothing tells whether the sibling has a case at all)."""
+
+    relation: Relation
+    cases: list[Case]
+
+
+def siblings_with_cases(*, user, child: Person, on=None) -> list[SiblingView]:
+    """The child's siblings and half-siblings with their cases — only the cases ``user``
+    may see (need-to-know, ``Case.objects.visible_to``). Two queries, whatever the number of
+    siblings and cases. The caller logs the cases it shows (``gate.list_logged``)."""
+    from boernesag.persons.selectors import siblings
+
+    relations = siblings(child, on=on)
+    by_child: dict[int, list[Case]] = {}
+    if relations:
+        for case in (
+            Case.objects.visible_to(user)
+            .filter(child_id__in=[r.person_id for r in relations])
+            .select_related("team", "caseworker")
+            .order_by("-opened_at")
+        ):
+            by_child.setdefault(case.child_id, []).append(case)
+    return [SiblingView(relation=r, cases=by_child.get(r.person_id, [])) for r in relations]

@@ -21,6 +21,7 @@ from boernesag.cases.models import Case, Consent, Document, JournalEntry, Meetin
 from boernesag.events import catalogue as ev
 from boernesag.events.services import event_write
 from boernesag.lib.limits import clip_to_field
+from boernesag.persons.services import resource_person_agreements_end_for_case
 
 
 class ConflictError(Exception):
@@ -120,6 +121,10 @@ def case_reassign(
 def case_close(*, case: Case, by, reason: str, closed_at: datetime | None = None) -> Case:
     closed_at = closed_at or timezone.now()
     _bump(Case, case, None, closed_at=closed_at, closed_reason=(reason or "").strip())
+    # the follow-up of resource-person agreements ends with the case (their own clocks)
+    resource_person_agreements_end_for_case(
+        case=case, by=by, ended_on=timezone.localtime(closed_at).date()
+    )
     event_write(ev.CaseClosed(), case=case, actor=by, occurred_at=closed_at, subject=case)
     case.refresh_from_db()
     return case

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "boernesag.accounts",
     "boernesag.events",
     "boernesag.persons",
+    "boernesag.integrations",
     "boernesag.cases",
     "boernesag.audit",
     "boernesag.deadlines",
@@ -177,6 +178,9 @@ CSRF_FAILURE_VIEW = "boernesag.web.views.csrf_failure"
 ACCESS_GRANT_HOURS = env_int("ACCESS_GRANT_HOURS", 8)
 JOURNAL_CORRECTION_HOURS = env_int("JOURNAL_CORRECTION_HOURS", 24)
 DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_MB", 25) * 1_000_000
+# The CPR register adapter (integrations/cpr.py): the local fictitious register by default;
+# a Serviceplatformen adapter implementing the same protocol in production.
+CPR_REGISTER = env_str("CPR_REGISTER", "boernesag.integrations.cpr.LocalCprRegister")
 
 # --- Input limits (docs/security.md) ---------------------------------------------------
 # Text fields of one request (files are streamed and not counted). The longest field takes

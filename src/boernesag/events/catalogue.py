@@ -598,6 +598,105 @@ class UnidentifiedReportResolved(OrganisationScoped):
     identified: bool
 
 
+# --- People around the child (issue 11, part A: persons, integrations) ----------------
+
+RelationKindCode = Literal[
+    "custody_holder",
+    "parent_without_custody",
+    "sibling",
+    "half_sibling",
+    "grandparent",
+    "other_family",
+    "network_person",
+    "resource_person",
+    "foster_family",
+    "professional",
+]
+PersonSourceCode = Literal["register", "manual"]
+RegisterStatusCode = Literal["active", "disappeared", "emigrated", "dead", "inactive"]
+
+
+@declare
+class RelationAdded(CaseScoped):
+    """A person around the child is registered (custody holder, sibling, network,
+    professional …); names and details are on the ``persons.Relation`` and its person."""
+
+    kind = "relation_added"
+    label = _("Person omkring barnet tilføjet")
+    subject = "persons.relation"
+    relation_kind: RelationKindCode
+    person: Ref
+    person_source: PersonSourceCode = "manual"
+    valid_from: date | None = None
+
+    def summary(self) -> str:
+        return _choice_label("persons.Relation", "kind", self.relation_kind)
+
+
+@declare
+class RelationChanged(CaseScoped):
+    kind = "relation_changed"
+    label = _("Person omkring barnet ændret")
+    subject = "persons.relation"
+    relation_kind: RelationKindCode
+
+    def summary(self) -> str:
+        return _choice_label("persons.Relation", "kind", self.relation_kind)
+
+
+@declare
+class RelationEnded(CaseScoped):
+    kind = "relation_ended"
+    label = _("Relation til barnet ophørt")
+    subject = "persons.relation"
+    relation_kind: RelationKindCode
+    valid_to: date
+
+    def summary(self) -> str:
+        return _choice_label("persons.Relation", "kind", self.relation_kind)
+
+
+@declare
+class ResourcePersonAgreementMade(CaseScoped):
+    """An agreement with a resource person (Slagelse: followed up after 3 months, then at
+    least yearly — rule ``resource_person_follow_up``); the agreement's text is on the
+    ``persons.ResourcePersonAgreement``."""
+
+    kind = "resource_person_agreement_made"
+    label = _("Aftale med ressourceperson indgået")
+    subject = "persons.resourcepersonagreement"
+    relation: Ref
+
+
+@declare
+class ResourcePersonFollowedUp(CaseScoped):
+    kind = "resource_person_followed_up"
+    label = _("Opfølgning på ressourcepersonaftale")
+    subject = "persons.resourcepersonagreement"
+    follow_up: Ref
+
+
+@declare
+class ResourcePersonAgreementEnded(CaseScoped):
+    kind = "resource_person_agreement_ended"
+    label = _("Aftale med ressourceperson ophørt")
+    subject = "persons.resourcepersonagreement"
+    case_closed: bool = False
+
+
+@declare
+class PersonImported(OrganisationScoped):
+    """A person's identity data imported from the CPR register (a new person in Børnesag,
+    or an update of one); the data itself is on the ``persons.Person``."""
+
+    kind = "person_imported"
+    label = _("Person hentet fra CPR-registeret")
+    subject = "persons.person"
+    register_status: RegisterStatusCode
+    address_protected: bool
+    updated: bool = False
+
+
 # --- Lookups -----------------------------------------------------------------------------
 
 

@@ -11,7 +11,85 @@ class RelationKind(models.TextChoices):
     CUSTODY_HOLDER = "custody_holder", _("Forældremyndighedsindehaver")
     PARENT_WITHOUT_CUSTODY = "parent_without_custody", _("Forælder uden forældremyndighed")
     SIBLING = "sibling", _("Søskende")
+    HALF_SIBLING = "half_sibling", _("Halvsøskende")
     GRANDPARENT = "grandparent", _("Bedsteforælder")
     OTHER_FAMILY = "other_family", _("Anden familie")
-    NETWORK_PERSON = "network_person", _("Netværks-/ressourceperson")
+    NETWORK_PERSON = "network_person", _("Netværksperson")
+    RESOURCE_PERSON = "resource_person", _("Ressourceperson")
     FOSTER_FAMILY = "foster_family", _("Plejefamilie")
+    PROFESSIONAL = "professional", _("Fagperson")
+
+
+class RelationGroup(models.TextChoices):
+    """The sections of *Personer omkring barnet*."""
+
+    CUSTODY = "custody", _("Forældremyndighed og forældre")
+    SIBLINGS = "siblings", _("Søskende")
+    FAMILY = "family", _("Anden familie")
+    NETWORK = "network", _("Netværk og ressourcepersoner")
+    PROFESSIONALS = "professionals", _("Fagpersoner")
+
+
+GROUP_OF_KIND = {
+    RelationKind.CUSTODY_HOLDER: RelationGroup.CUSTODY,
+    RelationKind.PARENT_WITHOUT_CUSTODY: RelationGroup.CUSTODY,
+    RelationKind.SIBLING: RelationGroup.SIBLINGS,
+    RelationKind.HALF_SIBLING: RelationGroup.SIBLINGS,
+    RelationKind.GRANDPARENT: RelationGroup.FAMILY,
+    RelationKind.OTHER_FAMILY: RelationGroup.FAMILY,
+    RelationKind.FOSTER_FAMILY: RelationGroup.FAMILY,
+    RelationKind.NETWORK_PERSON: RelationGroup.NETWORK,
+    RelationKind.RESOURCE_PERSON: RelationGroup.NETWORK,
+    RelationKind.PROFESSIONAL: RelationGroup.PROFESSIONALS,
+}
+SIBLING_KINDS = frozenset({RelationKind.SIBLING, RelationKind.HALF_SIBLING})
+# A resource-person agreement (Slagelse) is made with someone from the family or network.
+AGREEMENT_KINDS = frozenset(
+    {
+        RelationKind.RESOURCE_PERSON,
+        RelationKind.NETWORK_PERSON,
+        RelationKind.GRANDPARENT,
+        RelationKind.OTHER_FAMILY,
+        RelationKind.SIBLING,
+        RelationKind.HALF_SIBLING,
+        RelationKind.PARENT_WITHOUT_CUSTODY,
+    }
+)
+MAX_CUSTODY_HOLDERS = 2  # forældremyndighed is held by one or two persons together
+
+
+class ProfessionalRole(models.TextChoices):
+    SCHOOL = "school", _("Skole")
+    DAYCARE = "daycare", _("Dagtilbud")
+    HEALTH_NURSE = "health_nurse", _("Sundhedsplejerske")
+    PPR = "ppr", _("PPR")
+    DOCTOR = "doctor", _("Læge")
+    OTHER = "other", _("Anden fagperson")
+
+
+# School and daycare point to where the child is every day: masked like the address for a
+# child with navne- og adressebeskyttelse (persons/display.py).
+LOCATING_ROLES = frozenset({ProfessionalRole.SCHOOL, ProfessionalRole.DAYCARE})
+
+
+class PersonSource(models.TextChoices):
+    REGISTER = "register", _("CPR-registeret")
+    MANUAL = "manual", _("Indtastet manuelt")
+
+
+class RegisterStatus(models.TextChoices):
+    """A person's status in the CPR register (CPR status codes 01–07 active, 70
+    forsvundet, 80 udrejst, 90 død; others inactive)."""
+
+    ACTIVE = "active", _("Aktiv")
+    DISAPPEARED = "disappeared", _("Forsvundet")
+    EMIGRATED = "emigrated", _("Udrejst")
+    DEAD = "dead", _("Død")
+    INACTIVE = "inactive", _("Inaktiv (annulleret eller ændret CPR-nummer)")
+
+
+# The age above which a CPR number makes no sense for a child's case: support for young
+# people (efterværn/ungestøtte, Barnets Lov kap. 13) ends at the latest at 23.
+CHILD_CASE_MAX_AGE = 22
+CONSENT_AGE = 15  # Barnets Lov § 22, stk. 2, § 46, stk. 1–2 (the young person's own consent)
+PARTY_AGE = 10  # Barnets Lov § 3 (partsbeføjelser from 10 years in the listed matters)
