@@ -37,7 +37,7 @@ def test_lookup_has_the_shape_of_the_national_person_lookup(w):
     assert (record.full_name, record.birth_date, record.sex) == (
         "Emma Hansen",
         w.child.birth_date,
-        "F",
+        w.child.sex,
     )
     assert (record.status, record.status_code, record.is_test) == ("active", "01", True)
     assert {p.full_name for p in record.custody_holders} == {"Mette Hansen", "Jonas Hansen"}

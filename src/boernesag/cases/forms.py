@@ -193,12 +193,33 @@ class MeetingForm(DkfdsFormMixin, forms.Form):
     staff = forms.ModelMultipleChoiceField(
         label=_("Deltagere fra kommunen"), queryset=User.objects.none(), required=False
     )
-    persons = forms.MultipleChoiceField(label=_("Deltagende personer"), required=False)
+    persons = forms.MultipleChoiceField(
+        label=_("Barnet og personer omkring barnet"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Personerne registreret under Personer omkring barnet."),
+    )
     other_participants = forms.CharField(
         label=_("Andre deltagere"),
         required=False,
         max_length=TextLimit.LINE,
-        help_text=_("Fx skole, sundhedsplejerske, PPR."),
+        help_text=_("Deltagere, der ikke er registreret omkring barnet."),
+    )
+    second_caseworker = forms.ModelChoiceField(
+        label=_("Anden børne- og ungerådgiver"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_(
+            "Barnets Lov § 21, stk. 5: Under en børnefaglig undersøgelse i en sag uden tidligere "
+            "støttende indsatser eller anbringelse holdes væsentlige møder med barnet som "
+            "udgangspunkt med to børne- og ungerådgivere."
+        ),
+    )
+    second_caseworker_absent_reason = forms.CharField(
+        label=_("Hvis kun én rådgiver deltager: hvorfor?"),
+        required=False,
+        max_length=TextLimit.REASON,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, person_choices=(), **kwargs):
@@ -207,6 +228,7 @@ class MeetingForm(DkfdsFormMixin, forms.Form):
             "first_name", "last_name"
         )
         self.fields["persons"].choices = person_choices
+        self.fields["second_caseworker"].queryset = _caseworker_choices()
 
 
 class MeetingFinishForm(DkfdsFormMixin, forms.Form):
@@ -221,7 +243,18 @@ class MeetingFinishForm(DkfdsFormMixin, forms.Form):
 
 class ConsentFormForm(DkfdsFormMixin, forms.Form):
     given_by = forms.ChoiceField(
-        label=_("Givet af"), error_messages={"required": _("Vælg hvem der giver samtykke.")}
+        label=_("Givet af"),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Vælg hvem der giver samtykke."),
+            "invalid_choice": _(
+                "Samtykke gives af en forældremyndighedsindehaver eller af den unge fra 15 år."
+            ),
+        },
+        help_text=_(
+            "Forældremyndighedsindehaverne og den unge, der er fyldt 15 år (Barnets Lov § 22, "
+            "stk. 2, og § 46, stk. 1–2)."
+        ),
     )
     scope = forms.ChoiceField(label=_("Samtykke til"), choices=ConsentScope.choices)
     description = forms.CharField(
@@ -250,7 +283,7 @@ class ConsentFormForm(DkfdsFormMixin, forms.Form):
 
     def __init__(self, *args, person_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["given_by"].choices = [("", "---------"), *person_choices]
+        self.fields["given_by"].choices = list(person_choices)
 
 
 class ConsentWithdrawForm(DkfdsFormMixin, forms.Form):

@@ -15,12 +15,14 @@ from django.utils.translation import gettext as _
 
 from boernesag.audit.models import AccessGrant, AccessGrantReview, GrantKind
 from boernesag.cases.access import scope_forget
-from boernesag.cases.constants import ConsentForm, DocumentAudience, JournalKind
+from boernesag.cases.constants import ConsentForm, DocumentAudience, JournalKind, MeetingKind
 from boernesag.cases.documents import check_upload
 from boernesag.cases.models import Case, Consent, Document, JournalEntry, Meeting, Reassignment
 from boernesag.events import catalogue as ev
+from boernesag.events.models import Event
 from boernesag.events.services import event_write
 from boernesag.lib.limits import clip_to_field
+from boernesag.persons.selectors import may_give_consent
 from boernesag.persons.services import resource_person_agreements_end_for_case
 
 
@@ -267,6 +269,40 @@ def document_add(
     return document
 
 
+TWO_CASEWORKERS_FROM = date(2024, 1, 1)  # Barnets Lov in force
+
+
+def meeting_needs_two_caseworkers(
+    *, case: Case, kind: str, held_at: datetime, child_participates: bool
+) -> bool:
+    """Barnets Lov § 21, stk. 5 (LBK nr. 282 af 17/03/2025): in cases where no supporting
+    measure or placement (§§ 32, 46, 47) has been started before, the municipality ensures
+    continuity and stability during a children's investigation by holding significant
+    meetings *with the child* with two child and youth caseworkers as a rule. So: a meeting
+    the child takes part in (not a case conference), under Barnets Lov, while an
+    investigation runs on the case, when the child has had no measure before."""
+    if kind == MeetingKind.CASE_CONFERENCE or not child_participates:
+        return False
+    if held_at < timezone.make_aware(datetime.combine(TWO_CASEWORKERS_FROM, datetime.min.time())):
+        return False
+    kinds = list(
+        Event.objects.filter(
+            case=case,
+            kind__in=[ev.AssessmentStarted.kind, ev.AssessmentConcluded.kind],
+            occurred_at__lte=held_at,
+        ).values_list("kind", flat=True)
+    )
+    investigating = kinds.count(ev.AssessmentStarted.kind) > kinds.count(
+        ev.AssessmentConcluded.kind
+    )
+    if not investigating:
+        return False
+    earlier_measure = Event.objects.filter(
+        case__child_id=case.child_id, kind=ev.MeasureStarted.kind, occurred_at__lte=held_at
+    ).exists()
+    return not earlier_measure
+
+
 @transaction.atomic
 def meeting_create(
     *,
@@ -278,7 +314,37 @@ def meeting_create(
     staff=(),
     persons=(),
     other_participants: str = "",
+    second_caseworker=None,
+    second_caseworker_absent_reason: str = "",
 ) -> Meeting:
+    """Register a meeting. Participants come from the people around the child; when
+    Barnets Lov § 21, stk. 5 applies (``meeting_needs_two_caseworkers``) the meeting names
+    the second caseworker or says why only one takes part."""
+    persons = list(persons)
+    reason = (second_caseworker_absent_reason or "").strip()
+    if second_caseworker is not None and second_caseworker.pk == case.caseworker_id:
+        raise ValidationError(
+            {"second_caseworker": _("Vælg en anden rådgiver end sagens egen sagsbehandler.")}
+        )
+    if (
+        second_caseworker is None
+        and not reason
+        and meeting_needs_two_caseworkers(
+            case=case,
+            kind=kind,
+            held_at=held_at,
+            child_participates=any(p.pk == case.child_id for p in persons),
+        )
+    ):
+        raise ValidationError(
+            {
+                "second_caseworker": _(
+                    "Barnets Lov § 21, stk. 5: Barnet deltager i et møde under den børnefaglige "
+                    "undersøgelse i en ny sag, så mødet holdes som udgangspunkt med to børne- og "
+                    "ungerådgivere. Vælg den anden rådgiver, eller skriv hvorfor kun én deltager."
+                )
+            }
+        )
     meeting = Meeting.objects.create(
         case=case,
         kind=kind,
@@ -286,7 +352,12 @@ def meeting_create(
         agenda=agenda.strip(),
         other_participants=other_participants.strip(),
         created_by=by,
+        second_caseworker=second_caseworker,
+        second_caseworker_absent_reason=reason if second_caseworker is None else "",
     )
+    staff = list(staff)
+    if second_caseworker is not None and second_caseworker not in staff:
+        staff.append(second_caseworker)
     meeting.staff.set(staff)
     meeting.persons.set(persons)
     event_write(
@@ -351,7 +422,20 @@ def consent_record(
     description: str = "",
     oral_note: str = "",
 ) -> Consent:
-    """Record a consent. An oral consent needs a journal note of what was said."""
+    """Record a consent. Consent is given by a custody holder, or by the young person who
+    has turned 15, on the day it is given (Barnets Lov § 22, stk. 2; § 46, stk. 1–2). An oral
+    consent needs a journal note of what was said."""
+    if not may_give_consent(case, given_by, on=given_on):
+        raise ValidationError(
+            {
+                "given_by": _(
+                    "%(name)s kan ikke give samtykke: samtykke gives af "
+                    "forældremyndighedsindehaverne og af den unge, der er fyldt 15 år "
+                    "(Barnets Lov § 22, stk. 2, og § 46, stk. 1–2)."
+                )
+                % {"name": given_by.full_name}
+            }
+        )
     if form == ConsentForm.ORAL and not oral_note.strip():
         raise ValidationError(
             {"oral_note": _("Et mundtligt samtykke skal noteres: skriv hvad der blev sagt.")}

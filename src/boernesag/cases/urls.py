@@ -1,6 +1,6 @@
 from django.urls import path
 
-from boernesag.cases import views, views_audit
+from boernesag.cases import views, views_audit, views_people
 
 app_name = "cases"
 
@@ -37,6 +37,42 @@ urlpatterns = [
         name="consent_withdraw",
     ),
     path("sager/<int:pk>/omfordel/", views.case_reassign, name="reassign"),
+    # the people around the child (docs/people.md)
+    path("sager/<int:pk>/personer/", views_people.case_people, name="people"),
+    path("sager/<int:pk>/personer/ny/", views_people.person_add, name="person_add"),
+    path("sager/<int:pk>/personer/cpr/", views_people.person_lookup, name="person_lookup"),
+    path(
+        "sager/<int:pk>/personer/cpr/registrer/",
+        views_people.person_import,
+        name="person_import",
+    ),
+    path("sager/<int:pk>/personer/familie/", views_people.family_import, name="family_import"),
+    path(
+        "sager/<int:pk>/personer/<int:relation_pk>/",
+        views_people.relation_edit,
+        name="relation",
+    ),
+    path(
+        "sager/<int:pk>/personer/<int:relation_pk>/afslut/",
+        views_people.relation_end,
+        name="relation_end",
+    ),
+    path(
+        "sager/<int:pk>/personer/<int:relation_pk>/opdater/",
+        views_people.person_refresh,
+        name="person_refresh",
+    ),
+    path("sager/<int:pk>/ressourcepersoner/ny/", views_people.agreement_add, name="agreement_add"),
+    path(
+        "sager/<int:pk>/ressourcepersoner/<int:agreement_pk>/",
+        views_people.agreement_detail,
+        name="agreement",
+    ),
+    path(
+        "sager/<int:pk>/ressourcepersoner/<int:agreement_pk>/afslut/",
+        views_people.agreement_end,
+        name="agreement_end",
+    ),
     path("adgangslog/", views_audit.access_log, name="access_log"),
     path(
         "adgangslog/<int:grant_pk>/gennemgaa/",

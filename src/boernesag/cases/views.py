@@ -37,6 +37,7 @@ from boernesag.cases.forms import (
 from boernesag.cases.models import Case, Consent, Document, JournalEntry, Meeting
 from boernesag.cases.services import journal_can_correct, journal_correction_deadline
 from boernesag.lib.forms import form_add_validation_error
+from boernesag.persons import selectors as people
 from boernesag.persons.display import person_address
 from boernesag.persons.models import Person
 
@@ -66,12 +67,21 @@ def _case_context(request, case: Case, tab: str, **extra):
     }
 
 
-def _person_choices(case: Case):
-    relations = selectors.child_relations(child=case.child)
-    choices = [(str(case.child_id), f"{case.child.full_name} ({_('barnet')})")]
-    choices += [
-        (str(r.person_id), f"{r.person.full_name} ({r.get_kind_display()})") for r in relations
+def _participant_choices(case: Case):
+    """The child and everyone around the child, for a meeting's participants."""
+    return [
+        (str(person.pk), f"{person.full_name} ({what})")
+        for person, what in people.meeting_participants(case)
     ]
+
+
+def _consent_choices(case: Case):
+    """Who may give consent: the custody holders and the young person from 15 (Barnets Lov
+    § 22, stk. 2; § 46, stk. 1–2)."""
+    choices = []
+    for person in people.consent_givers(case):
+        what = _("den unge selv") if person.pk == case.child_id else _("forældremyndighed")
+        choices.append((str(person.pk), f"{person.full_name} ({what})"))
     return choices
 
 
@@ -170,10 +180,8 @@ def child_detail(request, pk: int):
         {
             "child": child,
             "address": person_address(child, request.user),
-            "relations": [
-                (r, person_address(r.person, request.user))
-                for r in selectors.child_relations(child=child)
-            ],
+            # the people around the child; siblings' cases only as far as need-to-know goes
+            **_people_section(request, child, cases),
             "cases": cases,
             # other cases: only that they exist, nothing identifying (reasoned access opens them)
             "hidden_count": hidden_count,
@@ -192,6 +200,16 @@ def child_detail(request, pk: int):
             ],
         },
     )
+
+
+def _people_section(request, child, cases) -> dict:
+    from boernesag.cases.views_people import people_context
+
+    open_case = next((c for c in cases if c.is_open), None)
+    return {
+        **people_context(request, child),
+        "people_case": open_case or (cases[0] if cases else None),
+    }
 
 
 def child_reasoned_access(request, token: str):
@@ -507,22 +525,30 @@ def document_download(request, pk: int, document_pk: int):
 
 def case_meetings(request, pk: int):
     case = gate.case_get(request, pk, what="meetings", action=_on_post(request, "edit"))
-    form = MeetingForm(request.POST or None, person_choices=_person_choices(case))
+    form = MeetingForm(request.POST or None, person_choices=_participant_choices(case))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        services.meeting_create(
-            case=case,
-            by=request.user,
-            kind=data["kind"],
-            held_at=data["held_at"],
-            agenda=data["agenda"],
-            staff=data["staff"],
-            persons=Person.objects.filter(pk__in=data["persons"]),
-            other_participants=data["other_participants"],
-        )
-        messages.success(request, _("Mødet er registreret."))
-        return redirect("cases:meetings", pk=case.pk)
-    meetings = case.meetings.prefetch_related("staff", "persons")
+        try:
+            services.meeting_create(
+                case=case,
+                by=request.user,
+                kind=data["kind"],
+                held_at=data["held_at"],
+                agenda=data["agenda"],
+                staff=data["staff"],
+                persons=Person.objects.filter(pk__in=data["persons"]),
+                other_participants=data["other_participants"],
+                second_caseworker=data["second_caseworker"],
+                second_caseworker_absent_reason=data["second_caseworker_absent_reason"],
+            )
+        except ValidationError as exc:
+            form_add_validation_error(form, exc)
+        else:
+            messages.success(request, _("Mødet er registreret."))
+            return redirect("cases:meetings", pk=case.pk)
+    meetings = case.meetings.select_related("second_caseworker").prefetch_related(
+        "staff", "persons"
+    )
     return render(
         request,
         "cases/meetings.html",
@@ -588,7 +614,7 @@ def meeting_finish(request, pk: int, meeting_pk: int):
 
 def case_consents(request, pk: int):
     case = gate.case_get(request, pk, what="consents", action=_on_post(request, "edit"))
-    choices = _person_choices(case)
+    choices = _consent_choices(case)
     form = ConsentFormForm(request.POST or None, person_choices=choices)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -621,6 +647,7 @@ def case_consents(request, pk: int):
             form=form,
             today=timezone.localdate(),
             oral=ConsentFormKind.ORAL,
+            no_consent_givers=not choices,
         ),
         status=400 if form.errors else 200,
     )

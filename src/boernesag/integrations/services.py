@@ -255,3 +255,74 @@ def child_relations_from_register(
             )
         )
     return added
+
+
+@transaction.atomic
+def person_manual_add(
+    *,
+    case,
+    by,
+    kind: str,
+    first_name: str,
+    last_name: str,
+    cpr: str = "",
+    birth_date=None,
+    organisation: str = "",
+    street: str = "",
+    postcode: str = "",
+    city: str = "",
+    phone: str = "",
+    email: str = "",
+    professional_role: str = "",
+    description: str = "",
+    valid_from=None,
+    valid_to=None,
+    lives_with_child: bool = False,
+) -> Relation:
+    """Register someone around the case's child by hand — a professional, a neighbour, a
+    person not in the CPR register — marked ``source=manual``. A CPR number already known
+    in Børnesag uses that person; a CPR number the register knows is refused here with the
+    way to import it (so the register's data, protection included, is not typed over)."""
+    person = None
+    if (cpr or "").strip():
+        try:
+            number = parse_cpr(cpr).number
+        except CprError as exc:
+            raise ValidationError({"cpr": str(exc)}) from None
+        person = Person.objects.filter(cpr=number).first()
+        if person is None and register_lookup(cpr=number) is not None:
+            raise ValidationError(
+                {
+                    "cpr": _(
+                        'Personen findes i CPR-registeret. Brug "Slå op i CPR-registeret", så '
+                        "navn, adresse og eventuel adressebeskyttelse kommer derfra."
+                    )
+                }
+            )
+    if person is None:
+        person = person_create(
+            cpr=(cpr or "").strip() or None,
+            first_name=first_name,
+            last_name=last_name,
+            source=PersonSource.MANUAL,
+            birth_date=birth_date,
+            organisation=(organisation or "").strip(),
+            street=(street or "").strip(),
+            postcode=(postcode or "").strip(),
+            city=(city or "").strip(),
+            phone=(phone or "").strip(),
+            email=(email or "").strip(),
+        )
+    return relation_add(
+        child=case.child,
+        person=person,
+        kind=kind,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        by=by,
+        case=case,
+        professional_role=professional_role,
+        description=description,
+        lives_with_child=lives_with_child,
+        source=PersonSource.MANUAL if person.source == PersonSource.MANUAL else None,
+    )

@@ -36,3 +36,39 @@ def person_school_district(person, user) -> str:
     if person.school_district and not may_see_protected(person, user):
         return protected_text()
     return person.school_district
+
+
+def relation_masked(relation, user, child=None) -> bool:
+    """A school or daycare professional of an address-protected child tells where the child
+    is every day: their workplace, address and contact details are masked like the child's
+    own address."""
+    from boernesag.persons.constants import LOCATING_ROLES, RelationKind
+
+    child = child if child is not None else relation.child
+    return (
+        relation.kind == RelationKind.PROFESSIONAL
+        and relation.professional_role in LOCATING_ROLES
+        and not may_see_protected(child, user)
+    )
+
+
+def relation_organisation(relation, user, child=None) -> str:
+    organisation = relation.person.organisation
+    if organisation and relation_masked(relation, user, child):
+        return protected_text()
+    return organisation
+
+
+def relation_address(relation, user, child=None) -> str:
+    if relation_masked(relation, user, child):
+        return protected_text()
+    return person_address(relation.person, user)
+
+
+def relation_contact(relation, user, child=None) -> str:
+    """Phone and e-mail. Address protection hides where a person lives, not how to reach
+    them, so these are shown — except for a protected child's school or daycare, whose
+    contact details name the place."""
+    if relation_masked(relation, user, child):
+        return protected_text()
+    return ", ".join(p for p in (relation.person.phone, relation.person.email) if p)

@@ -50,16 +50,35 @@ def people_around(child: Person, *, on: date | None = None, kinds: Iterable[str]
     )
     if kinds is not None:
         relations = relations.filter(kind__in=list(kinds))
-    return sorted(relations, key=lambda r: (KIND_ORDER.get(r.kind, 99), r.person.last_name))
+    rows = sorted(relations, key=lambda r: (KIND_ORDER.get(r.kind, 99), r.person.last_name))
+    for relation in rows:
+        relation.child = child  # known: no query per row for the masking rules
+    return rows
 
 
 def relations_history(child: Person):
     """Every relation of ``child``, also ended ones, newest period first."""
-    return (
+    rows = list(
         Relation.objects.filter(child=child)
         .select_related("person")
         .order_by("-valid_to", "kind", "person__last_name")
     )
+    for relation in rows:
+        relation.child = child
+    return rows
+
+
+def ended_relations(child: Person, *, on: date | None = None, limit: int = 50) -> list[Relation]:
+    """Relations of ``child`` that ended before ``on`` (today), latest first, at most
+    ``limit``."""
+    rows = list(
+        Relation.objects.filter(child=child, valid_to__lt=_today(on))
+        .select_related("person")
+        .order_by("-valid_to", "-pk")[:limit]
+    )
+    for relation in rows:
+        relation.child = child
+    return rows
 
 
 @dataclass

@@ -207,6 +207,14 @@ GOLDEN = [
         t(2026, 1, 15),
         t(2027, 9, 10, 23, 59),
     ),  # born 10 March 2010: 18th birthday − 6 months
+    (
+        "resource_person_follow_up",
+        "resource_person_agreement_made",
+        {"relation": 1},
+        "resource_person_followed_up",
+        t(2026, 1, 31),
+        t(2026, 4, 30, 23, 59),
+    ),  # Slagelse (local practice): 3 months, then at least yearly
 ]
 BIRTH = date(2010, 3, 10)
 

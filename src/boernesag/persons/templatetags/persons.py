@@ -3,7 +3,14 @@ e.g. ``{{ child|institution_for:user }}`` (see persons/display.py)."""
 
 from django import template
 
-from boernesag.persons.display import person_address, person_institution, person_school_district
+from boernesag.persons.display import (
+    person_address,
+    person_institution,
+    person_school_district,
+    relation_address,
+    relation_contact,
+    relation_organisation,
+)
 
 register = template.Library()
 
@@ -21,3 +28,18 @@ def institution_for(person, user) -> str:
 @register.filter
 def school_district_for(person, user) -> str:
     return person_school_district(person, user)
+
+
+@register.filter
+def organisation_for(relation, user) -> str:
+    return relation_organisation(relation, user)
+
+
+@register.filter
+def relation_address_for(relation, user) -> str:
+    return relation_address(relation, user)
+
+
+@register.filter
+def contact_for(relation, user) -> str:
+    return relation_contact(relation, user)
