@@ -19,7 +19,7 @@ searched for personal data.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from types import SimpleNamespace
 
 from django.utils import timezone
@@ -35,7 +35,11 @@ from boernesag.cases.tests.factories import pdf_upload
 from boernesag.events import catalogue as ev
 from boernesag.events.services import event_write
 from boernesag.persons.constants import RelationKind
-from boernesag.persons.services import person_create, relation_add
+from boernesag.persons.services import (
+    person_create,
+    relation_add,
+    resource_person_agreement_make,
+)
 
 ROLES = (
     "caseworker",
@@ -74,6 +78,9 @@ class Target:
     document: object = None
     meeting: object = None
     consent: object = None
+    parent: object = None
+    person_relation: object = None  # a grandparent (people around the child)
+    agreement: object = None  # a resource-person agreement with that grandparent
     item: object = None
     item_row: object = None
     grant_reason: str = ""
@@ -90,6 +97,8 @@ class Target:
             consent=self.consent.pk,
             item=self.item.pk,
             item_row=self.item_row.pk,
+            person_relation=self.person_relation.pk,
+            agreement=self.agreement.pk,
         )
 
 
@@ -121,6 +130,8 @@ class World:
                 consent=MISSING + 5,
                 item=MISSING + 6,
                 item_row=MISSING + 7,
+                person_relation=MISSING + 8,
+                agreement=MISSING + 9,
             )
         return self.targets[relation].ids
 
@@ -249,6 +260,19 @@ def build_matrix_world() -> World:
             form=ConsentForm.WRITTEN,
             given_on=timezone.localdate(),
         )
+        grandmother = person_create(
+            cpr=None, first_name=f"Bedste{last}", last_name=last, is_test=True
+        )
+        grand = relation_add(
+            child=kid, person=grandmother, kind=RelationKind.GRANDPARENT, by=worker, case=case
+        )
+        agreement = resource_person_agreement_make(
+            case=case,
+            relation=grand,
+            by=worker,
+            agreed_on=date(2025, 6, 1),
+            content="Henter i skolen om onsdagen",
+        )
         case.refresh_from_db()
         w.targets[relation] = Target(
             relation=relation,
@@ -258,6 +282,9 @@ def build_matrix_world() -> World:
             document=document,
             meeting=meeting,
             consent=consent,
+            parent=parent,
+            person_relation=grand,
+            agreement=agreement,
             item=item,
             item_row=item.children.get(),
             grant_reason=REASONS.get(relation, ""),
@@ -283,6 +310,22 @@ def build_matrix_world() -> World:
         user=w.colleague,
         child=w.targets["other"].child,
         reason="Søskendesag i mit team – skal se skolens udtalelse",
+    )
+    # a person in the (local, fictitious) CPR register, to look up
+    from boernesag.integrations.population import FictitiousPerson, register_store_family
+
+    w.extra.register_cpr = "0909651235"
+    register_store_family(
+        children=[
+            FictitiousPerson(
+                cpr=w.extra.register_cpr,
+                first_name="Registrerede",
+                last_name="Moster",
+                birth_date=date(1965, 9, 9),
+                sex="M",
+                street="Registervej 1",
+            )
+        ]
     )
     # a letter in the outbox (receipt to the professional notifier of the own case's report)
     intake_services.receipt_send(item=w.targets["own"].item, by=users["intake_coordinator"])

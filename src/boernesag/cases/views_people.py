@@ -40,6 +40,11 @@ from boernesag.persons.models import Relation, ResourcePersonAgreement
 LOOKUPS = "register_lookup"
 
 
+def _posted(request):
+    """The form data of a POST (also an empty one: a POST is always validated)."""
+    return request.POST if request.method == "POST" else None
+
+
 def _on_post(request, action: str) -> str:
     return action if request.method == "POST" else "view"
 
@@ -123,7 +128,7 @@ def case_people(request, pk: int):
 def person_add(request, pk: int):
     """A person entered by hand (manual entry, marked as such)."""
     case = gate.case_get(request, pk, what="person_add", action="edit")
-    form = PersonAddForm(request.POST or None)
+    form = PersonAddForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             register_services.person_manual_add(case=case, by=request.user, **form.cleaned_data)
@@ -144,7 +149,7 @@ def person_lookup(request, pk: int):
     """Look a person up in the CPR register (POST), see the register's answer (a page
     addressed by a token), and register the person around the child."""
     case = gate.case_get(request, pk, what="register_lookup", action="edit")
-    lookup = RegisterLookupForm(request.POST or None)
+    lookup = RegisterLookupForm(_posted(request))
     if request.method == "POST":
         if lookup.is_valid():
             try:
@@ -243,7 +248,7 @@ def family_import(request, pk: int):
         token = _remember(request, LOOKUPS, relative.ref.cpr)
         tokens[relative.ref.cpr] = token
         choices.append((token, f"{relative.ref.full_name} – {relative.kind_label}"))
-    form = FamilyImportForm(request.POST or None, choices=choices)
+    form = FamilyImportForm(_posted(request), choices=choices)
     if request.method == "POST" and form.is_valid():
         cprs = [
             _recall(request, LOOKUPS, token)
@@ -302,7 +307,7 @@ def relation_edit(request, pk: int, relation_pk: int):
         "city": person.city,
         "version": relation.version,
     }
-    form = RelationEditForm(request.POST or None, initial=initial, manual=manual)
+    form = RelationEditForm(_posted(request), initial=initial, manual=manual)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -398,7 +403,7 @@ def person_refresh(request, pk: int, relation_pk: int):
 def agreement_add(request, pk: int):
     case = gate.case_get(request, pk, what="agreement_add", action="edit")
     candidates = [r for r in people.people_around(case.child) if r.kind in AGREEMENT_KINDS]
-    form = AgreementForm(request.POST or None, relations=candidates)
+    form = AgreementForm(_posted(request), relations=candidates)
     if request.method == "POST" and form.is_valid():
         relation = next(r for r in candidates if str(r.pk) == form.cleaned_data["relation"])
         try:
@@ -435,7 +440,7 @@ def agreement_detail(request, pk: int, agreement_pk: int):
         action=_on_post(request, "edit"),
         queryset=ResourcePersonAgreement.objects.select_related("relation__person", "recorded_by"),
     )
-    form = FollowUpForm(request.POST or None)
+    form = FollowUpForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             person_services.resource_person_follow_up(
