@@ -75,6 +75,10 @@ class RegisterForm(DkfdsFormMixin, forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    age_confirmed = forms.BooleanField(
+        label=_("CPR-nummeret er kontrolleret: registrér, selv om personen er over 22 år"),
+        required=False,
+    )
     unknown_description = forms.CharField(
         label=_("Barnet kendes ikke endnu – beskrivelse"),
         required=False,
@@ -168,6 +172,10 @@ class TriageForm(DkfdsFormMixin, forms.Form):
 
 class IdentifyForm(DkfdsFormMixin, forms.Form):
     cpr = forms.CharField(label=_("Barnets CPR-nummer"), max_length=CPR_TYPED)
+    age_confirmed = forms.BooleanField(
+        label=_("CPR-nummeret er kontrolleret, også hvis personen er over 22 år"),
+        required=False,
+    )
     first_name = forms.CharField(
         label=_("Fornavn"), required=False, max_length=model_max_length(Person, "first_name")
     )

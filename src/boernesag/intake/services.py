@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -27,11 +28,17 @@ from boernesag.intake.constants import (
     Outcome,
 )
 from boernesag.intake.models import IntakeChild, IntakeItem
+from boernesag.integrations.services import (
+    child_relations_from_register,
+    person_from_register,
+    register_lookup,
+)
 from boernesag.letters.models import Letter, LetterKind, LetterStatus
 from boernesag.letters.services import letter_create
+from boernesag.persons.constants import PersonSource, RelationKind
 from boernesag.persons.cpr import CprError, parse_cpr
 from boernesag.persons.models import Person
-from boernesag.persons.services import person_create
+from boernesag.persons.services import child_age_require, person_create
 
 BACKDATE_TOLERANCE = timedelta(hours=1)
 
@@ -47,19 +54,61 @@ class ChildRef:
     last_name: str = ""
 
 
-def _child_for(ref: ChildRef, field: str) -> Person:
+def _child_for(
+    ref: ChildRef, field: str, *, by, age_confirmed: bool = False
+) -> tuple[Person, bool]:
+    """The child a CPR number names: a person Børnesag knows, else one imported from the
+    CPR register (``integrations``), else entered by hand with the names typed (marked
+    manual). A birth date in the future is refused; a person older than a child's case can
+    be about (over 22) needs ``age_confirmed`` (``persons.services.child_age_check``).
+    Returns ``(person, imported_from_register)``."""
     try:
-        number = parse_cpr(ref.cpr).number
+        parsed = parse_cpr(ref.cpr)
     except CprError as exc:
         raise ValidationError({field: str(exc)}) from None
-    person = Person.objects.filter(cpr=number).first()
+    person = Person.objects.filter(cpr=parsed.number).first()
+    child_age_require(
+        person.birth_date if person and person.birth_date else parsed.birth_date,
+        field=field,
+        confirmed=age_confirmed,
+    )
     if person is not None:
-        return person
+        return person, False
+    try:
+        record = register_lookup(cpr=parsed.number, field=field)
+    except ValidationError:
+        record = None  # the register cannot be asked now: the names typed are used
+    if record is not None:
+        return person_from_register(record=record, by=by)[0], True
     if not ref.first_name.strip() or not ref.last_name.strip():
         raise ValidationError(
-            {field: _("Barnet findes ikke i Børnesag endnu: skriv også for- og efternavn.")}
+            {
+                field: _(
+                    "Barnet findes hverken i Børnesag eller i CPR-registeret: skriv for- og "
+                    "efternavn, så oprettes barnet manuelt."
+                )
+            }
         )
-    return person_create(cpr=number, first_name=ref.first_name, last_name=ref.last_name)
+    person = person_create(
+        cpr=parsed.number,
+        first_name=ref.first_name,
+        last_name=ref.last_name,
+        source=PersonSource.MANUAL,
+    )
+    return person, False
+
+
+def _custody_from_register(case: Case, *, by) -> None:
+    """A child just imported from the register: its custody holders and parents come along,
+    so consent, hearing and letters know them from the start."""
+    # if the register cannot be asked now, the family is added on the case later
+    with contextlib.suppress(ValidationError):
+        child_relations_from_register(
+            case=case,
+            by=by,
+            kinds={RelationKind.CUSTODY_HOLDER, RelationKind.PARENT_WITHOUT_CUSTODY},
+            update_child=False,
+        )
 
 
 def intake_team_for(user) -> Unit:
@@ -134,6 +183,7 @@ def intake_register(
     notifier_email: str = "",
     notifier_phone: str = "",
     notifier_address: str = "",
+    age_confirmed: bool = False,
 ) -> IntakeItem:
     """Register a concern report, application or inquiry the moment it arrives.
 
@@ -156,9 +206,14 @@ def intake_register(
         errors["content"] = _("Skriv hvad henvendelsen handler om.")
     if errors:
         raise ValidationError(errors)
-    persons = []
+    persons, imported = [], set()
     for index, ref in enumerate(children, start=1):
-        persons.append(_child_for(ref, f"child_{index}_cpr"))
+        person, from_register = _child_for(
+            ref, f"child_{index}_cpr", by=by, age_confirmed=age_confirmed
+        )
+        persons.append(person)
+        if from_register:
+            imported.add(person.pk)
     if len({p.pk for p in persons}) != len(persons):
         raise ValidationError({"child_1_cpr": _("Det samme barn er angivet to gange.")})
     item = IntakeItem.objects.create(
@@ -180,7 +235,9 @@ def intake_register(
     )
     for person in persons:
         intake_child = IntakeChild.objects.create(item=item, child=person)
-        _attach_case(intake_child, by=by)
+        case = _attach_case(intake_child, by=by)
+        if person.pk in imported:
+            _custody_from_register(case, by=by)
     if not persons:
         unknown = IntakeChild.objects.create(
             item=item, unknown_description=unknown_description.strip()
@@ -196,14 +253,18 @@ def intake_register(
 
 
 @transaction.atomic
-def intake_identify_child(*, intake_child: IntakeChild, ref: ChildRef, by) -> IntakeChild:
+def intake_identify_child(
+    *, intake_child: IntakeChild, ref: ChildRef, by, age_confirmed: bool = False
+) -> IntakeChild:
     """Identify the child of a report registered without one; the report then joins (or
     opens) the child's case, recorded late but counting from when it was received."""
     if intake_child.child_id:
         raise ValidationError(_("Barnet er allerede identificeret."))
-    intake_child.child = _child_for(ref, "cpr")
+    intake_child.child, from_register = _child_for(ref, "cpr", by=by, age_confirmed=age_confirmed)
     intake_child.save(update_fields=["child"])
-    _attach_case(intake_child, by=by)
+    case = _attach_case(intake_child, by=by)
+    if from_register:
+        _custody_from_register(case, by=by)
     event_write(ev.UnidentifiedReportResolved(identified=True), actor=by, subject=intake_child)
     return intake_child
 

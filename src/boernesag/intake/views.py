@@ -24,6 +24,7 @@ from boernesag.letters import selectors as letter_selectors
 from boernesag.letters.models import Letter, SendChannel
 from boernesag.letters.services import letter_mark_sent, letter_retry
 from boernesag.lib.forms import form_add_validation_error
+from boernesag.persons.services import AgeNeedsConfirmation
 
 
 @gate.permission_required("intake.view_queue")
@@ -51,6 +52,7 @@ def queue(request):
 @gate.permission_required("intake.register")
 def register(request):
     form = RegisterForm(request.POST or None)
+    age_warning = False
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         refs = [
@@ -78,8 +80,10 @@ def register(request):
                 notifier_email=d["notifier_email"],
                 notifier_phone=d["notifier_phone"],
                 notifier_address=d["notifier_address"],
+                age_confirmed=d["age_confirmed"],
             )
         except ValidationError as exc:
+            age_warning = isinstance(exc, AgeNeedsConfirmation)
             form_add_validation_error(form, exc)
         else:
             messages.success(
@@ -91,6 +95,7 @@ def register(request):
         "intake/register.html",
         {
             "form": form,
+            "age_warning": age_warning or bool(form["age_confirmed"].value()),
             "breadcrumbs": [
                 (_("Modtagelse"), reverse("intake:queue")),
                 (_("Ny henvendelse"), None),
@@ -228,6 +233,7 @@ def identify(request, pk: int, child_pk: int):
             intake_child=row,
             by=request.user,
             ref=services.ChildRef(d["cpr"], d["first_name"], d["last_name"]),
+            age_confirmed=d["age_confirmed"],
         )
         messages.success(
             request, _("Barnet er identificeret, og henvendelsen er lagt på barnets sag.")
