@@ -172,10 +172,15 @@ class RelationEditForm(DkfdsFormMixin, RelationFieldsMixin):
 
     MANUAL_ONLY = ("first_name", "last_name", "street", "postcode", "city")
 
-    def __init__(self, *args, manual: bool = True, **kwargs):
+    CONTACT = ("organisation", "phone", "email")
+
+    def __init__(self, *args, manual: bool = True, contact: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         if not manual:
             for name in self.MANUAL_ONLY:
+                del self.fields[name]
+        if not contact:  # a protected child's school or daycare, for a user without the right
+            for name in self.CONTACT:
                 del self.fields[name]
 
 

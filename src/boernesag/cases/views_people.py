@@ -35,6 +35,7 @@ from boernesag.lib.forms import form_add_validation_error
 from boernesag.persons import selectors as people
 from boernesag.persons import services as person_services
 from boernesag.persons.constants import AGREEMENT_KINDS, PersonSource
+from boernesag.persons.display import relation_masked
 from boernesag.persons.models import Relation, ResourcePersonAgreement
 
 LOOKUPS = "register_lookup"
@@ -291,6 +292,7 @@ def relation_edit(request, pk: int, relation_pk: int):
     )
     person = relation.person
     manual = person.source == PersonSource.MANUAL
+    contact = not relation_masked(relation, request.user, case.child)
     initial = {
         "professional_role": relation.professional_role,
         "description": relation.description,
@@ -307,14 +309,14 @@ def relation_edit(request, pk: int, relation_pk: int):
         "city": person.city,
         "version": relation.version,
     }
-    form = RelationEditForm(_posted(request), initial=initial, manual=manual)
+    form = RelationEditForm(_posted(request), initial=initial, manual=manual, contact=contact)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             data = dict(form.cleaned_data)
             person_fields = {
                 name: data.pop(name)
-                for name in ("organisation", "phone", "email", *RelationEditForm.MANUAL_ONLY)
+                for name in (*RelationEditForm.CONTACT, *RelationEditForm.MANUAL_ONLY)
                 if name in data
             }
             version = data.pop("version")
@@ -331,7 +333,7 @@ def relation_edit(request, pk: int, relation_pk: int):
                 relation.refresh_from_db()
                 posted = request.POST.copy()
                 posted["version"] = relation.version
-                form = RelationEditForm(posted, manual=manual)
+                form = RelationEditForm(posted, manual=manual, contact=contact)
                 form.is_valid()
                 form.add_error(None, CONFLICT)
                 status = 409
