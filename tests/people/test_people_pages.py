@@ -345,3 +345,13 @@ def test_people_pages_answer_with_a_constant_number_of_queries(w, page):
     _grow(w, 12)
     assert count() == small
     assert small <= 40, small
+
+
+def test_who_lives_at_a_protected_childs_address_is_masked_too(w):
+    """The sister's own register entry is not protected, but her address is the child's."""
+    Person.objects.filter(pk=w.child.pk).update(address_protected=True)
+    Person.objects.filter(pk=w.sister.pk).update(street="Skolevej 1", postcode="9990")
+    Person.objects.filter(pk=w.parent.pk).update(street="Andetsteds 5", postcode="9992")
+    html = client_for(w.caseworker).get(f"/sager/{w.case.pk}/personer/").content.decode()
+    assert "Skolevej 1" not in html
+    assert "Andetsteds 5" in html  # the mother lives elsewhere: her address is hers

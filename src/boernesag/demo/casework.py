@@ -338,6 +338,10 @@ def _families(rng: random.Random, children: int, today: date):
                     Relation(child=persons[k], person=persons[n], kind=RelationKind.NETWORK_PERSON)
                 )
     Relation.objects.bulk_create(relations, batch_size=5000)
+    # the local CPR register knows the same fictitious people (integrations, docs/people.md)
+    from boernesag.demo.people import register_mirror
+
+    register_mirror(persons, relations)
     return persons, family_of
 
 

@@ -4,7 +4,7 @@ years, and a live queue of new reports awaiting their 24-hour assessment."""
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -132,21 +132,43 @@ def demo_intake_seed(*, seed: int = 11) -> dict[str, int]:
             reasons=reasons,
             backdate_reason="Modtaget telefonisk, registreret efterfølgende",
         )
-    # children not known before: fictitious, marked as test data like all demo persons
-    for cpr, first, last in [
-        ("0208224811", "Liva", "Østergaard"),
-        ("1511194913", "Storm", "Østergaard"),
-        ("0911154915", "Magnus", "Holm"),
-    ]:
-        person_create(
+    # children not known in Børnesag before: two siblings the (fictitious) CPR register
+    # knows — registering the report imports them with their custody holders — and a boy
+    # known from an earlier contact. Everyone is fictitious, with test CPR numbers.
+    from boernesag.integrations.population import FictitiousPerson, register_store_family
+
+    def register_person(cpr, first, last, born, sex, street="Parkvej 12"):
+        return FictitiousPerson(
             cpr=cpr,
             first_name=first,
             last_name=last,
-            is_test=True,
-            street="Parkvej 12",
+            birth_date=born,
+            sex=sex,
+            street=street,
             postcode="9990",
             city="Demoby",
         )
+
+    mother = register_person("1403904216", "Pernille", "Østergaard", date(1990, 3, 14), "F")
+    father = register_person("2206884217", "Nikolaj", "Østergaard", date(1988, 6, 22), "M")
+    register_store_family(
+        children=[
+            register_person("0208224811", "Liva", "Østergaard", date(2022, 8, 2), "M"),
+            register_person("1511194913", "Storm", "Østergaard", date(2019, 11, 15), "M"),
+        ],
+        mother=mother,
+        father=father,
+        custody_holders=[mother, father],
+    )
+    person_create(
+        cpr="0911154915",
+        first_name="Magnus",
+        last_name="Holm",
+        is_test=True,
+        street="Parkvej 12",
+        postcode="9990",
+        city="Demoby",
+    )
     services.intake_register(
         kind="concern_report",
         channel="email",

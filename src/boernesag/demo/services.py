@@ -76,6 +76,9 @@ def demo_casework_seed() -> dict[str, int]:
     from boernesag.demo.intake import demo_intake_seed
 
     counts.update(demo_intake_seed())
+    from boernesag.demo.people import demo_people_seed
+
+    counts.update(demo_people_seed())
     return counts
 
 

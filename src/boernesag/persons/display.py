@@ -59,8 +59,23 @@ def relation_organisation(relation, user, child=None) -> str:
     return organisation
 
 
+def _same_home(person, child) -> bool:
+    return bool(child.street) and (person.street, person.postcode) == (
+        child.street,
+        child.postcode,
+    )
+
+
 def relation_address(relation, user, child=None) -> str:
+    """The address of someone around the child. For an address-protected child, the address
+    of anyone who lives with the child (or at the child's address) is the child's address
+    too, and is masked even if that person's own register entry is not protected."""
+    child = child if child is not None else relation.child
     if relation_masked(relation, user, child):
+        return protected_text()
+    if not may_see_protected(child, user) and (
+        relation.lives_with_child or _same_home(relation.person, child)
+    ):
         return protected_text()
     return person_address(relation.person, user)
 

@@ -196,3 +196,52 @@ def test_every_demo_user_can_log_in_with_the_documented_password(demo, client):
     for user in User.objects.all():
         assert client.login(email=user.email, password=DEMO_PASSWORD), user.email
         client.logout()
+
+
+@pytest.mark.django_db
+def test_demo_children_have_people_around_them(demo, client):
+    """Issue 11 part A in the demo: custody holders, professionals with their organisation,
+    resource-person agreements on the engine's clock, relatives to fetch from the CPR
+    register, a half-sibling whose case is in another team, a protected child."""
+    from boernesag.cases.models import Case
+    from boernesag.deadlines.models import Clock
+    from boernesag.integrations.cpr import register
+    from boernesag.persons import selectors as people
+    from boernesag.persons.constants import RelationKind
+    from boernesag.persons.models import Person, Relation, ResourcePersonAgreement
+
+    open_cases = Case.objects.open().select_related("child")
+    without = {c.child.full_name for c in open_cases if not people.custody_holders(c.child)}
+    assert without == {"Magnus Holm"}  # known from an earlier contact, entered by hand
+    # registering the report imported the Østergaard siblings and their custody holders
+    liva = Person.objects.get(cpr="0208224811")
+    assert liva.source == "register"
+    assert {p.first_name for p in people.custody_holders(liva)} == {"Pernille", "Nikolaj"}
+    professionals = Relation.objects.filter(kind=RelationKind.PROFESSIONAL)
+    assert professionals.count() >= 60
+    assert {"school", "daycare", "doctor"} <= set(
+        professionals.values_list("professional_role", flat=True)
+    )
+    assert not professionals.filter(person__organisation="").exists()
+    # the register knows the demo children, with their custody holders
+    some = open_cases.filter(child__cpr_is_test=True).first().child
+    record = register().lookup(some.cpr)
+    assert {p.cpr for p in record.custody_holders} == {p.cpr for p in people.custody_holders(some)}
+    # agreements on the engine's clock: followed up in time, running, overdue, ended
+    assert ResourcePersonAgreement.objects.count() >= 4
+    outcomes = {c.outcome() for c in Clock.objects.filter(rule_key="resource_person_follow_up")}
+    assert {"met", "open", "missed", "cancelled"} <= outcomes
+    # Mette: a half-sibling with a case in another team, relatives left to fetch, a
+    # protected child
+    mette = User.objects.get(email="mette.hansen@demo-kommune.dk")
+    first = Case.objects.open().filter(caseworker=mette).order_by("opened_at").first()
+    half = Relation.objects.get(child=first.child, kind=RelationKind.HALF_SIBLING)
+    assert half.person.cases.exclude(team=first.team).exists()
+    client.force_login(mette)
+    html = client.get(f"/sager/{first.pk}/personer/").content.decode()
+    assert half.person.full_name in html
+    assert not any(c.reference in html for c in half.person.cases.all())
+    protected = Person.objects.filter(address_protected=True, cases__caseworker=mette).first()
+    assert protected is not None and protected.source == "register"
+    page = client.get(f"/boern/{protected.pk}/").content.decode()
+    assert "Adressebeskyttet" in page and protected.street not in page
