@@ -86,6 +86,17 @@ def register_mirror(persons, relations) -> int:
                 )
             )
     RegisterRelation.objects.bulk_create(links, batch_size=5000, ignore_conflicts=True)
+    # Børnesag's demo persons came from the register (as a real installation's would)
+    from boernesag.persons.constants import PersonSource, RegisterStatus
+    from boernesag.persons.models import Person
+
+    mirrored = [p.pk for p in persons if p.cpr in ids]
+    for start in range(0, len(mirrored), 5000):
+        Person.objects.filter(pk__in=mirrored[start : start + 5000]).update(
+            source=PersonSource.REGISTER,
+            register_status=RegisterStatus.ACTIVE,
+            register_updated_at=timezone.now(),
+        )
     return len(rows)
 
 

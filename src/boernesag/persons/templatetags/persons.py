@@ -43,3 +43,22 @@ def relation_address_for(relation, user) -> str:
 @register.filter
 def contact_for(relation, user) -> str:
     return relation_contact(relation, user)
+
+
+@register.filter
+def period(obj) -> str:
+    """``valid_from``–``valid_to`` in Danish: "fra 1. aug. 2025", "til …", "… – …" or "–"."""
+    from django.utils import formats
+    from django.utils.translation import gettext as _
+
+    def day(value):
+        return formats.date_format(value, "j. M Y")
+
+    start, end = getattr(obj, "valid_from", None), getattr(obj, "valid_to", None)
+    if start and end:
+        return f"{day(start)} – {day(end)}"
+    if start:
+        return _("fra %(day)s") % {"day": day(start)}
+    if end:
+        return _("til %(day)s") % {"day": day(end)}
+    return "–"
