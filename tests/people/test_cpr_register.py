@@ -3,7 +3,7 @@ Serviceplatformen's person data, statuses, address protection, custody from the 
 manual entry when not found."""
 
 import random
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -223,3 +223,10 @@ def test_the_generated_population_is_deterministic_and_consistent():
             }
             assert {p.cpr for p in record.half_siblings} == {p.cpr for p in family.half_siblings}
             assert {p.cpr for p in record.siblings} == {c.cpr for c in family.children} - {kid.cpr}
+
+
+def test_a_future_birth_date_is_refused_before_the_register_is_asked():
+    future = timezone.localdate() + timedelta(days=30)
+    with pytest.raises(ValidationError) as error:
+        cpr.register_lookup(cpr=f"{future:%d%m%y}4123")
+    assert "fremtiden" in error.value.message_dict["cpr"][0]

@@ -315,3 +315,14 @@ def test_age_check_refuses_a_future_birth_date_and_warns_over_22():
     child_age_require(_born(40), field="cpr", confirmed=True)  # confirmed: allowed
     with pytest.raises(ValidationError, match="fremtiden"):
         child_age_require(TODAY + timedelta(days=3), field="cpr", confirmed=True)
+
+
+def test_the_event_catalogue_codes_match_the_persons_choices():
+    from typing import get_args
+
+    from boernesag.events import catalogue as ev
+    from boernesag.persons.constants import PersonSource
+
+    assert set(get_args(ev.RelationKindCode)) == set(RelationKind.values)
+    assert set(get_args(ev.PersonSourceCode)) == set(PersonSource.values)
+    assert set(get_args(ev.RegisterStatusCode)) == set(RegisterStatus.values)

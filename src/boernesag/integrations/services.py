@@ -45,11 +45,15 @@ def register_lookup(*, cpr: str, field: str = "cpr") -> RegisterRecord | None:
     """The register's record of a CPR number (``None``: not in the register). An invalid
     number or an unreachable register is a ``ValidationError`` on ``field`` in Danish."""
     try:
-        number = parse_cpr(cpr).number
+        parsed = parse_cpr(cpr)
     except CprError as exc:
         raise ValidationError({field: str(exc)}) from None
+    if parsed.birth_date > timezone.localdate():
+        raise ValidationError(
+            {field: _("CPR-nummerets fødselsdato ligger i fremtiden. Kontrollér nummeret.")}
+        )
     try:
-        return register().lookup(number)
+        return register().lookup(parsed.number)
     except RegisterUnavailable as exc:
         raise ValidationError(
             {field: str(exc) or _("CPR-registeret svarer ikke lige nu.")}
