@@ -234,11 +234,17 @@ def test_search_logs_what_it_shows_and_keeps_the_cpr_number_out_of_urls():
     since = _last_id()
     page = other.get(response["Location"])
     html = page.content.decode()
-    assert "Du har ikke adgang til dette barn" in html and "Emma" not in html
+    # the child's name (not a staff member who may share a first name) and CPR stay hidden
+    assert "Du har ikke adgang til dette barn" in html
+    # (the search box keeps the CPR number she typed herself)
+    assert w.child.full_name not in html
     [row] = _new_rows(since)
     assert (row.what, row.child_id, row.case_id) == ("cpr_lookup", w.child.pk, None)
     link = page.context["result"].reasoned_access_url
-    assert str(w.child.pk) not in link.split("/adgang/")[1] and w.child.cpr not in link
+    # the link carries an opaque token, never the child's id or CPR number
+    token = link.split("/adgang/")[1].strip("/")
+    assert len(token) >= 16 and token != str(w.child.pk) and f"/{w.child.pk}/" not in link
+    assert w.child.cpr not in link
     since = _last_id()
     assert other.get(link).status_code == 200
     [row] = _new_rows(since)
