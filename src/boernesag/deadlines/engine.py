@@ -34,14 +34,17 @@ Semantics, all driven by the rule data (deadlines/rules/*.yaml, docs/deadlines.m
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from django.utils.dateparse import parse_date, parse_datetime
 
 from boernesag.deadlines.calendar import TZ, add_months, due_at, end_of_day
 from boernesag.deadlines.rules import Rule, RuleVersion, load_rules
+from boernesag.events import catalogue
 from boernesag.events.catalogue import canonical
 from boernesag.events.constants import Scope
 
@@ -134,13 +137,31 @@ class LocalRule:
     valid_from: date
 
 
+@lru_cache(maxsize=512)
+def _payload_default(kind: str, key: str):
+    """The catalogue's default for a payload field (``DecisionMade.outcome`` is "grant"), so
+    a payload stored before the field existed, or typed in without it, reads as the
+    constructor would have written it."""
+    cls = catalogue.REGISTRY.get(canonical(kind))
+    if cls is None:
+        return None
+    for f in dataclasses.fields(cls):
+        if f.name == key and f.default is not dataclasses.MISSING:
+            return f.default
+    return None
+
+
+def _payload_value(ev: Ev, key: str):
+    return ev.payload[key] if key in ev.payload else _payload_default(ev.kind, key)
+
+
 def conditions_met(version: RuleVersion, ev: Ev, birth_date: date | None) -> bool:
     cond = version.conditions
     for key, expected in (cond.get("payload_equals") or {}).items():
-        if ev.payload.get(key) != expected:
+        if _payload_value(ev, key) != expected:
             return False
     for key, allowed in (cond.get("payload_in") or {}).items():
-        if ev.payload.get(key) not in allowed:
+        if _payload_value(ev, key) not in allowed:
             return False
     if "child_age_at_least" in cond:
         if birth_date is None:
@@ -190,7 +211,15 @@ def version_due(
             return None, False
         years, months = version.due_from_birthday
         due = end_of_day(add_months(birth_date, years * 12 + months))
-        return max(due, end_of_day(start.astimezone(TZ).date())), False
+        floor = end_of_day(start.astimezone(TZ).date())
+        if version.min_after_start is not None:
+            # e.g. Barnets Lov § 108, stk. 3: a young person already 16 when the measure is
+            # decided gets the youth plan within 3 months of that, not on the same day
+            floor = max(
+                floor,
+                due_at(start, version.min_after_start.amount, version.min_after_start.unit),
+            )
+        return max(due, floor), False
     if not first and version.then_every is not None:
         return due_at(start, version.then_every.amount, version.then_every.unit), False
     if version.duration is not None:
