@@ -20,7 +20,7 @@ from boernesag.cases import services as case_services
 from boernesag.cases.constants import Phase
 from boernesag.cases.models import Case
 from boernesag.cases.tests.factories import build_world, child
-from boernesag.deadlines.calendar import TZ
+from boernesag.deadlines.calendar import TZ, add_months
 from boernesag.deadlines.models import Clock
 from boernesag.deadlines.selectors import Period, compliance_table
 from boernesag.events import catalogue as ev
@@ -98,6 +98,11 @@ def test_free_text_cannot_even_be_declared_in_a_payload():
         (lambda: ev.AssessmentStarted(aware_at=datetime(2026, 1, 1)), "aware_at"),  # naive
         (lambda: ev.CaseOpened(team=0), "team"),
         (lambda: ev.ReportReceived(notifier_professional="yes"), "notifier_professional"),
+        # a typing slip in a year would overflow the deadline arithmetic in the projection
+        (lambda: ev.AssessmentStarted(aware_at=datetime(1, 1, 1, tzinfo=TZ)), "aware_at"),
+        (lambda: ev.FollowUpHeld(next_follow_up_due=date(9999, 12, 31)), "next_follow_up_due"),
+        (lambda: ev.FollowUpHeld(next_follow_up_due="2026-02-30"), "next_follow_up_due"),
+        (lambda: ev.DecisionMade(plan_needed="ja"), "plan_needed"),
     ],
 )
 def test_a_malformed_payload_is_refused_before_anything_is_written(w, make, field):
@@ -106,6 +111,21 @@ def test_a_malformed_payload_is_refused_before_anything_is_written(w, make, fiel
         event_write(make(), case=w.case, actor=w.caseworker)
     assert error.value.field == field
     assert counts() == before
+
+
+def test_a_services_own_revision_interval_is_capped_by_the_rule_not_overflowing(w):
+    """A huge interval in a valid payload (10⁹ months) is capped by the rule's longest
+    (12 months) instead of overflowing the calendar inside the writing transaction."""
+    from boernesag.deadlines.models import OrganisationClock
+
+    event_write(
+        ev.ServiceApproved(version=1, revision_interval_months=10**9),
+        actor=w.admin,
+        subject=("catalogue.service", 991),
+    )
+    clock = OrganisationClock.objects.get(subject="catalogue.service:991")
+    today = clock.started_at.astimezone(TZ).date()
+    assert clock.due_at.astimezone(TZ).date() == add_months(today, 12)
 
 
 def test_the_old_api_validates_like_the_constructors(w):

@@ -129,6 +129,18 @@ COMPARED = (
 ORG_COMPARED = COMPARED[:12]
 
 
+# The longest a local standard may be, per unit: longer could not be stricter than any rule
+# (the longest is 24 months), and huge amounts would make the date arithmetic loop or
+# overflow. Forms, the service and the simulator all refuse more.
+LOCAL_RULE_MAX = {
+    "hours": 24 * 366,
+    "days": 1_100,
+    "weekdays": 800,
+    "working_days": 800,
+    "months": 36,
+}
+
+
 @dataclass(frozen=True)
 class LocalRule:
     rule_key: str
@@ -226,7 +238,10 @@ def version_due(
         due = due_at(start, version.duration.amount, version.duration.unit)
         own = version.duration_from_payload
         if own is not None and isinstance(payload.get(own.key), int) and payload[own.key] >= 0:
-            due = min(due, due_at(start, payload[own.key], own.unit))
+            amount = payload[own.key]
+            if own.unit == version.duration.unit:  # the rule's duration is the longest
+                amount = min(amount, version.duration.amount)
+            due = min(due, due_at(start, amount, own.unit))
         return due, first
     return None, False
 

@@ -462,6 +462,8 @@ def parse_rule_file(path: Path, *, known_kinds: dict | None = None) -> Rule:
                 _fail(path, dline, f"ukendt enhed '{d['unit']}'")
             if duration is None:
                 _fail(path, dline, "duration_from_payload kræver en duration (den længste frist)")
+            if d["unit"] != duration.unit:
+                _fail(path, dline, "duration_from_payload skal have samme enhed som duration")
             _check_payload_key(
                 path,
                 dline,

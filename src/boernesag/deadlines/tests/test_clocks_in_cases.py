@@ -100,6 +100,24 @@ def test_pausing_needs_a_reason_and_moves_the_deadline(w):
     assert Clock.objects.get(case=w.case, rule_key="assessment_duration").paused_since is None
 
 
+@pytest.mark.parametrize(
+    ("amount", "unit"), [(10_000_000, "working_days"), (10**9, "months"), (-1, "days")]
+)
+def test_a_huge_or_negative_local_standard_is_refused_before_any_date_arithmetic(w, amount, unit):
+    """The day-by-day strictness check would loop for minutes over ten million working days
+    (or overflow the calendar): such an amount is refused first, with the same message."""
+    with pytest.raises(ValidationError) as error:
+        services.local_standard_set(
+            rule_key="access_request_decision",
+            amount=amount,
+            unit=unit,
+            valid_from=date(2026, 1, 1),
+            reason="Stavefejl i antallet",
+            by=w.admin,
+        )
+    assert "aldrig lempeligere" in str(error.value)
+
+
 def test_local_standard_may_tighten_but_never_loosen(
     w, settings, django_capture_on_commit_callbacks
 ):
