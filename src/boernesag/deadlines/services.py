@@ -81,6 +81,10 @@ def local_standard_set(
     progress on the standard row; no TRUNCATE, no municipality-wide lock."""
     rule = rule_get(rule_key)
     rule_key = rule.key
+    if rule.window:
+        raise ValidationError(
+            {"rule_key": _("Klagefristen er familiens og kan ikke gøres kortere lokalt.")}
+        )
     if any(
         v.duration is None for v in rule.versions if v.valid_to is None or v.valid_to >= valid_from
     ):

@@ -169,6 +169,14 @@ def parse_lines(text: str) -> dict:
             data["now"] = "T".join(words[1:3]) if len(words) > 2 else words[1]
             continue
         day, rest = words[0], words[1:]
+        try:
+            date.fromisoformat(day)
+        except ValueError:
+            raise SimulationError(
+                f"linjen skal begynde med en dato (ÅÅÅÅ-MM-DD), ikke {_shown(day)}",
+                line=number,
+                field="occurred_at",
+            ) from None
         moment = day
         if rest and ":" in rest[0] and "=" not in rest[0]:
             moment, rest = f"{day}T{rest[0]}", rest[1:]

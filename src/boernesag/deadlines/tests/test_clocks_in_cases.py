@@ -348,6 +348,9 @@ def test_rules_page_shows_the_background_recompute_of_a_new_local_standard(
         callback()
     html = client.get("/frister/regler/").content.decode()
     assert "Genberegnet" in html and 'hx-trigger="every 2s"' not in html
+    # the standard is named by the rule's title, not its code key
+    assert "<td>Børnefaglig undersøgelse afsluttet inden for 4 måneder</td>" in html
+    assert "<td>assessment_duration</td>" not in html
 
 
 def test_rules_page_marks_unverified_references_and_admin_sets_local_standard(w):
@@ -355,6 +358,19 @@ def test_rules_page_marks_unverified_references_and_admin_sets_local_standard(w)
     client.force_login(w.admin)
     html = client.get("/frister/regler/").content.decode()
     assert "(henvisning ikke verificeret)" in html
+    # Serviceloven § 70: 3 months, then 6 — the page must not say "3 måneder, gentages"
+    assert "første gang 3 måneder; derefter 6 måneder; gentages" in html
+    # the family's appeal window cannot be shortened locally
+    assert '<option value="appeal_window"' not in html
+    with pytest.raises(ValidationError, match="Klagefristen er familiens"):
+        services.local_standard_set(
+            rule_key="appeal_window",
+            amount=14,
+            unit="days",
+            valid_from=date(2026, 1, 1),
+            reason="Hurtigere afslutning",
+            by=w.admin,
+        )
     response = client.post(
         "/frister/regler/",
         {

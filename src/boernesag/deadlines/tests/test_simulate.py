@@ -166,6 +166,7 @@ EVIL = [
         ' "subject": {"a": 1}}]}',
         "events[0].subject",
     ),
+    ("2026-01-01 access_requested\n<b>x</b>", "linje 2, occurred_at: linjen skal begynde med"),
     ("2026-01-01 access_requested\n" * 800, "for langt (højst 20.000 tegn)"),
     (
         '{"events": ['
