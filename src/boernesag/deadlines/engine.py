@@ -24,6 +24,10 @@ Semantics, all driven by the rule data (deadlines/rules/*.yaml, docs/deadlines.m
   ``duration`` is the longest it may be (a catalogue service's own revision interval).
 - ``clock_paused``/``clock_resumed`` (payload: rule key and pause row) pause a clock; the due
   time moves by the paused duration and the pause shows in the figures.
+- ``track: measure``: the clock runs for every record (measure) whose start met the rule's
+  conditions; a cancel event naming one of them (``measure_ended`` with ``measure``) ends the
+  clock only when none is left — one of two measures ending does not stop the follow-up or
+  supervision of the other. A cancel event naming none (``case_closed``) ends it at once.
 - A start event with a subject (e.g. one concern report) opens one clock per subject; a stop
   with the same subject closes that clock, a stop without subject the oldest open one.
 - Case clocks record the team and caseworker responsible when the clock started, when it
@@ -83,6 +87,8 @@ class ClockState:
     caseworker_id: int | None = None
     version_obj: RuleVersion | None = field(default=None, repr=False, compare=False)
     bound_to: ClockState | None = field(default=None, repr=False, compare=False)
+    # ``track``: the records (e.g. measures) the clock runs for; it ends when the last ends
+    active: set | None = field(default=None, repr=False, compare=False)
 
     def natural_key(self):
         return (self.rule_key, self.sequence)
@@ -312,7 +318,7 @@ def compute_clocks(
     used_stops: set[int] = set()
     responsibility = _Responsibility()
 
-    def open_clock(rule: Rule, ev: Ev, *, restart: bool) -> None:
+    def open_clock(rule: Rule, ev: Ev, *, restart: bool, after: ClockState | None = None) -> None:
         version = rule.version_for(ev.occurred_at)
         if version is None:
             return
@@ -342,6 +348,9 @@ def compute_clocks(
             ),
             version_obj=version,
         )
+        if version.track:
+            carried = after.active if restart and after is not None else None
+            clock.active = set(carried) if carried is not None else {ev.payload.get(version.track)}
         clocks.append(clock)
         if not restart and version.stop_may_precede_start:
             for stop in reversed(earlier_stops.get(rule.key, [])):
@@ -397,6 +406,15 @@ def compute_clocks(
                 elif not ev.subject or not any(c.subject for c in open_now):
                     target = open_now[0]
             if target is not None and ev.kind in target.version_obj.cancel:
+                track = target.version_obj.track
+                ref = ev.payload.get(track) if track else None
+                if ref is not None and target.active is not None:
+                    # e.g. one of two measures ended: the clock runs on for the other
+                    if ref not in target.active:
+                        continue
+                    target.active.discard(ref)
+                    if target.active:
+                        continue
                 target.cancelled_at = ev.occurred_at
                 close(rule.key, target)
                 earlier_stops.pop(rule.key, None)
@@ -409,11 +427,21 @@ def compute_clocks(
                     settle_pause(target, ev.occurred_at)
                 close(rule.key, target)
                 if target.version_obj.restart_on_stop:
-                    open_clock(rule, ev, restart=True)
+                    open_clock(rule, ev, restart=True, after=target)
                 continue
             version = rule.version_for(ev.occurred_at)
             if version is not None and ev.kind in version.start and (ev.subject or not open_now):
                 open_clock(rule, ev, restart=False)
+                continue
+            if (
+                target is not None
+                and version is not None
+                and version.track
+                and target.active is not None
+                and ev.kind in version.start
+                and conditions_met(version, ev, birth_date)
+            ):
+                target.active.add(ev.payload.get(version.track))  # a second measure joins
                 continue
             if target is None and any(ev.kind in v.cancel for v in rule.versions):
                 earlier_stops.pop(rule.key, None)

@@ -89,6 +89,7 @@ class RuleVersion:
     stop_may_precede_start: bool = False
     first_due_by_stop_of: str | None = None
     min_after_start: Duration | None = None
+    track: str | None = None
     conditions: dict = field(default_factory=dict, hash=False, compare=False)
     line: int = field(default=0, compare=False)
 
@@ -214,6 +215,7 @@ VERSION_KEYS = {
     "stop_may_precede_start",
     "first_due_by_stop_of",
     "min_after_start",
+    "track",
 }
 CONDITION_KEYS = {"payload_equals", "payload_in", "child_age_at_least"}
 
@@ -441,6 +443,21 @@ def parse_rule_file(path: Path, *, known_kinds: dict | None = None) -> Rule:
                 what="due_from_payload",
                 types=("date", "datetime"),
             )
+        track = _text(path, raw, "track")
+        if track:
+            # the record each start and (where the kind names it) each cancel refers to
+            _check_payload_key(
+                path,
+                _line(raw, "track"),
+                cat,
+                list(kinds["start"]),
+                track,
+                what="track",
+                types=("ref",),
+                every=True,
+            )
+            if not any(cat.field(k, track) for k in kinds["cancel"]):
+                _fail(path, _line(raw, "track"), f"track: ingen cancel-hændelse har '{track}'")
         start_key = _text(path, raw, "start_from_payload")
         if start_key:
             _check_payload_key(
@@ -539,6 +556,7 @@ def parse_rule_file(path: Path, *, known_kinds: dict | None = None) -> Rule:
                 stop_may_precede_start=stop_first,
                 first_due_by_stop_of=bound_to,
                 min_after_start=min_after_start,
+                track=track,
                 conditions=_clean(conditions),
                 line=vline,
             )
