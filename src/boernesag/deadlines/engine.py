@@ -326,8 +326,10 @@ def compute_clocks(
             return
         start = ev.occurred_at
         if not restart and version.start_from_payload:
-            # e.g. Barnets Lov § 20, stk. 3: from when the municipality became aware
-            start = _payload_moment(ev.payload.get(version.start_from_payload), exact=True) or start
+            # e.g. Barnets Lov § 20, stk. 3: from when the municipality became aware — which
+            # can only be earlier: a later "aware" time never buys the case more time
+            aware = _payload_moment(ev.payload.get(version.start_from_payload), exact=True)
+            start = min(aware, start) if aware is not None else start
         legal, from_duration = version_due(
             version, start, payload=ev.payload, birth_date=birth_date, first=not restart
         )

@@ -511,6 +511,12 @@ def test_investigation_runs_from_when_the_municipality_became_aware():
     )
     assert clock.started_at == aware
     assert clock.due_at.date() == date(2026, 5, 10)
+    # an "aware" time after the investigation started is a slip that must not buy time
+    (later,) = run(
+        "assessment_duration",
+        [Ev(1, "assessment_started", t(2026, 1, 20), "", {"aware_at": t(2026, 3, 1).isoformat()})],
+    )
+    assert later.started_at == t(2026, 1, 20) and later.due_at.date() == date(2026, 5, 20)
 
 
 BAD_TYPES = """key: typed
