@@ -5,6 +5,7 @@ import html as html_lib
 from datetime import datetime, timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
@@ -74,13 +75,26 @@ def test_a_meeting_in_year_1_or_9999_is_refused_with_the_agenda_kept(w, typed, m
 def test_a_meeting_already_stored_in_year_1_no_longer_breaks_the_case(w):
     """Stored before the forms refused it: year 1 at midnight in Danish time is 2 BC in UTC,
     which the database driver cannot read. The pages still work and show the bad date."""
-    case_services.meeting_create(
+    year_1 = timezone.make_aware(datetime(1, 1, 1, 0, 0))
+    # today the service refuses it too (its event's payload holds dates 1900–2199) …
+    with pytest.raises(ValidationError, match="held_at: skal ligge mellem 1900 og 2199"):
+        case_services.meeting_create(
+            case=w.case,
+            by=w.caseworker,
+            kind=MeetingKind.DIALOGUE_MEETING,
+            held_at=year_1,
+            agenda="Fejlindtastet",
+        )
+    assert not Meeting.objects.filter(agenda="Fejlindtastet").exists()
+    # … so the old row is made as it was stored then
+    meeting = case_services.meeting_create(
         case=w.case,
         by=w.caseworker,
         kind=MeetingKind.DIALOGUE_MEETING,
-        held_at=timezone.make_aware(datetime(1, 1, 1, 0, 0)),
+        held_at=timezone.now(),
         agenda="Fejlindtastet",
     )
+    Meeting.objects.filter(pk=meeting.pk).update(held_at=year_1)
     client = client_for(w.caseworker)
     meetings = client.get(f"/sager/{w.case.pk}/moeder/")
     assert meetings.status_code == 200

@@ -4,6 +4,7 @@ any difference; phase that matches practice; responsibility at the time."""
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, datetime, timedelta
 from io import StringIO
 
@@ -20,8 +21,9 @@ from boernesag.cases import services as case_services
 from boernesag.cases.constants import Phase
 from boernesag.cases.models import Case
 from boernesag.cases.tests.factories import build_world, child
-from boernesag.deadlines.calendar import TZ
+from boernesag.deadlines.calendar import TZ, add_months
 from boernesag.deadlines.models import Clock
+from boernesag.deadlines.rules import load_rules
 from boernesag.deadlines.selectors import Period, compliance_table
 from boernesag.events import catalogue as ev
 from boernesag.events.models import Event
@@ -98,6 +100,11 @@ def test_free_text_cannot_even_be_declared_in_a_payload():
         (lambda: ev.AssessmentStarted(aware_at=datetime(2026, 1, 1)), "aware_at"),  # naive
         (lambda: ev.CaseOpened(team=0), "team"),
         (lambda: ev.ReportReceived(notifier_professional="yes"), "notifier_professional"),
+        # a typing slip in a year would overflow the deadline arithmetic in the projection
+        (lambda: ev.AssessmentStarted(aware_at=datetime(1, 1, 1, tzinfo=TZ)), "aware_at"),
+        (lambda: ev.FollowUpHeld(next_follow_up_due=date(9999, 12, 31)), "next_follow_up_due"),
+        (lambda: ev.FollowUpHeld(next_follow_up_due="2026-02-30"), "next_follow_up_due"),
+        (lambda: ev.DecisionMade(plan_needed="ja"), "plan_needed"),
     ],
 )
 def test_a_malformed_payload_is_refused_before_anything_is_written(w, make, field):
@@ -106,6 +113,21 @@ def test_a_malformed_payload_is_refused_before_anything_is_written(w, make, fiel
         event_write(make(), case=w.case, actor=w.caseworker)
     assert error.value.field == field
     assert counts() == before
+
+
+def test_a_services_own_revision_interval_is_capped_by_the_rule_not_overflowing(w):
+    """A huge interval in a valid payload (10⁹ months) is capped by the rule's longest
+    (12 months) instead of overflowing the calendar inside the writing transaction."""
+    from boernesag.deadlines.models import OrganisationClock
+
+    event_write(
+        ev.ServiceApproved(version=1, revision_interval_months=10**9),
+        actor=w.admin,
+        subject=("catalogue.service", 991),
+    )
+    clock = OrganisationClock.objects.get(subject="catalogue.service:991")
+    today = clock.started_at.astimezone(TZ).date()
+    assert clock.due_at.astimezone(TZ).date() == add_months(today, 12)
 
 
 def test_the_old_api_validates_like_the_constructors(w):
@@ -229,6 +251,23 @@ def snapshot():
     }
 
 
+PAUSE = {"id": None}  # a real ClockPause row (the clock refers to it), made per test
+
+
+@pytest.fixture
+def pause_row(w):
+    from boernesag.deadlines.models import ClockPause
+
+    PAUSE["id"] = ClockPause.objects.create(
+        case=w.case,
+        rule_key="assessment_duration",
+        reason="Afventer samtykke",
+        by=w.caseworker,
+        paused_at=timezone.now(),
+    ).pk
+    return PAUSE["id"]
+
+
 KINDS = [
     lambda d: ev.ReportReceived(
         intake_kind=d.draw(st.sampled_from(["concern_report", "application"])),
@@ -256,6 +295,16 @@ KINDS = [
     lambda d: ev.MeasureEnded(),
     lambda d: ev.DecisionSent(),
     lambda d: ev.JournalCorrected(),
+    # pauses (with the ClockPause row holding the reason) and closure: due times move,
+    # clocks cancel
+    lambda d: ev.ClockPaused(
+        rule=d.draw(st.sampled_from(["assessment_duration", "measure_follow_up"])),
+        pause=PAUSE["id"],
+    ),
+    lambda d: ev.ClockResumed(
+        rule=d.draw(st.sampled_from(["assessment_duration", "measure_follow_up"]))
+    ),
+    lambda d: ev.CaseClosed(),
 ]
 
 
@@ -264,7 +313,9 @@ KINDS = [
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(data=st.data())
-def test_incremental_projections_equal_a_rebuild_for_any_order_also_recorded_late(w, data):
+def test_incremental_projections_equal_a_rebuild_for_any_order_also_recorded_late(
+    w, pause_row, data
+):
     """Events written in a random order of recording, each with a random time of occurring
     (so many are recorded late, some before the SEL/BL switch): the clocks, phase and
     responsibility kept up to date event by event equal a full recomputation."""
@@ -297,6 +348,87 @@ def test_incremental_projections_equal_a_rebuild_for_any_order_also_recorded_lat
     for projection in REGISTRY.values():
         rebuild(projection)
     assert snapshot() == incremental
+
+
+def _clock_facts(case, index_of):
+    """A case's clocks with event ids replaced by the event's position in the drawn list, so
+    two cases holding the same events can be compared."""
+    return sorted(
+        (
+            c.rule_key,
+            c.rule_version,
+            c.sequence,
+            c.started_at,
+            c.due_at,
+            c.local_due_at,
+            c.stopped_at,
+            c.cancelled_at,
+            c.paused_since,
+            c.paused_seconds,
+            index_of[c.start_event_id],
+            index_of.get(c.stop_event_id),
+        )
+        for c in Clock.objects.filter(case=case)
+    )
+
+
+@settings(
+    max_examples=25,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_clocks_depend_on_when_events_happened_not_on_when_they_were_recorded(w, pause_row, data):
+    """Not only incremental == rebuild (both recompute the case with the same function):
+    the same events, recorded in a random order (many late) on one case and in the order
+    they happened on another, give the same clocks and phase — and the clocks obey the
+    rules' own invariants (a stop satisfies one clock of a rule, a recurrence restarts at
+    its stop, a due time is never before the start except a date the municipality set)."""
+    drawn = []
+    offsets = data.draw(st.lists(st.integers(0, 1100), min_size=3, max_size=12, unique=True))
+    for offset in offsets:
+        drawn.append((data.draw(st.sampled_from(KINDS))(data), offset))
+    base = datetime(2023, 6, 1, 10, tzinfo=TZ)
+    cases = []
+    for name, order in (
+        ("Sent", data.draw(st.permutations(range(len(drawn))))),
+        ("Tid", sorted(range(len(drawn)), key=lambda i: drawn[i][1])),
+    ):
+        case = case_services.case_open(
+            child=child(first=name),
+            caseworker=w.caseworker,
+            team=w.team_a,
+            opened_by=w.intake,
+            opened_at=base - timedelta(days=1),
+        )
+        index_of = {}
+        for i in order:
+            typed, offset = drawn[i]
+            row = event_write(
+                typed, case=case, actor=w.caseworker, occurred_at=base + timedelta(days=offset)
+            )
+            index_of[row.pk] = i
+        cases.append((case, index_of))
+    (late, late_ids), (timely, timely_ids) = cases
+    assert _clock_facts(late, late_ids) == _clock_facts(timely, timely_ids)
+    late.refresh_from_db()
+    timely.refresh_from_db()
+    assert late.phase == timely.phase
+    assert late.last_activity_at == timely.last_activity_at
+    # the rules' own invariants
+    rules = load_rules()
+    clocks = list(Clock.objects.filter(case=late).order_by("rule_key", "sequence"))
+    for rule_key in {c.rule_key for c in clocks}:
+        chain = [c for c in clocks if c.rule_key == rule_key]
+        stops = [c.stop_event_id for c in chain if c.stop_event_id]
+        assert len(stops) == len(set(stops)), rule_key  # one stop satisfies one clock
+        for clock, after in itertools.pairwise(chain):
+            version = rules[rule_key].version_for(clock.started_at)
+            if version.restart_on_stop and clock.stopped_at and not clock.cancelled_at:
+                assert after.started_at == clock.stopped_at, rule_key  # restarts at its stop
+        for clock in chain:
+            version = rules[rule_key].version_for(clock.started_at)
+            if not version.due_from_payload:
+                assert clock.due_at >= clock.started_at, rule_key
 
 
 def test_verify_finds_tampering_and_rebuild_repairs_it(w):

@@ -626,6 +626,13 @@ PROBES: list[Probe] = [
         data=lambda w, rel: {"rule_key": ""},
     ),
     Probe("deadlines:calculator", page(EDITING | {"manager", "admin"}), log=NOTHING),
+    Probe(  # "Prøv et forløb" posts its timeline; nothing is stored, no child is read
+        "deadlines:calculator",
+        page(EDITING | {"manager", "admin"}),
+        method="POST",
+        data=lambda w, rel: {"forloeb": "2026-01-05 access_requested"},
+        log=NOTHING,
+    ),
     # intake
     Probe(
         "intake:queue",

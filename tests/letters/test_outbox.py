@@ -306,6 +306,35 @@ def test_a_letter_that_cannot_be_filed_ends_failed_and_cannot_be_marked_sent(
     assert letter.status == LetterStatus.TO_SEND and letter.documents.count() == 2
 
 
+def test_a_letter_the_worker_is_sending_cannot_be_marked_sent_by_hand(
+    w, django_capture_on_commit_callbacks, settings
+):
+    """Two coordinators: one presses "Prøv igen" on a failed letter, the other — on the page
+    shown before — "Markér som sendt". The letter is the worker's now; marking it sent by
+    hand would send it twice (printed and through Digital Post)."""
+    settings.LETTER_DELIVERY_ADAPTER = BROKEN_POST
+    _item, letter = receipt(w, django_capture_on_commit_callbacks)
+    moment = letter.next_attempt_at
+    while outbox.letter_advance(letter.pk, now=moment) == "retry":
+        letter.refresh_from_db()
+        moment = letter.next_attempt_at
+    with django_capture_on_commit_callbacks(execute=False):  # the worker has not run yet
+        letter_retry(letter=letter, by=w.intake)
+    letter.refresh_from_db()
+    assert letter.status == LetterStatus.DELIVERING
+    client = Client()
+    client.force_login(w.intake)
+    response = client.post(
+        "/modtagelse/udbakke/", {"letter": letter.pk, "channel": "printed"}, follow=True
+    )
+    assert "Brevet er ved at blive dannet eller sendt af Børnesag." in response.content.decode()
+    letter.refresh_from_db()
+    assert (letter.status, letter.sent_at) == (LetterStatus.DELIVERING, None)
+    settings.LETTER_DELIVERY_ADAPTER = DIGITAL_POST
+    assert outbox.letter_advance(letter.pk) == "sent"
+    assert CountingDigitalPost.calls == [str(letter.key)]  # sent once, by the worker
+
+
 # --- no outside call under a lock, with real commits ------------------------------------------
 
 

@@ -68,7 +68,8 @@ def calculate(
             for s in LocalStandard.objects.filter(rule_key=rule.key)
         ]
         due = local_due(rule.key, version, start, due, local_rules)
-    met = conditions_met(version, Ev(0, "", start, "", payload), birth_date)
+    # the start event's kind: a field left out reads as the catalogue's default
+    met = conditions_met(version, Ev(0, version.start[0], start, "", payload), birth_date)
     return Calculation(
         rule=rule.key,
         version=version.version,

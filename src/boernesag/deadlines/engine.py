@@ -24,6 +24,10 @@ Semantics, all driven by the rule data (deadlines/rules/*.yaml, docs/deadlines.m
   ``duration`` is the longest it may be (a catalogue service's own revision interval).
 - ``clock_paused``/``clock_resumed`` (payload: rule key and pause row) pause a clock; the due
   time moves by the paused duration and the pause shows in the figures.
+- ``track: measure``: the clock runs for every record (measure) whose start met the rule's
+  conditions; a cancel event naming one of them (``measure_ended`` with ``measure``) ends the
+  clock only when none is left — one of two measures ending does not stop the follow-up or
+  supervision of the other. A cancel event naming none (``case_closed``) ends it at once.
 - A start event with a subject (e.g. one concern report) opens one clock per subject; a stop
   with the same subject closes that clock, a stop without subject the oldest open one.
 - Case clocks record the team and caseworker responsible when the clock started, when it
@@ -34,14 +38,17 @@ Semantics, all driven by the rule data (deadlines/rules/*.yaml, docs/deadlines.m
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from django.utils.dateparse import parse_date, parse_datetime
 
 from boernesag.deadlines.calendar import TZ, add_months, due_at, end_of_day
 from boernesag.deadlines.rules import Rule, RuleVersion, load_rules
+from boernesag.events import catalogue
 from boernesag.events.catalogue import canonical
 from boernesag.events.constants import Scope
 
@@ -80,6 +87,8 @@ class ClockState:
     caseworker_id: int | None = None
     version_obj: RuleVersion | None = field(default=None, repr=False, compare=False)
     bound_to: ClockState | None = field(default=None, repr=False, compare=False)
+    # ``track``: the records (e.g. measures) the clock runs for; it ends when the last ends
+    active: set | None = field(default=None, repr=False, compare=False)
 
     def natural_key(self):
         return (self.rule_key, self.sequence)
@@ -126,6 +135,18 @@ COMPARED = (
 ORG_COMPARED = COMPARED[:12]
 
 
+# The longest a local standard may be, per unit: longer could not be stricter than any rule
+# (the longest is 24 months), and huge amounts would make the date arithmetic loop or
+# overflow. Forms, the service and the simulator all refuse more.
+LOCAL_RULE_MAX = {
+    "hours": 24 * 366,
+    "days": 1_100,
+    "weekdays": 800,
+    "working_days": 800,
+    "months": 36,
+}
+
+
 @dataclass(frozen=True)
 class LocalRule:
     rule_key: str
@@ -134,13 +155,31 @@ class LocalRule:
     valid_from: date
 
 
+@lru_cache(maxsize=512)
+def _payload_default(kind: str, key: str):
+    """The catalogue's default for a payload field (``DecisionMade.outcome`` is "grant"), so
+    a payload stored before the field existed, or typed in without it, reads as the
+    constructor would have written it."""
+    cls = catalogue.REGISTRY.get(canonical(kind))
+    if cls is None:
+        return None
+    for f in dataclasses.fields(cls):
+        if f.name == key and f.default is not dataclasses.MISSING:
+            return f.default
+    return None
+
+
+def _payload_value(ev: Ev, key: str):
+    return ev.payload[key] if key in ev.payload else _payload_default(ev.kind, key)
+
+
 def conditions_met(version: RuleVersion, ev: Ev, birth_date: date | None) -> bool:
     cond = version.conditions
     for key, expected in (cond.get("payload_equals") or {}).items():
-        if ev.payload.get(key) != expected:
+        if _payload_value(ev, key) != expected:
             return False
     for key, allowed in (cond.get("payload_in") or {}).items():
-        if ev.payload.get(key) not in allowed:
+        if _payload_value(ev, key) not in allowed:
             return False
     if "child_age_at_least" in cond:
         if birth_date is None:
@@ -190,14 +229,25 @@ def version_due(
             return None, False
         years, months = version.due_from_birthday
         due = end_of_day(add_months(birth_date, years * 12 + months))
-        return max(due, end_of_day(start.astimezone(TZ).date())), False
+        floor = end_of_day(start.astimezone(TZ).date())
+        if version.min_after_start is not None:
+            # e.g. Barnets Lov § 108, stk. 3: a young person already 16 when the measure is
+            # decided gets the youth plan within 3 months of that, not on the same day
+            floor = max(
+                floor,
+                due_at(start, version.min_after_start.amount, version.min_after_start.unit),
+            )
+        return max(due, floor), False
     if not first and version.then_every is not None:
         return due_at(start, version.then_every.amount, version.then_every.unit), False
     if version.duration is not None:
         due = due_at(start, version.duration.amount, version.duration.unit)
         own = version.duration_from_payload
         if own is not None and isinstance(payload.get(own.key), int) and payload[own.key] >= 0:
-            due = min(due, due_at(start, payload[own.key], own.unit))
+            amount = payload[own.key]
+            if own.unit == version.duration.unit:  # the rule's duration is the longest
+                amount = min(amount, version.duration.amount)
+            due = min(due, due_at(start, amount, own.unit))
         return due, first
     return None, False
 
@@ -268,7 +318,7 @@ def compute_clocks(
     used_stops: set[int] = set()
     responsibility = _Responsibility()
 
-    def open_clock(rule: Rule, ev: Ev, *, restart: bool) -> None:
+    def open_clock(rule: Rule, ev: Ev, *, restart: bool, after: ClockState | None = None) -> None:
         version = rule.version_for(ev.occurred_at)
         if version is None:
             return
@@ -276,8 +326,10 @@ def compute_clocks(
             return
         start = ev.occurred_at
         if not restart and version.start_from_payload:
-            # e.g. Barnets Lov § 20, stk. 3: from when the municipality became aware
-            start = _payload_moment(ev.payload.get(version.start_from_payload), exact=True) or start
+            # e.g. Barnets Lov § 20, stk. 3: from when the municipality became aware — which
+            # can only be earlier: a later "aware" time never buys the case more time
+            aware = _payload_moment(ev.payload.get(version.start_from_payload), exact=True)
+            start = min(aware, start) if aware is not None else start
         legal, from_duration = version_due(
             version, start, payload=ev.payload, birth_date=birth_date, first=not restart
         )
@@ -298,6 +350,9 @@ def compute_clocks(
             ),
             version_obj=version,
         )
+        if version.track:
+            carried = after.active if restart and after is not None else None
+            clock.active = set(carried) if carried is not None else {ev.payload.get(version.track)}
         clocks.append(clock)
         if not restart and version.stop_may_precede_start:
             for stop in reversed(earlier_stops.get(rule.key, [])):
@@ -353,6 +408,15 @@ def compute_clocks(
                 elif not ev.subject or not any(c.subject for c in open_now):
                     target = open_now[0]
             if target is not None and ev.kind in target.version_obj.cancel:
+                track = target.version_obj.track
+                ref = ev.payload.get(track) if track else None
+                if ref is not None and target.active is not None:
+                    # e.g. one of two measures ended: the clock runs on for the other
+                    if ref not in target.active:
+                        continue
+                    target.active.discard(ref)
+                    if target.active:
+                        continue
                 target.cancelled_at = ev.occurred_at
                 close(rule.key, target)
                 earlier_stops.pop(rule.key, None)
@@ -365,11 +429,21 @@ def compute_clocks(
                     settle_pause(target, ev.occurred_at)
                 close(rule.key, target)
                 if target.version_obj.restart_on_stop:
-                    open_clock(rule, ev, restart=True)
+                    open_clock(rule, ev, restart=True, after=target)
                 continue
             version = rule.version_for(ev.occurred_at)
             if version is not None and ev.kind in version.start and (ev.subject or not open_now):
                 open_clock(rule, ev, restart=False)
+                continue
+            if (
+                target is not None
+                and version is not None
+                and version.track
+                and target.active is not None
+                and ev.kind in version.start
+                and conditions_met(version, ev, birth_date)
+            ):
+                target.active.add(ev.payload.get(version.track))  # a second measure joins
                 continue
             if target is None and any(ev.kind in v.cancel for v in rule.versions):
                 earlier_stops.pop(rule.key, None)

@@ -13,7 +13,7 @@ def _rule_choices(with_duration_only: bool = False):
     return [
         (r.key, r.title)
         for r in sorted(rules, key=lambda r: r.title)
-        if not with_duration_only or all(v.duration for v in r.versions)
+        if not with_duration_only or (all(v.duration for v in r.versions) and not r.window)
     ]
 
 

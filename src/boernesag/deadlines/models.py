@@ -243,6 +243,16 @@ class LocalStandard(models.Model):
         return f"{self.rule_key}: {self.amount} {self.get_unit_display()}"
 
     @property
+    def rule_title(self) -> str:
+        """The rule's Danish title (the key is code, not for people)."""
+        from boernesag.deadlines.rules import RuleError, rule_get
+
+        try:
+            return rule_get(self.rule_key).title
+        except RuleError:
+            return self.rule_key
+
+    @property
     def recompute_state(self) -> str:
         if self.recompute_finished_at:
             return "done"

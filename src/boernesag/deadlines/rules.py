@@ -53,6 +53,8 @@ class Duration:
             "working_days": ("arbejdsdag", "arbejdsdage"),
             "months": ("måned", "måneder"),
         }
+        if self.amount == 0 and self.unit == "days":
+            return "samme dag"
         one, many = names[self.unit]
         return f"{self.amount} {one if self.amount == 1 else many}"
 
@@ -86,11 +88,48 @@ class RuleVersion:
     duration_from_payload: PayloadDuration | None = None
     stop_may_precede_start: bool = False
     first_due_by_stop_of: str | None = None
+    min_after_start: Duration | None = None
+    track: str | None = None
     conditions: dict = field(default_factory=dict, hash=False, compare=False)
     line: int = field(default=0, compare=False)
 
     def applies_on(self, day: date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+    def describe(self) -> str:
+        """The deadline in Danish, as the rule data says it (the rules page, for lawyers):
+        a recurrence with a different interval after the first says so."""
+        parts = []
+        if self.due_from_birthday:
+            years, months = self.due_from_birthday
+            age = f"{years} år" + (f" og {months} måneder" if months else "")
+            text = f"når barnet er {age}"
+            if self.min_after_start:
+                text += f", dog tidligst {self.min_after_start.label()} efter start"
+            parts.append(text)
+        elif self.duration:
+            first = self.duration.label()
+            if self.duration_from_payload:
+                first += " (eller eget, kortere interval)"
+            if self.first_due_by_stop_of:
+                first += " eller, hvis tidligere, når en sideløbende undersøgelse afsluttes"
+            if self.then_every or (self.due_from_payload and self.restart_on_stop):
+                next_ = "den fastsatte dato" if self.due_from_payload else ""
+                if self.then_every:
+                    every = self.then_every.label()
+                    next_ = f"{next_}, ellers {every}" if next_ else every
+                parts.append(f"første gang {first}; derefter {next_}")
+            else:
+                parts.append(first)
+                if self.due_from_payload:
+                    parts.append("eller den fastsatte dato")
+        elif self.due_from_payload:
+            parts.append("den fastsatte dato")
+        if self.restart_on_stop:
+            parts.append("gentages")
+        if self.stop_may_precede_start:
+            parts.append("også opfyldt, hvis det er sket, før fristen startede")
+        return "; ".join(parts)
 
     @property
     def kinds(self) -> frozenset[str]:
@@ -139,7 +178,19 @@ def _construct_mapping(loader, node):
     return mapping
 
 
+def _construct_timestamp(loader, node):
+    """A date YAML recognises but cannot build (2024-13-01) is an error with its line, not a
+    bare ValueError."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError as exc:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"ugyldig dato {node.value!r} ({exc})", node.start_mark
+        ) from None
+
+
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 META = {"__line__", "__lines__"}
 TOP_KEYS = {"key", "title", "explanation", "scope", "compliance", "versions", "aliases", "window"}
@@ -163,6 +214,8 @@ VERSION_KEYS = {
     "duration_from_payload",
     "stop_may_precede_start",
     "first_due_by_stop_of",
+    "min_after_start",
+    "track",
 }
 CONDITION_KEYS = {"payload_equals", "payload_in", "child_age_at_least"}
 
@@ -190,7 +243,11 @@ def _duration(path: Path, raw: dict, key: str) -> Duration | None:
     dline = d.get("__line__", _line(raw, key)) if isinstance(d, dict) else _line(raw, key)
     if not isinstance(d, dict) or "amount" not in d or "unit" not in d:
         _fail(path, dline, f"{key} skal have 'amount' og 'unit'")
-    if not isinstance(d["amount"], int) or d["amount"] < 0:
+    if set(_clean(d)) != {"amount", "unit"}:
+        _fail(path, dline, f"{key} må kun have 'amount' og 'unit'")
+    if isinstance(d["amount"], bool) or not isinstance(d["amount"], int):
+        _fail(path, dline, f"{key}: amount skal være et heltal, ikke {d['amount']!r}")
+    if d["amount"] < 0:
         _fail(path, dline, f"varigheden må ikke være negativ ({d['amount']})")
     if d["unit"] not in UNITS:
         _fail(path, dline, f"ukendt enhed '{d['unit']}' (brug {', '.join(UNITS)})")
@@ -253,6 +310,45 @@ def _check_value(path, line, kind, spec, value):
         _fail(path, line, f"betingelsen forventer en værdi, {kind} ikke kan have: {exc.detail}")
 
 
+def _flag(path: Path, raw: dict, key: str, default: bool = False) -> bool:
+    """A yes/no field must be YAML true/false: ``verified: "nej"`` must not read as true."""
+    value = raw.get(key, default)
+    if not isinstance(value, bool):
+        _fail(path, _line(raw, key), f"{key} skal være true eller false, ikke {value!r}")
+    return value
+
+
+def _text(path: Path, raw: dict, key: str, *, required: bool = False) -> str | None:
+    value = raw.get(key)
+    if value is None or value == "":
+        if required:
+            _fail(path, raw.get("__line__", 1), f"mangler '{key}'")
+        return None
+    if not isinstance(value, str):
+        _fail(path, _line(raw, key), f"{key} skal være tekst, ikke {value!r}")
+    return value
+
+
+def _day(path: Path, raw: dict, key: str, *, required: bool = False) -> date | None:
+    value = raw.get(key)
+    if value is None:
+        if required:
+            _fail(path, raw.get("__line__", 1), f"mangler '{key}'")
+        return None
+    if isinstance(value, datetime) or not isinstance(value, date):
+        _fail(path, _line(raw, key), f"{key} skal være en dato (ÅÅÅÅ-MM-DD), ikke {value!r}")
+    return value
+
+
+def _kind_list(path: Path, raw: dict, key: str) -> list[str]:
+    values = raw.get(key) or []
+    if isinstance(values, str):
+        values = [values]
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        _fail(path, _line(raw, key), f"{key} skal være en liste af hændelser")
+    return values
+
+
 def parse_rule_file(path: Path, *, known_kinds: dict | None = None) -> Rule:
     """Parse and validate one rule file. ``known_kinds`` (tests): {kind: (scope, specs)}."""
     cat = _Catalogue(known_kinds)
@@ -268,17 +364,22 @@ def parse_rule_file(path: Path, *, known_kinds: dict | None = None) -> Rule:
     if unknown:
         bad = sorted(unknown)[0]
         _fail(path, _line(data, bad), f"ukendte felter: {', '.join(sorted(unknown))}")
-    for required in ("key", "title", "explanation", "versions"):
-        if not data.get(required):
-            _fail(path, line, f"mangler '{required}'")
+    for required in ("key", "title", "explanation"):
+        _text(path, data, required, required=True)
+    if not data.get("versions"):
+        _fail(path, line, "mangler 'versions'")
+    if not isinstance(data["versions"], list) or not all(
+        isinstance(v, dict) for v in data["versions"]
+    ):
+        _fail(path, _line(data, "versions"), "versions skal være en liste af versioner")
     if data["key"] != path.stem:
         _fail(path, line, f"nøglen '{data['key']}' skal være filens navn '{path.stem}'")
     scope = data.get("scope", Scope.CASE)
     if scope not in (Scope.CASE, Scope.ORGANISATION):
         _fail(path, _line(data, "scope"), "scope skal være 'case' eller 'organisation'")
-    aliases = data.get("aliases") or []
-    if isinstance(aliases, str):
-        aliases = [aliases]
+    aliases = _kind_list(path, data, "aliases")
+    compliance = _flag(path, data, "compliance", True)
+    window = _flag(path, data, "window", False)
     versions = []
     for raw in data["versions"]:
         vline = raw.get("__line__", line)
@@ -289,19 +390,26 @@ def parse_rule_file(path: Path, *, known_kinds: dict | None = None) -> Rule:
         for required in ("version", "law", "reference", "valid_from", "start"):
             if raw.get(required) in (None, "", []):
                 _fail(path, vline, f"mangler '{required}'")
-        if raw["law"] not in LAWS:
+        if isinstance(raw["version"], bool) or not isinstance(raw["version"], int):
+            _fail(path, _line(raw, "version"), f"version skal være et heltal: {raw['version']!r}")
+        if not isinstance(raw["law"], str) or raw["law"] not in LAWS:
             _fail(path, _line(raw, "law"), f"ukendt lov '{raw['law']}' (brug {', '.join(LAWS)})")
+        reference = _text(path, raw, "reference", required=True)
+        verified = _flag(path, raw, "verified", True)
+        valid_from = _day(path, raw, "valid_from", required=True)
+        valid_to = _day(path, raw, "valid_to")
         kinds = {}
         for name in ("start", "stop", "cancel"):
-            values = raw.get(name) or []
-            if isinstance(values, str):
-                values = [values]
+            values = _kind_list(path, raw, name)
             for kind in values:
                 cat.check_kind(path, _line(raw, name), kind, name, scope)
             kinds[name] = tuple(values)
         duration = _duration(path, raw, "duration")
         then_every = _duration(path, raw, "then_every")
-        recurring = bool(raw.get("restart_on_stop", False))
+        min_after_start = _duration(path, raw, "min_after_start")
+        recurring = _flag(path, raw, "restart_on_stop")
+        stop_first = _flag(path, raw, "stop_may_precede_start")
+        bound_to = _text(path, raw, "first_due_by_stop_of")
         if then_every and not recurring:
             _fail(path, _line(raw, "then_every"), "then_every kræver restart_on_stop: true")
         if recurring and not kinds["stop"]:
@@ -311,8 +419,20 @@ def parse_rule_file(path: Path, *, known_kinds: dict | None = None) -> Rule:
         birthday = None
         if raw.get("due_from_birthday") is not None:
             b = raw["due_from_birthday"]
-            birthday = (int(b.get("years", 0)), int(b.get("months", 0)))
-        due_key = raw.get("due_from_payload")
+            bline = _line(raw, "due_from_birthday")
+            if not isinstance(b, dict) or not set(_clean(b)) <= {"years", "months"}:
+                _fail(path, bline, "due_from_birthday skal have 'years' og evt. 'months'")
+            numbers = (b.get("years", 0), b.get("months", 0))
+            if any(isinstance(n, bool) or not isinstance(n, int) or n < 0 for n in numbers):
+                _fail(path, bline, "due_from_birthday: years og months skal være heltal ≥ 0")
+            birthday = numbers
+        if min_after_start is not None and birthday is None:
+            _fail(
+                path,
+                _line(raw, "min_after_start"),
+                "min_after_start gælder kun frister regnet fra fødselsdatoen",
+            )
+        due_key = _text(path, raw, "due_from_payload")
         if due_key:
             _check_payload_key(
                 path,
@@ -323,7 +443,22 @@ def parse_rule_file(path: Path, *, known_kinds: dict | None = None) -> Rule:
                 what="due_from_payload",
                 types=("date", "datetime"),
             )
-        start_key = raw.get("start_from_payload")
+        track = _text(path, raw, "track")
+        if track:
+            # the record each start and (where the kind names it) each cancel refers to
+            _check_payload_key(
+                path,
+                _line(raw, "track"),
+                cat,
+                list(kinds["start"]),
+                track,
+                what="track",
+                types=("ref",),
+                every=True,
+            )
+            if not any(cat.field(k, track) for k in kinds["cancel"]):
+                _fail(path, _line(raw, "track"), f"track: ingen cancel-hændelse har '{track}'")
+        start_key = _text(path, raw, "start_from_payload")
         if start_key:
             _check_payload_key(
                 path,
@@ -344,6 +479,8 @@ def parse_rule_file(path: Path, *, known_kinds: dict | None = None) -> Rule:
                 _fail(path, dline, f"ukendt enhed '{d['unit']}'")
             if duration is None:
                 _fail(path, dline, "duration_from_payload kræver en duration (den længste frist)")
+            if d["unit"] != duration.unit:
+                _fail(path, dline, "duration_from_payload skal have samme enhed som duration")
             _check_payload_key(
                 path,
                 dline,
@@ -362,11 +499,18 @@ def parse_rule_file(path: Path, *, known_kinds: dict | None = None) -> Rule:
                 "en version skal have duration, due_from_birthday eller due_from_payload",
             )
         conditions = raw.get("conditions") or {}
+        if not isinstance(conditions, dict):
+            _fail(path, _line(raw, "conditions"), "conditions skal være en mapning")
         cline = conditions.get("__line__", vline) if conditions else vline
         bad = set(conditions) - CONDITION_KEYS - META
         if bad:
             _fail(path, cline, f"ukendte betingelser: {', '.join(sorted(bad))}")
+        age = conditions.get("child_age_at_least")
+        if age is not None and (isinstance(age, bool) or not isinstance(age, int) or age < 0):
+            _fail(path, cline, f"child_age_at_least skal være et heltal ≥ 0, ikke {age!r}")
         for sub in ("payload_equals", "payload_in"):
+            if not isinstance(conditions.get(sub) or {}, dict):
+                _fail(path, _line(conditions, sub), f"{sub} skal være en mapning")
             for key, expected in (conditions.get(sub) or {}).items():
                 if key in META:
                     continue
@@ -389,16 +533,15 @@ def parse_rule_file(path: Path, *, known_kinds: dict | None = None) -> Rule:
                         _check_value(path, kline, kind, spec, value)
         if "child_age_at_least" in conditions and scope != Scope.CASE:
             _fail(path, cline, "child_age_at_least gælder kun sager")
-        valid_to = raw.get("valid_to")
-        if valid_to is not None and valid_to < raw["valid_from"]:
+        if valid_to is not None and valid_to < valid_from:
             _fail(path, _line(raw, "valid_to"), "valid_to ligger før valid_from")
         versions.append(
             RuleVersion(
-                version=int(raw["version"]),
+                version=raw["version"],
                 law=raw["law"],
-                reference=str(raw["reference"]),
-                verified=bool(raw.get("verified", True)),
-                valid_from=raw["valid_from"],
+                reference=reference,
+                verified=verified,
+                valid_from=valid_from,
                 valid_to=valid_to,
                 start=kinds["start"],
                 stop=kinds["stop"],
@@ -410,8 +553,10 @@ def parse_rule_file(path: Path, *, known_kinds: dict | None = None) -> Rule:
                 start_from_payload=start_key,
                 then_every=then_every,
                 duration_from_payload=payload_duration,
-                stop_may_precede_start=bool(raw.get("stop_may_precede_start", False)),
-                first_due_by_stop_of=raw.get("first_due_by_stop_of"),
+                stop_may_precede_start=stop_first,
+                first_due_by_stop_of=bound_to,
+                min_after_start=min_after_start,
+                track=track,
                 conditions=_clean(conditions),
                 line=vline,
             )
@@ -432,11 +577,11 @@ def parse_rule_file(path: Path, *, known_kinds: dict | None = None) -> Rule:
         title=data["title"],
         explanation=data["explanation"].strip(),
         scope=scope,
-        compliance=bool(data.get("compliance", True)),
+        compliance=compliance,
         versions=tuple(versions),
         source=path.name,
         aliases=tuple(aliases),
-        window=bool(data.get("window", False)),
+        window=window,
     )
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from boernesag.deadlines.calendar import TZ, due_at
+from boernesag.deadlines.engine import LOCAL_RULE_MAX
 from boernesag.deadlines.models import Clock, ClockPause, Escalation, LocalStandard
 from boernesag.deadlines.rules import rule_get
 from boernesag.events import catalogue as ev
@@ -80,6 +81,10 @@ def local_standard_set(
     progress on the standard row; no TRUNCATE, no municipality-wide lock."""
     rule = rule_get(rule_key)
     rule_key = rule.key
+    if rule.window:
+        raise ValidationError(
+            {"rule_key": _("Klagefristen er familiens og kan ikke gøres kortere lokalt.")}
+        )
     if any(
         v.duration is None for v in rule.versions if v.valid_to is None or v.valid_to >= valid_from
     ):
@@ -92,6 +97,18 @@ def local_standard_set(
         )
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Skriv begrundelsen for den lokale standard.")})
+    if unit not in LOCAL_RULE_MAX:
+        raise ValidationError({"unit": _("Vælg en enhed.")})
+    if not 0 <= amount <= LOCAL_RULE_MAX[unit]:
+        # checked before the day-by-day comparison, which a huge amount would keep busy
+        raise ValidationError(
+            {
+                "amount": _(
+                    "En lokal standard må kun gøre fristen strengere end loven, aldrig "
+                    "lempeligere. Vælg en kortere frist."
+                )
+            }
+        )
     if not _is_stricter(rule_key, amount, unit, valid_from):
         raise ValidationError(
             {

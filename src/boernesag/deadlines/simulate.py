@@ -35,14 +35,20 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from boernesag.deadlines.calendar import TZ, UNITS
-from boernesag.deadlines.engine import Ev, LocalRule, compute_clocks
-from boernesag.deadlines.rules import LAWS, load_rules
+from boernesag.deadlines.engine import LOCAL_RULE_MAX, Ev, LocalRule, compute_clocks
+from boernesag.deadlines.rules import LAWS, RuleError, load_rules, rule_get
 from boernesag.events import catalogue
 from boernesag.events.constants import Scope
-from boernesag.events.payload import PayloadError
+from boernesag.events.payload import FIRST_DAY, LAST_DAY, PayloadError
 
 TOP = {"birth_date", "now", "local_standards", "events"}
 EVENT_KEYS = {"kind", "occurred_at", "payload", "subject"}
+# A timeline is for checking one case by hand: bounded, so a pasted or generated text cannot
+# keep a web worker busy. The page refuses longer text with a message (it never truncates);
+# the command, run by someone with a shell on the server, reads files up to FILE_MAX_CHARS.
+MAX_CHARS = 20_000
+FILE_MAX_CHARS = 2_000_000
+MAX_EVENTS = 500
 
 
 class SimulationError(ValueError):
@@ -61,24 +67,42 @@ class Simulation:
         return {"now": self.now.isoformat(), "clocks": self.clocks}
 
 
+def _shown(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _window(day: date, *, line, field) -> None:
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise SimulationError(
+            f"skal ligge mellem {FIRST_DAY.year} og {LAST_DAY.year}", line=line, field=field
+        )
+
+
 def _moment(value, *, line, field) -> datetime:
-    moment = parse_datetime(value) if isinstance(value, str) else None
-    if moment is None and isinstance(value, str) and len(value) == 10:
-        moment = parse_datetime(f"{value}T00:00")
+    try:
+        moment = parse_datetime(value) if isinstance(value, str) else None
+        if moment is None and isinstance(value, str) and len(value) == 10:
+            moment = parse_datetime(f"{value}T00:00")
+    except ValueError:  # well-formed but impossible: 2026-02-30, or an offset of 30 hours
+        moment = None
     if moment is None:
         raise SimulationError(
-            f"ugyldigt tidspunkt {value!r} (brug ÅÅÅÅ-MM-DDTTT:MM)", line=line, field=field
+            f"ugyldigt tidspunkt {_shown(value)} (brug ÅÅÅÅ-MM-DDTTT:MM)", line=line, field=field
         )
+    _window(moment.date(), line=line, field=field)
     return moment if moment.tzinfo else moment.replace(tzinfo=TZ)
 
 
 def _day(value, *, line, field) -> date:
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except (TypeError, ValueError):
         raise SimulationError(
-            f"ugyldig dato {value!r} (brug ÅÅÅÅ-MM-DD)", line=line, field=field
+            f"ugyldig dato {_shown(value)} (brug ÅÅÅÅ-MM-DD)", line=line, field=field
         ) from None
+    _window(day, line=line, field=field)
+    return day
 
 
 def _lines_of(text: str) -> dict:
@@ -89,17 +113,25 @@ def _lines_of(text: str) -> dict:
 
     try:
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError, RecursionError):
         return {}
 
 
-def parse_json(text: str) -> dict:
+def _too_long(limit: int) -> SimulationError:
+    return SimulationError(f"forløbet er for langt (højst {limit:,} tegn)".replace(",", "."))
+
+
+def parse_json(text: str, *, limit: int = MAX_CHARS) -> dict:
+    if len(text) > limit:
+        raise _too_long(limit)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise SimulationError(
             f"ugyldig JSON: {exc.msg} (kolonne {exc.colno})", line=exc.lineno
         ) from None
+    except RecursionError:
+        raise SimulationError("ugyldig JSON: for dybt indlejret", line=1) from None
     marked = _lines_of(text)
     if isinstance(data, dict) and isinstance(marked, dict):
         events = marked.get("events")
@@ -114,12 +146,14 @@ def parse_json(text: str) -> dict:
 def _value(text: str):
     try:
         return json.loads(text)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         return text
 
 
 def parse_lines(text: str) -> dict:
     """The short line format of "Prøv et forløb" → the JSON structure."""
+    if len(text) > MAX_CHARS:
+        raise _too_long(MAX_CHARS)
     data: dict = {"events": []}
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.split("#", 1)[0].strip()
@@ -135,6 +169,14 @@ def parse_lines(text: str) -> dict:
             data["now"] = "T".join(words[1:3]) if len(words) > 2 else words[1]
             continue
         day, rest = words[0], words[1:]
+        try:
+            date.fromisoformat(day)
+        except ValueError:
+            raise SimulationError(
+                f"linjen skal begynde med en dato (ÅÅÅÅ-MM-DD), ikke {_shown(day)}",
+                line=number,
+                field="occurred_at",
+            ) from None
         moment = day
         if rest and ":" in rest[0] and "=" not in rest[0]:
             moment, rest = f"{day}T{rest[0]}", rest[1:]
@@ -173,19 +215,44 @@ def simulate(data: dict, *, now: datetime | None = None) -> Simulation:
             raise SimulationError(
                 "skal have rule, amount, unit og valid_from", line=top_line, field=field
             )
-        if raw["unit"] not in UNITS or not isinstance(raw["amount"], int):
-            raise SimulationError("ugyldig varighed", line=top_line, field=f"{field}.unit")
+        try:
+            rule_key = rule_get(raw["rule"]).key if isinstance(raw["rule"], str) else None
+        except RuleError:
+            rule_key = None
+        if rule_key is None:
+            raise SimulationError(
+                f"ukendt regel {_shown(raw['rule'])}", line=top_line, field=f"{field}.rule"
+            )
+        unit, amount = raw["unit"], raw["amount"]
+        if unit not in UNITS:
+            raise SimulationError(
+                f"ukendt enhed {_shown(unit)} (brug {', '.join(UNITS)})",
+                line=top_line,
+                field=f"{field}.unit",
+            )
+        if isinstance(amount, bool) or not isinstance(amount, int):
+            raise SimulationError("skal være et heltal", line=top_line, field=f"{field}.amount")
+        if not 0 <= amount <= LOCAL_RULE_MAX[unit]:
+            raise SimulationError(
+                f"skal ligge mellem 0 og {LOCAL_RULE_MAX[unit]}",
+                line=top_line,
+                field=f"{field}.amount",
+            )
         standards.append(
             LocalRule(
-                raw["rule"],
-                raw["amount"],
-                raw["unit"],
+                rule_key,
+                amount,
+                unit,
                 _day(raw["valid_from"], line=top_line, field=f"{field}.valid_from"),
             )
         )
     raw_events = data.get("events")
     if not isinstance(raw_events, list) or not raw_events:
         raise SimulationError("skriv mindst én hændelse", line=top_line, field="events")
+    if len(raw_events) > MAX_EVENTS:
+        raise SimulationError(
+            f"højst {MAX_EVENTS} hændelser i et forløb", line=top_line, field="events"
+        )
     events = []
     for index, raw in enumerate(raw_events):
         field = f"events[{index}]"
@@ -197,7 +264,9 @@ def simulate(data: dict, *, now: datetime | None = None) -> Simulation:
             raise SimulationError("ukendt felt", line=line, field=f"{field}.{extra[0]}")
         kind = raw.get("kind")
         if not isinstance(kind, str) or catalogue.canonical(kind) not in catalogue.REGISTRY:
-            raise SimulationError(f"ukendt hændelse {kind!r}", line=line, field=f"{field}.kind")
+            raise SimulationError(
+                f"ukendt hændelse {_shown(kind)}", line=line, field=f"{field}.kind"
+            )
         cls = catalogue.kind_class(kind)
         if cls.scope != Scope.CASE:
             raise SimulationError(
@@ -215,7 +284,10 @@ def simulate(data: dict, *, now: datetime | None = None) -> Simulation:
         for name, spec in cls.specs.items():  # local time where no offset is given
             value = payload.get(name)
             if spec.base == "datetime" and isinstance(value, str):
-                local = parse_datetime(value)
+                try:
+                    local = parse_datetime(value)
+                except ValueError:
+                    local = None  # the catalogue names the field below
                 if local is not None and local.tzinfo is None:
                     payload[name] = local.replace(tzinfo=TZ).isoformat()
         try:
@@ -225,6 +297,10 @@ def simulate(data: dict, *, now: datetime | None = None) -> Simulation:
                 exc.detail, line=line, field=f"{field}.payload.{exc.field}".rstrip(".")
             ) from None
         subject = raw.get("subject") or ""
+        if not isinstance(subject, str | int) or len(str(subject)) > 100:
+            raise SimulationError(
+                "skal være et kort navn eller tal", line=line, field=f"{field}.subject"
+            )
         events.append((moment, index, cls.kind, str(subject), typed.to_payload()))
     events.sort(key=lambda e: (e[0], e[1]))
     engine_events = [

@@ -22,7 +22,7 @@ from boernesag.deadlines.forms import (
 from boernesag.deadlines.models import LocalStandard
 from boernesag.deadlines.rules import LAWS, RuleError, canonical_rule_key, load_rules
 from boernesag.deadlines.selectors import OUTCOMES, Period
-from boernesag.deadlines.simulate import SimulationError, simulate_text
+from boernesag.deadlines.simulate import MAX_CHARS, SimulationError, simulate_text
 from boernesag.lib.exports import csv_response
 from boernesag.lib.forms import form_add_validation_error
 
@@ -271,11 +271,14 @@ def calculator(request):
         query["rule_key"] = canonical_rule_key(query["rule_key"])
     form = CalculatorForm(query if "rule_key" in request.GET else None)
     result, error = None, ""
-    timeline = request.GET.get("forloeb", "")
+    # "Prøv et forløb" posts its timeline (a long one does not fit in a URL); a link with
+    # ?forloeb= still works. Nothing is stored either way.
+    source = request.POST if request.method == "POST" else request.GET
+    timeline = source.get("forloeb", "")
     simulation, simulation_error = None, ""
-    if "forloeb" in request.GET:
+    if "forloeb" in source:
         try:
-            simulation = simulate_text(timeline[:20_000])
+            simulation = simulate_text(timeline)  # refuses an over-long text, never clips it
         except SimulationError as exc:
             simulation_error = str(exc)
         else:
@@ -305,6 +308,7 @@ def calculator(request):
             "result": result,
             "error": error,
             "timeline": timeline or SIMULATION_EXAMPLE,
+            "timeline_limit": MAX_CHARS,
             "simulation": simulation,
             "simulation_error": simulation_error,
             "breadcrumbs": [

@@ -333,11 +333,16 @@ class PlanMade(CaseScoped):
 
 @declare
 class DecisionMade(CaseScoped):
+    """A decision on a measure (grant or refusal). ``plan_needed``: the position taken, when
+    support is granted, on whether a plan is to be made (Barnets Lov § 91, stk. 1; None: not
+    recorded). The reasons are on the decision row."""
+
     kind = "decision_made"
     label = _("Afgørelse truffet")
     phase = Phase.DECISION
     outcome: Literal["grant", "refusal"] = "grant"
     measure_kind: MeasureKind | None = None
+    plan_needed: bool | None = None
 
 
 @declare

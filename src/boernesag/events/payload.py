@@ -48,6 +48,16 @@ class _RefMarker:
     pass
 
 
+# Dates and times in a payload lie in this window: anything outside is a typing error (year
+# 20266) and would make deadline arithmetic overflow.
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2199, 12, 31)
+
+
+def _in_window(day: date) -> bool:
+    return FIRST_DAY <= day <= LAST_DAY
+
+
 Code = Annotated[str, _CodeMarker()]
 """A short lower-case identifier (a choice value); never free text."""
 
@@ -131,7 +141,10 @@ def _parse_datetime(value) -> datetime | None:
     if isinstance(value, datetime):
         return value
     if isinstance(value, str):
-        return parse_datetime(value)
+        try:
+            return parse_datetime(value)
+        except ValueError:  # well-formed but impossible: 2026-02-30T10:00
+            return None
     return None
 
 
@@ -172,6 +185,10 @@ def coerce(kind: str, spec: FieldSpec, value: Any, *, from_json: bool) -> Any:
             raise PayloadError(kind, spec.name, f"skal være et tidspunkt, ikke {value!r}")
         if moment.tzinfo is None:
             raise PayloadError(kind, spec.name, "tidspunktet skal have en tidszone")
+        if not _in_window(moment.date()):
+            raise PayloadError(
+                kind, spec.name, f"skal ligge mellem {FIRST_DAY.year} og {LAST_DAY.year}"
+            )
         return moment
     if base == "date":
         day = value
@@ -182,6 +199,10 @@ def coerce(kind: str, spec: FieldSpec, value: Any, *, from_json: bool) -> Any:
                 day = None
         if isinstance(day, datetime) or not isinstance(day, date):
             raise PayloadError(kind, spec.name, f"skal være en dato (ÅÅÅÅ-MM-DD), ikke {value!r}")
+        if not _in_window(day):
+            raise PayloadError(
+                kind, spec.name, f"skal ligge mellem {FIRST_DAY.year} og {LAST_DAY.year}"
+            )
         return day
     raise AssertionError(base)
 

@@ -290,6 +290,16 @@ def letter_mark_sent(*, letter: Letter, channel: str, by) -> Letter:
     The time of sending is now; what depends on sending (the receipt clock) counts from it.
     Only a letter waiting in the outbox, or one whose delivery failed, can be marked sent."""
     letter = Letter.objects.select_for_update().get(pk=letter.pk)
+    if letter.status in (LetterStatus.RENDERING, LetterStatus.DELIVERING):
+        # the worker owns it: marking it sent by hand now could send it twice (on paper
+        # and through Digital Post) — e.g. from a page shown before a colleague's "Prøv igen"
+        raise InvalidTransition(
+            _(
+                "Brevet er ved at blive dannet eller sendt af Børnesag. Vent, til det står "
+                "som »Skal sendes«, »Sendt« eller »Fejlet«."
+            ),
+            code="in_progress",
+        )
     if letter.status == LetterStatus.FAILED and not letter.documents.exists():
         raise InvalidTransition(
             _("Brevet er ikke dannet som PDF endnu: prøv at danne det igen."),

@@ -82,6 +82,11 @@ def test_hours_are_real_elapsed_hours_across_dst(start, hours):
         (local(2026, 12, 23, 12), 6, "weekdays", local(2027, 1, 4, 23, 59)),
         # working days also skip 24 and 31 December: 28, 29, 30, 4, 5, 6, 7 Jan
         (local(2026, 12, 23, 12), 7, "working_days", local(2027, 1, 7, 23, 59)),
+        # Store bededag was a public holiday until 2023 and is not from 2024:
+        # Thu 4 May 2023 + 6 weekdays skips Fri 5 May → 8, 9, 10, 11, 12, 15 May
+        (local(2023, 5, 4, 10), 6, "weekdays", local(2023, 5, 15, 23, 59)),
+        # Thu 25 April 2024 + 6 weekdays counts Fri 26 April → 26, 29, 30 April, 1, 2, 3 May
+        (local(2024, 4, 25, 10), 6, "weekdays", local(2024, 5, 3, 23, 59)),
         (local(2026, 1, 1, 12), 7, "days", local(2026, 1, 8, 23, 59)),
         (local(2026, 5, 10, 12), 0, "days", local(2026, 5, 10, 23, 59)),
     ],

@@ -100,6 +100,24 @@ def test_pausing_needs_a_reason_and_moves_the_deadline(w):
     assert Clock.objects.get(case=w.case, rule_key="assessment_duration").paused_since is None
 
 
+@pytest.mark.parametrize(
+    ("amount", "unit"), [(10_000_000, "working_days"), (10**9, "months"), (-1, "days")]
+)
+def test_a_huge_or_negative_local_standard_is_refused_before_any_date_arithmetic(w, amount, unit):
+    """The day-by-day strictness check would loop for minutes over ten million working days
+    (or overflow the calendar): such an amount is refused first, with the same message."""
+    with pytest.raises(ValidationError) as error:
+        services.local_standard_set(
+            rule_key="access_request_decision",
+            amount=amount,
+            unit=unit,
+            valid_from=date(2026, 1, 1),
+            reason="Stavefejl i antallet",
+            by=w.admin,
+        )
+    assert "aldrig lempeligere" in str(error.value)
+
+
 def test_local_standard_may_tighten_but_never_loosen(
     w, settings, django_capture_on_commit_callbacks
 ):
@@ -175,7 +193,9 @@ def test_escalation_is_daily_idempotent_and_digest_has_no_names(w):
     assert deadlines_send_digests.call() == 1
     (message,) = mail.outbox
     assert w.case.reference in message.body
-    assert w.child.first_name not in message.body and w.child.cpr not in message.body
+    greeting, listing = message.body.split("\n", 1)  # "Goddag <a random staff first name>"
+    assert greeting == f"Goddag {w.caseworker.first_name}"
+    assert w.child.first_name not in listing and w.child.cpr not in message.body
 
 
 def test_compliance_counts_are_sql_and_match_the_clocks(w):
@@ -230,7 +250,9 @@ def test_compliance_page_drilldown_and_csv(w):
     )
     html = drill.content.decode()
     assert w.case.reference in html
-    assert w.child.first_name not in html  # managers see no personal data
+    # managers see no personal data (the full name: a first name alone may be a random
+    # staff name's, and the caseworker column shows staff)
+    assert f"{w.child.first_name} {w.child.last_name}" not in html and w.child.cpr not in html
     assert f'href="/sager/{w.case.pk}/"' not in html  # and no link into a case they can't see
     csv = client.get(f"/frister/lovoverholdelse/?{query}&format=csv")
     text = csv.content.decode("utf-8-sig")
@@ -330,6 +352,9 @@ def test_rules_page_shows_the_background_recompute_of_a_new_local_standard(
         callback()
     html = client.get("/frister/regler/").content.decode()
     assert "Genberegnet" in html and 'hx-trigger="every 2s"' not in html
+    # the standard is named by the rule's title, not its code key
+    assert "<td>Børnefaglig undersøgelse afsluttet inden for 4 måneder</td>" in html
+    assert "<td>assessment_duration</td>" not in html
 
 
 def test_rules_page_marks_unverified_references_and_admin_sets_local_standard(w):
@@ -337,6 +362,19 @@ def test_rules_page_marks_unverified_references_and_admin_sets_local_standard(w)
     client.force_login(w.admin)
     html = client.get("/frister/regler/").content.decode()
     assert "(henvisning ikke verificeret)" in html
+    # Serviceloven § 70: 3 months, then 6 — the page must not say "3 måneder, gentages"
+    assert "første gang 3 måneder; derefter 6 måneder; gentages" in html
+    # the family's appeal window cannot be shortened locally
+    assert '<option value="appeal_window"' not in html
+    with pytest.raises(ValidationError, match="Klagefristen er familiens"):
+        services.local_standard_set(
+            rule_key="appeal_window",
+            amount=14,
+            unit="days",
+            valid_from=date(2026, 1, 1),
+            reason="Hurtigere afslutning",
+            by=w.admin,
+        )
     response = client.post(
         "/frister/regler/",
         {

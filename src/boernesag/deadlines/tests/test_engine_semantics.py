@@ -222,6 +222,61 @@ def test_organisation_clocks_are_per_subject():
     assert by_subject[("catalogue.service:2", 2)].stopped_at == t(2026, 3, 1)
 
 
+# --- several measures at once ----------------------------------------------------------------
+
+
+def test_one_of_two_measures_ending_does_not_end_the_others_follow_up_or_supervision():
+    """A support measure for the family and a placement of the child: ending the support
+    must not cancel the placed child's supervision visits or the follow-up, and ending the
+    placement ends the supervision (but the follow-up runs on for the support)."""
+    support = Ev(1, "measure_started", t(2026, 1, 5), "", {"measure_kind": "support", "measure": 1})
+    placed = Ev(
+        2,
+        "measure_started",
+        t(2026, 2, 1),
+        "",
+        {"measure_kind": "placement_with_consent", "measure": 2},
+    )
+    support_ends = Ev(3, "measure_ended", t(2026, 3, 1), "", {"measure": 1})
+    (follow_up,) = clocks([support, placed, support_ends], "measure_follow_up")
+    (visit,) = clocks([support, placed, support_ends], "supervision_visits")
+    (youth,) = clocks([support, placed, support_ends], "youth_support_decision")
+    assert follow_up.cancelled_at is None and visit.cancelled_at is None
+    assert youth.cancelled_at is None  # the placement still ends at 18
+    placement_ends = Ev(3, "measure_ended", t(2026, 3, 1), "", {"measure": 2})
+    (follow_up,) = clocks([support, placed, placement_ends], "measure_follow_up")
+    (visit,) = clocks([support, placed, placement_ends], "supervision_visits")
+    assert follow_up.cancelled_at is None  # the support measure still runs
+    assert visit.cancelled_at == t(2026, 3, 1)  # no placed child to visit
+    both = [
+        support,
+        placed,
+        support_ends,
+        Ev(4, "measure_ended", t(2026, 5, 1), "", {"measure": 2}),
+    ]
+    assert [c.cancelled_at for c in clocks(both, "measure_follow_up")] == [t(2026, 5, 1)]
+    # a measure ended without saying which (as before measures were recorded), or the case
+    # closed: everything ends
+    unnamed = [support, placed, Ev(3, "measure_ended", t(2026, 3, 1), "", {})]
+    assert clocks(unnamed, "supervision_visits")[0].cancelled_at == t(2026, 3, 1)
+    closed = [support, placed, Ev(3, "case_closed", t(2026, 3, 1), "", {})]
+    assert clocks(closed, "measure_follow_up")[0].cancelled_at == t(2026, 3, 1)
+
+
+def test_the_measures_a_recurring_clock_runs_for_carry_over_its_restarts():
+    events = [
+        Ev(1, "measure_started", t(2026, 1, 5), "", {"measure_kind": "support", "measure": 1}),
+        Ev(2, "measure_started", t(2026, 1, 20), "", {"measure_kind": "support", "measure": 2}),
+        Ev(3, "follow_up_held", t(2026, 3, 1), "", {}),
+        Ev(4, "measure_ended", t(2026, 4, 1), "", {"measure": 1}),
+        Ev(5, "follow_up_held", t(2026, 5, 1), "", {}),
+        Ev(6, "measure_ended", t(2026, 6, 1), "", {"measure": 2}),
+    ]
+    chain = clocks(events, "measure_follow_up")
+    assert [c.stopped_at for c in chain] == [t(2026, 3, 1), t(2026, 5, 1), None]
+    assert chain[2].cancelled_at == t(2026, 6, 1)
+
+
 # --- a stop before the start ---------------------------------------------------------------
 
 
@@ -437,6 +492,22 @@ explanation: Test
             "",
             12,
             "then_every kræver restart_on_stop",
+        ),
+        (
+            "measure_started",
+            "follow_up_held",
+            "    cancel: [measure_ended]\n    track: measure_kind\n",
+            "",
+            13,
+            "track 'measure_kind' i measure_started er en af",
+        ),
+        (
+            "measure_started",
+            "follow_up_held",
+            "    cancel: [case_closed]\n    track: measure\n",
+            "",
+            13,
+            "track: ingen cancel-hændelse har 'measure'",
         ),
     ],
 )

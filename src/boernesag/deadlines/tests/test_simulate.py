@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import Client
 
-from boernesag.deadlines.simulate import SimulationError, simulate_text
+from boernesag.cases.tests.factories import build_world
+from boernesag.deadlines.simulate import MAX_CHARS, SimulationError, simulate_text
 
 TIMELINE = """{
   "birth_date": "2010-03-10",
@@ -122,3 +124,91 @@ nu 2026-09-01 12:00
         SimulationError, match="linje 2, payload: 'hurtigt' skal skrives felt=værdi"
     ):
         simulate_text("2026-01-01 plan_made\n2026-01-02 decision_made hurtigt")
+
+
+EVIL = [
+    ('{"events": ' + "[" * 5000 + "]" * 5000 + "}", "linje 1: ugyldig JSON: for dybt indlejret"),
+    ("2026-01-01 measure_started measure_kind=" + "[" * 5000, "payload.measure_kind"),
+    ("9999-12-31 23:00 measure_started measure_kind=support", "occurred_at: skal ligge mellem"),
+    ("0001-01-01 report_received", "occurred_at: skal ligge mellem 1900 og 2199"),
+    ("født 9999-01-01\n2026-01-01 measure_started measure_kind=support", "birth_date: skal ligge"),
+    ("nu 9999-12-31 23:00\n2026-01-01 access_requested", "now: skal ligge mellem"),
+    ("2026-01-01 assessment_started aware_at=0001-01-01T00:00", "payload.aware_at: skal ligge"),
+    ("2026-01-01 assessment_started aware_at=2026-02-30T10:00", "payload.aware_at: skal være"),
+    (
+        '{"events": [{"kind": "access_requested", "occurred_at": "2026-02-30T10:00"}]}',
+        "occurred_at",
+    ),
+    (
+        '{"events": [{"kind": "follow_up_held", "occurred_at": "2026-01-01T10:00",'
+        ' "payload": {"next_follow_up_due": "9999-01-01"}}]}',
+        "next_follow_up_due: skal ligge mellem",
+    ),
+    (
+        '{"local_standards": [{"rule": "assessment_duration", "amount": -5, "unit": "months",'
+        ' "valid_from": "2020-01-01"}], "events": [{"kind": "assessment_started",'
+        ' "occurred_at": "2026-01-01T10:00"}]}',
+        "local_standards[0].amount: skal ligge mellem 0 og 36",
+    ),
+    (
+        '{"local_standards": [{"rule": "access_request_decision", "amount": 10000000,'
+        ' "unit": "working_days", "valid_from": "2020-01-01"}], "events": [{"kind":'
+        ' "access_requested", "occurred_at": "2026-01-01T10:00"}]}',
+        "local_standards[0].amount: skal ligge mellem 0 og 800",
+    ),
+    (
+        '{"local_standards": [{"rule": ["x"], "amount": 1, "unit": "days", "valid_from":'
+        ' "2020-01-01"}], "events": [{"kind": "access_requested", "occurred_at": "2026-01-01"}]}',
+        "local_standards[0].rule: ukendt regel",
+    ),
+    (
+        '{"events": [{"kind": "access_requested", "occurred_at": "2026-01-01",'
+        ' "subject": {"a": 1}}]}',
+        "events[0].subject",
+    ),
+    ("2026-01-01 access_requested\n<b>x</b>", "linje 2, occurred_at: linjen skal begynde med"),
+    ("2026-01-01 access_requested\n" * 800, "for langt (højst 20.000 tegn)"),
+    (
+        '{"events": ['
+        + ",".join(['{"kind": "plan_made", "occurred_at": "2026-01-01"}'] * 501)
+        + "]}",
+        "for langt",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), EVIL, ids=range(len(EVIL)))
+def test_hostile_timelines_are_refused_with_a_message_never_a_crash(text, message):
+    """Deep nesting, impossible or far-away dates, huge local standards, over-long text: each
+    is a SimulationError naming what is wrong (the page shows it; the command exits 2) —
+    none reaches the engine to overflow, recurse or loop for minutes."""
+    with pytest.raises(SimulationError) as error:
+        simulate_text(text)
+    assert message in str(error.value), str(error.value)
+
+
+def test_at_most_500_events(tmp_path):
+    many = [{"kind": "plan_made", "occurred_at": "2026-01-01"}] * 501
+    with pytest.raises(CommandError) as error:
+        run(tmp_path, json.dumps({"events": many}))
+    assert error.value.returncode == 2
+    assert "events: højst 500 hændelser" in str(error.value)
+    assert len(run(tmp_path, json.dumps({"events": many[:500]}))["clocks"]) == 0
+
+
+def test_the_page_posts_the_timeline_escapes_it_and_refuses_too_long_text_keeping_it(db):
+    w = build_world(phase_event=None)
+    client = Client()
+    client.force_login(w.caseworker)
+    hostile = "2026-01-01 <script>alert(1)</script>"
+    page = client.post("/frister/beregn/", {"forloeb": hostile}).content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "ukendt hændelse &#x27;&lt;script&gt;alert(1)&lt;/script&gt;&#x27;" in page
+    long_text = "2026-01-01 access_requested\n" * (MAX_CHARS // 20)
+    response = client.post("/frister/beregn/", {"forloeb": long_text})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "forløbet er for langt (højst 20.000 tegn)" in page
+    assert long_text.strip() in page  # nothing typed is lost
+    ok = client.post("/frister/beregn/", {"forloeb": "2026-01-01 access_requested"})
+    assert "Afgørelse om aktindsigt inden for 7 arbejdsdage" in ok.content.decode()

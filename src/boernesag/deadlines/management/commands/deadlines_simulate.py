@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from boernesag.deadlines.simulate import SimulationError, parse_json, simulate
+from boernesag.deadlines.simulate import FILE_MAX_CHARS, SimulationError, parse_json, simulate
 
 
 class Command(BaseCommand):
@@ -23,7 +23,7 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"kan ikke læse {file}: {exc.strerror}", returncode=2) from None
         try:
-            result = simulate(parse_json(text))
+            result = simulate(parse_json(text, limit=FILE_MAX_CHARS))
         except SimulationError as exc:
             raise CommandError(f"{Path(file).name}, {exc}", returncode=2) from None
         self.stdout.write(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
