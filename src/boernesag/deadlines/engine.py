@@ -52,6 +52,9 @@ from boernesag.events import catalogue
 from boernesag.events.catalogue import canonical
 from boernesag.events.constants import Scope
 
+# the subject of an event about the whole case (case_closed): it reaches every clock
+CASE_SUBJECT = "cases.case:"
+
 
 @dataclass
 class Ev:
@@ -407,6 +410,19 @@ def compute_clocks(
                     target = same[0]
                 elif not ev.subject or not any(c.subject for c in open_now):
                     target = open_now[0]
+            if (
+                open_now
+                and ev.subject.startswith(CASE_SUBJECT)
+                and any(ev.kind in c.version_obj.cancel for c in open_now)
+            ):
+                # an event about the whole case (case_closed) cancels every clock of the rule,
+                # whatever each clock's own subject (e.g. one per concern report)
+                for clock in list(open_now):
+                    if ev.kind in clock.version_obj.cancel:
+                        clock.cancelled_at = ev.occurred_at
+                        close(rule.key, clock)
+                earlier_stops.pop(rule.key, None)
+                continue
             if target is not None and ev.kind in target.version_obj.cancel:
                 track = target.version_obj.track
                 ref = ev.payload.get(track) if track else None

@@ -544,3 +544,18 @@ def test_restarted_clock_keeps_counting_from_the_stop():
     )
     assert second.started_at == start + timedelta(days=30)
     assert second.start_event_id == 2
+
+
+def test_closing_the_case_cancels_the_clocks_of_every_report_not_just_one_without_subject():
+    """Two concern reports (one clock each, subject = the report) and the case is closed
+    before they are triaged: both 24-hour clocks end as cancelled, none stays running."""
+    report = {"intake_kind": "concern_report", "notifier_professional": False}
+    events = [
+        Ev(1, "report_received", t(2026, 3, 2, 9), "intake.intakechild:1", report),
+        Ev(2, "report_received", t(2026, 3, 2, 10), "intake.intakechild:2", report),
+        Ev(3, "case_closed", t(2026, 3, 2, 11), "cases.case:7", {}),
+    ]
+    result = clocks(events, "report_triage")
+    assert len(result) == 2
+    assert [c.cancelled_at for c in result] == [t(2026, 3, 2, 11)] * 2
+    assert all(c.stopped_at is None for c in result)
