@@ -343,6 +343,14 @@ class DecisionMade(CaseScoped):
     outcome: Literal["grant", "refusal"] = "grant"
     measure_kind: MeasureKind | None = None
     plan_needed: bool | None = None
+    decision: Ref | None = None
+    temporary: bool = False
+    committee: bool = False
+
+    def summary(self) -> str:
+        outcome = _("Bevilling") if self.outcome == "grant" else _("Afslag")
+        label = _choice_label("decisions.Decision", "kind", self.measure_kind)
+        return f"{outcome}: {label}" if label else str(outcome)
 
 
 @declare
@@ -447,21 +455,127 @@ class AccessRequestDecided(CaseScoped):
 
 @declare
 class DecisionSent(CaseScoped):
+    """The decision letter was sent to the parties; the family's appeal window starts
+    (Retssikkerhedsloven § 67). Subject: the decision, so the window is one per decision."""
+
     kind = "decision_sent"
     label = _("Afgørelse sendt")
+    subject = "decisions.decision"
     letter: Ref | None = None
+    decision: Ref | None = None
 
 
 @declare
 class AppealReceived(CaseScoped):
+    """An appeal against a decision (subject: the decision); ``late``: received after the
+    4-week window, accepted and flagged. The appeal's text is on the appeal row."""
+
     kind = "appeal_received"
     label = _("Klage modtaget")
+    subject = "decisions.decision"
+    appeal: Ref | None = None
+    late: bool = False
 
 
 @declare
 class AppealReconsidered(CaseScoped):
+    """The municipality reconsidered the decision (Retssikkerhedsloven § 66): changed (a new
+    decision) or upheld (then forwarded to Ankestyrelsen). Subject: the decision."""
+
     kind = "appeal_reconsidered"
     label = _("Klage genvurderet")
+    subject = "decisions.decision"
+    appeal: Ref | None = None
+    outcome: Literal["changed", "upheld"] | None = None
+
+    def summary(self) -> str:
+        return {"changed": _("Afgørelsen ændret"), "upheld": _("Afgørelsen fastholdt")}.get(
+            self.outcome or "", ""
+        )
+
+
+@declare
+class AppealForwarded(CaseScoped):
+    """An upheld appeal sent to Ankestyrelsen; what was sent is on the appeal row."""
+
+    kind = "appeal_forwarded"
+    label = _("Klage sendt til Ankestyrelsen")
+    subject = "decisions.appeal"
+    appeal: Ref
+    forwarded_on: date
+
+
+@declare
+class AppealRuled(CaseScoped):
+    """Ankestyrelsen's ruling on a forwarded appeal."""
+
+    kind = "appeal_ruled"
+    label = _("Ankestyrelsens afgørelse modtaget")
+    subject = "decisions.appeal"
+    appeal: Ref
+    ruling: Literal["upheld", "changed", "set_aside", "sent_back"]
+
+    def summary(self) -> str:
+        return _choice_label("decisions.Appeal", "ruling", self.ruling)
+
+
+@declare
+class HearingSent(CaseScoped):
+    """Partshøring sent before a decision (forvaltningsloven § 19); the letter holds the text."""
+
+    kind = "hearing_sent"
+    label = _("Partshøring sendt")
+    subject = "decisions.hearing"
+    decision: Ref
+    answer_due: date
+
+
+@declare
+class HearingAnswered(CaseScoped):
+    """The parties' answer to a hearing was recorded (or none came by the answer date)."""
+
+    kind = "hearing_answered"
+    label = _("Svar på partshøring registreret")
+    subject = "decisions.hearing"
+    decision: Ref
+    answered: bool = True
+    new_information: bool = False
+
+
+@declare
+class DecisionSubmitted(CaseScoped):
+    """A decision above the author's authority waits for approval (kompetenceplan)."""
+
+    kind = "decision_submitted"
+    label = _("Afgørelse sendt til godkendelse")
+    subject = "decisions.decision"
+    level: Literal["caseworker", "team_leader", "committee"]
+
+
+@declare
+class DecisionApprovalRecorded(CaseScoped):
+    """Approval or rejection of a decision (reasons on the approval row)."""
+
+    kind = "decision_approval_recorded"
+    label = _("Godkendelse af afgørelse")
+    subject = "decisions.decision"
+    approval: Ref
+    approved: bool
+    level: Literal["caseworker", "team_leader", "committee"]
+
+    def summary(self) -> str:
+        return _("Godkendt") if self.approved else _("Afvist")
+
+
+@declare
+class TemporaryDecisionResolved(CaseScoped):
+    """A temporary decision made during an investigation was confirmed, changed (a new
+    decision) or stopped by the investigation's conclusion."""
+
+    kind = "temporary_decision_resolved"
+    label = _("Midlertidig afgørelse afklaret")
+    subject = "decisions.decision"
+    resolution: Literal["confirmed", "changed", "stopped"]
 
 
 @declare

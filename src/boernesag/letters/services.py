@@ -63,6 +63,39 @@ DEFAULT_TEXTS = {
         "Af hensyn til familiens fortrolighed kan vi ikke oplyse mere om sagen.\n\n"
         "Med venlig hilsen\n{{ caseworker }}\n{{ municipality }}",
     ),
+    LetterKind.HEARING: (
+        "Partshøring før afgørelse",
+        "Kære {{ recipient_name }}\n\n"
+        "Vi forventer at træffe følgende afgørelse om {{ child_name }} (sag {{ case_reference }}):"
+        "\n\n{{ decision_text }}\n\nLovgrundlag: {{ legal_basis }}\n\n"
+        "Før vi træffer afgørelsen, vil vi gerne høre dine bemærkninger til disse oplysninger "
+        "(partshøring efter forvaltningslovens § 19):\n\n{{ information }}\n\n"
+        "Du kan sende dine bemærkninger til os senest den {{ answer_due }}. Hører vi ikke fra "
+        "dig inden da, træffer vi afgørelsen på det foreliggende grundlag.\n\n"
+        "Med venlig hilsen\n{{ caseworker }}\n{{ municipality }}",
+    ),
+    LetterKind.DECISION: (
+        "Afgørelse",
+        "Kære {{ recipient_name }}\n\n"
+        "Vi har den {{ decided_date }} truffet afgørelse om {{ child_name }} "
+        "(sag {{ case_reference }}).\n\n"
+        "Afgørelse\n{{ decision_text }}\n\n"
+        "{% if purpose %}Formål\n{{ purpose }}\n\n{% endif %}"
+        "Lovgrundlag\n{{ legal_basis }}\n\n"
+        "Begrundelse\n{{ reasons }}\n\n"
+        "{{ appeal_guidance }}\n\n"
+        "Med venlig hilsen\n{{ caseworker }}\n{{ municipality }}",
+    ),
+    LetterKind.APPEAL_FORWARDED: (
+        "Din klage er sendt til Ankestyrelsen",
+        "Kære {{ recipient_name }}\n\n"
+        "Vi modtog den {{ received_date }} din klage over afgørelsen af {{ decided_date }} om "
+        "{{ child_name }} (sag {{ case_reference }}).\n\n"
+        "{{ reconsideration }}\n\n"
+        "Vi har derfor den {{ forwarded_date }} sendt klagen og sagens akter til "
+        "Ankestyrelsen, som behandler den videre. Du hører fra Ankestyrelsen.\n\n"
+        "Med venlig hilsen\n{{ caseworker }}\n{{ municipality }}",
+    ),
 }
 
 CONFLICT = _(
@@ -110,7 +143,10 @@ def letter_template_preview(*, kind: str, subject: str, body: str) -> bytes:
                 municipality=municipality,
                 subject=subject,
                 body=text,
-                recipient_name=sandbox.sample_context(kind)["notifier_name"],
+                recipient_name=(
+                    sandbox.sample_context(kind).get("notifier_name")
+                    or sandbox.sample_context(kind)["recipient_name"]
+                ),
                 recipient_address="Skolevej 2\n9990 Demoby",
                 date=timezone.localdate(),
             )
