@@ -28,6 +28,12 @@ from boernesag.lib.append_only import append_only
 USER = settings.AUTH_USER_MODEL
 
 
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    model_name="AuthorityRuleHistory",
+    obj_field=pghistory.ObjForeignKey(related_name="history"),
+)
 class AuthorityRule(models.Model):
     """One row of the authority matrix (kompetenceplan): the ``level`` may decide decisions
     of ``kind`` up to ``max_yearly_cost`` kr. a year (empty: no limit), and — if

@@ -19,15 +19,34 @@ from boernesag.decisions.constants import (
 from boernesag.decisions.models import Appeal, Approval, Decision, DecisionLetter, Hearing
 
 
+def service_names(decisions) -> None:
+    """Set ``service_name`` on each decision: the name of its service's version in force,
+    in one query for all of them (``str(service)`` asks once per service)."""
+    from boernesag.catalogue.models import ServiceVersion
+    from boernesag.catalogue.selectors import IN_FORCE
+
+    ids = {d.service_id for d in decisions if d.service_id}
+    names = dict(
+        ServiceVersion.objects.filter(service_id__in=ids, status__in=IN_FORCE)
+        .order_by("service_id", "-number")
+        .distinct("service_id")
+        .values_list("service_id", "name")
+    )
+    for d in decisions:
+        d.service_name = names.get(d.service_id, "")
+
+
 def case_decisions(case: Case) -> list[Decision]:
-    return list(
+    decisions = list(
         Decision.objects.filter(case=case)
-        .select_related("service", "provider", "replaces")
+        .select_related("provider")
         .prefetch_related(
             Prefetch("appeals", queryset=Appeal.objects.order_by("-received_on", "-id"))
         )
         .order_by("-created_at", "-id")
     )
+    service_names(decisions)
+    return decisions
 
 
 def _subject(decision: Decision) -> str:
@@ -112,7 +131,7 @@ def approval_queue(user):
             case__in=Case.objects.visible_to(user),
             case__team_id__in=led,
         )
-        .select_related("case__child", "case__team", "service", "created_by")
+        .select_related("case__child", "case__team", "created_by")
         .order_by("created_at", "id")
     )
 

@@ -867,10 +867,6 @@ def appeal_register(
         errors["appellant"] = _("Vælg klageren blandt sagens parter.")
     if errors:
         raise ValidationError(errors)
-    if Appeal.objects.filter(decision=locked, status=AppealStatus.RECEIVED).exists():
-        raise ValidationError(
-            _("Der er allerede en klage under genvurdering: registrér klagen på den.")
-        )
     appeal = Appeal.objects.create(
         case=locked.case,
         decision=locked,

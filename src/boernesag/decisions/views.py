@@ -493,6 +493,7 @@ def appeal_detail(request, pk: int, appeal_pk: int):
 @gate.permission_required("decisions.view_queue")
 def approval_queue(request):
     rows = gate.list_logged(request, selectors.approval_queue(request.user), what="decision_queue")
+    selectors.service_names(rows)
     return render(request, "decisions/queue.html", {"decisions": rows})
 
 

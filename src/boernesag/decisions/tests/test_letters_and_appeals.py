@@ -14,11 +14,11 @@ from django.utils import formats, timezone
 
 from boernesag.cases.models import Document
 from boernesag.cases.tests.factories import build_world
+from boernesag.deadlines.models import Clock
 from boernesag.decisions import selectors, services
 from boernesag.decisions.constants import AppealStatus, DecisionStatus
 from boernesag.decisions.models import DecisionLetter
 from boernesag.decisions.tests.helpers import build_catalogue, decide, draft
-from boernesag.deadlines.models import Clock
 from boernesag.events.models import Event
 from boernesag.letters import services as letter_services
 from boernesag.letters.models import Letter, LetterKind, LetterStatus
