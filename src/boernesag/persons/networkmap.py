@@ -196,13 +196,23 @@ class MapView:
         return rows
 
     def sectors(self) -> list[dict]:
-        """The drawing's sectors: a label position for each (outside the outer circle)."""
-        result = []
-        for sector in MapSector:
-            mid = SECTOR_START[sector.value] + 45
-            x, y = _point(mid, RING_EDGES[-1] - 14)
-            result.append({"key": sector.value, "label": str(sector.label), "x": x, "y": y})
-        return result
+        """The drawing's sector names, in the corners of their quarter."""
+        corners = {
+            MapSector.FAMILY: (8, 22, "start"),
+            MapSector.NETWORK: (MAP_SIZE - 8, 22, "end"),
+            MapSector.SCHOOL: (MAP_SIZE - 8, MAP_SIZE - 10, "end"),
+            MapSector.PROFESSIONALS: (8, MAP_SIZE - 10, "start"),
+        }
+        return [
+            {
+                "key": sector.value,
+                "label": str(sector.label),
+                "x": corners[sector][0],
+                "y": corners[sector][1],
+                "anchor": corners[sector][2],
+            }
+            for sector in MapSector
+        ]
 
     def rings(self) -> list[dict]:
         return [
@@ -283,6 +293,7 @@ def network_map_view(case, *, on: date | None = None) -> MapView:
 # --- the genogram -------------------------------------------------------------------------
 
 SYMBOL = 36  # a square's side, a circle's diameter
+LABEL_BELOW = 54  # a symbol's name and age are written below it
 STEP = 96  # between two people in a row
 ROW_Y = {"grandparents": 60, "parents": 190, "children": 330}
 GENERATION_LABELS = {
@@ -567,10 +578,26 @@ def _genogram_layout(g: Genogram) -> None:
         g.lines.append(
             {"x1": parent.x, "y1": parent.y + h, "x2": s.x, "y2": s.y - h, "dashed": s.ended}
         )
-    for s in grand:
-        parent = side_parent.get(s.lineage)
-        if parent is None or s in unknown_grand:
+    # grandparents: a pair is a couple with one line down to their child; one alone has
+    # the line from below the name
+    for lineage in (Lineage.MOTHER, Lineage.FATHER):
+        parent = side_parent.get(lineage)
+        group = [s for s in grand if s.lineage == lineage and s not in unknown_grand]
+        if parent is None or not group:
             continue
+        if len(group) >= 2:
+            a, b = group[0], group[1]
+            y = a.y
+            g.lines.append({"x1": a.x + h, "y1": y, "x2": b.x - h, "y2": y, "dashed": False})
+            start = ((a.x + b.x) / 2, y)
+        else:
+            start = (group[0].x, group[0].y + LABEL_BELOW)
         g.lines.append(
-            {"x1": s.x, "y1": s.y + h, "x2": parent.x, "y2": parent.y - h, "dashed": s.ended}
+            {
+                "x1": start[0],
+                "y1": start[1],
+                "x2": parent.x,
+                "y2": parent.y - h,
+                "dashed": all(s.ended for s in group),
+            }
         )
