@@ -177,7 +177,11 @@ def decision_create(*, case, by, submit_token=None, legal_sections=(), **fields)
         if existing is not None:
             return existing
     decision = Decision(
-        case=case, created_by=by, submit_token=submit_token, **_clean_fields(fields)
+        case=case,
+        created_by=by,
+        created_at=timezone.now(),
+        submit_token=submit_token,
+        **_clean_fields(fields),
     )
     _derive(decision)
     decision.save()
@@ -378,6 +382,7 @@ def decision_approve(
         approved=approved,
         reasons=reasons,
         by=by,
+        at=timezone.now(),
         committee_meeting_on=committee_meeting_on if committee else None,
     )
     event_write(
@@ -534,6 +539,7 @@ def hearing_send(*, decision: Decision, by, answer_due: date, information: str) 
         case=locked.case,
         decision=locked,
         sent_by=by,
+        sent_at=timezone.now(),
         answer_due=answer_due,
         information=information,
     )
@@ -823,7 +829,13 @@ def decision_change_start(*, decision: Decision, by) -> Decision:
         return draft
     fields = {name: getattr(decision, name) for name in FIELDS}
     fields["temporary"] = False
-    new = Decision(case=decision.case, created_by=by, replaces=decision, **fields)
+    new = Decision(
+        case=decision.case,
+        created_by=by,
+        created_at=timezone.now(),
+        replaces=decision,
+        **fields,
+    )
     _derive(new)
     new.save()
     new.legal_sections.set(list(decision.legal_sections.all()))
@@ -875,6 +887,7 @@ def appeal_register(
         content=content,
         late=appeal_is_late(locked, received_on),
         registered_by=by,
+        registered_at=timezone.now(),
     )
     occurred = _moment(received_on)
     event_write(

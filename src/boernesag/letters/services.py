@@ -298,6 +298,7 @@ def letter_create(
         recipient_address=recipient_address,
         recipient_email=recipient_email,
         created_by=by,
+        created_at=timezone.now(),
         intake_item_id=intake_item_id,
         status=LetterStatus.RENDERING,
     )

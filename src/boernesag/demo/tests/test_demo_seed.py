@@ -245,3 +245,19 @@ def test_demo_children_have_people_around_them(demo, client):
     assert protected is not None and protected.source == "register"
     page = client.get(f"/boern/{protected.pk}/").content.decode()
     assert "Adressebeskyttet" in page and protected.street not in page
+
+
+@pytest.mark.django_db
+def test_demo_decisions_cover_every_path(demo):
+    from boernesag.decisions.models import Appeal, Approval, Decision, Hearing
+
+    assert Decision.objects.filter(outcome="grant", status="sent", replaces=None).exists()
+    refused = Decision.objects.get(outcome="refusal")
+    assert refused.status == "sent" and Hearing.objects.filter(decision=refused).exists()
+    assert Approval.objects.filter(approved=True, level="team_leader").exists()
+    assert Decision.objects.filter(status="awaiting_approval").exists()
+    changed = Appeal.objects.get(status="changed")
+    assert changed.new_decision.status == "sent"
+    ruled = Appeal.objects.get(status="ruled")
+    assert ruled.ruling == "upheld" and ruled.forwarded_on is not None
+    assert Decision.objects.filter(temporary=True).exists()
