@@ -179,6 +179,19 @@ def item_kw(**extra):
 TODAY = "2026-01-02"
 
 
+def _network_map_form(w, rel) -> dict:
+    """The network map's form as the page offers it (everyone on the default places)."""
+    if rel == "none":
+        return {"version": 0}
+    from boernesag.persons.networkmap import network_map_view
+
+    data = {"version": 0}
+    for entry in network_map_view(w.target(rel).case).entries:
+        data[f"sector_{entry.pk}"] = entry.sector
+        data[f"distance_{entry.pk}"] = entry.distance
+    return data
+
+
 def _v(w, rel, obj: str) -> int:
     """The current version of a relation's object (forms send it back)."""
     return 1 if rel == "none" else getattr(w.target(rel), obj).version
@@ -538,6 +551,40 @@ PROBES: list[Probe] = [
             "version": _v(w, rel, "agreement"),
         },
         relations=RELATIONS,
+    ),
+    # the network map and genogram (docs/people.md)
+    Probe(
+        "persons:network_map",
+        read(),
+        kwargs=case_kw(),
+        relations=RELATIONS,
+        log=Detail("network_map"),
+    ),
+    Probe(
+        "persons:network_map",
+        write(),
+        method="POST",
+        kwargs=case_kw(),
+        data=lambda w, rel: _network_map_form(w, rel),
+        relations=RELATIONS,
+    ),
+    Probe(
+        "persons:genogram", read(), kwargs=case_kw(), relations=RELATIONS, log=Detail("genogram")
+    ),
+    Probe(
+        "persons:genogram",
+        write(),
+        method="POST",
+        kwargs=case_kw(),
+        data=lambda w, rel: {"version": 0, "parents_relationship": "together"},
+        relations=RELATIONS,
+    ),
+    Probe(
+        "persons:network_map_print",
+        read(),
+        kwargs=case_kw(),
+        relations=RELATIONS,
+        log=Detail("network_map_print"),
     ),
     # the access log and reasoned access review
     Probe(

@@ -743,6 +743,23 @@ class RelationEnded(CaseScoped):
 
 
 @declare
+class NetworkMapSaved(CaseScoped):
+    """The child's network map or genogram was saved (placements, closeness, the genogram's
+    sides); names, labels and notes are on ``persons.NetworkMap`` and its placements."""
+
+    kind = "network_map_saved"
+    label = _("Netværkskort gemt")
+    subject = "persons.networkmap"
+    part: Literal["map", "genogram"] = "map"
+    version: int
+    people: int
+    changed: int
+
+    def summary(self) -> str:
+        return str(_("Genogram") if self.part == "genogram" else _("Netværkskort"))
+
+
+@declare
 class ResourcePersonAgreementMade(CaseScoped):
     """An agreement with a resource person (Slagelse: followed up after 3 months, then at
     least yearly — rule ``resource_person_follow_up``); the agreement's text is on the
