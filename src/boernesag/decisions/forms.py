@@ -109,7 +109,7 @@ class DecisionForm(DkfdsFormMixin, forms.Form):
         required=False,
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    submit_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    submit_token = forms.UUIDField(widget=forms.HiddenInput, required=False, max_length=36)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -151,7 +151,7 @@ class HearingAnswerForm(DkfdsFormMixin, forms.Form):
     new_information_assessment = _text(_("Din vurdering af de nye oplysninger"))
 
 
-class DecideForm(forms.Form):
+class DecideForm(DkfdsFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
@@ -171,7 +171,7 @@ class ApprovalForm(DkfdsFormMixin, forms.Form):
     )
 
 
-class LetterSentForm(forms.Form):
+class LetterSentForm(DkfdsFormMixin, forms.Form):
     letter = forms.IntegerField(widget=forms.HiddenInput)
     channel = forms.ChoiceField(
         label=_("Sendt som"),
@@ -183,7 +183,7 @@ class LetterSentForm(forms.Form):
     )
 
 
-class ResolveForm(forms.Form):
+class ResolveForm(DkfdsFormMixin, forms.Form):
     resolution = forms.ChoiceField(
         choices=[("confirmed", _("Bekræft")), ("stopped", _("Stop"))],
     )
