@@ -20,7 +20,7 @@ NOTES = {
     RelationKind.PARENT_WITHOUT_CUSTODY: ["Ser barnet hver anden weekend", "Sjælden kontakt"],
     RelationKind.NETWORK_PERSON: ["Træner på fodboldholdet", "Nabo, barnet kommer der efter skole"],
     RelationKind.RESOURCE_PERSON: ["Aftale om samvær om lørdagen"],
-    RelationKind.PROFESSIONAL: ["Barnet er glad for hende", "Kontakt ved fravær"],
+    RelationKind.PROFESSIONAL: ["Barnet er tryg ved den voksne", "Kontakt ved fravær"],
 }
 DRAWN = 8  # cases with a drawn map
 
@@ -43,6 +43,49 @@ def _placement(rng: random.Random, entry):
     note = rng.choice(NOTES[kind]) if kind in NOTES and rng.random() < 0.6 else ""
     return PlacementInput(
         relation_id=entry.pk, sector=sector, distance=distance, quality=quality, note=note
+    )
+
+
+def _grandparents(case) -> None:
+    """The first drawn case's child gets a maternal grandmother and a paternal grandfather
+    (whose contact ended), so the genogram shows three generations."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from boernesag.persons.services import person_create, relation_add, relation_end
+
+    today = timezone.localdate()
+    grandmother = person_create(
+        cpr=None, first_name="Inger", last_name="Mikkelsen", is_test=True, sex="F"
+    )
+    relation_add(
+        child=case.child,
+        person=grandmother,
+        kind=RelationKind.GRANDPARENT,
+        description="Mormor, passer barnet om tirsdagen",
+        valid_from=case.opened_at.date(),
+        by=case.caseworker,
+        case=case,
+    )
+    grandfather = person_create(
+        cpr=None, first_name="Bent", last_name="Pedersen", is_test=True, sex="M"
+    )
+    relation = relation_add(
+        child=case.child,
+        person=grandfather,
+        kind=RelationKind.GRANDPARENT,
+        description="Farfar",
+        valid_from=case.opened_at.date(),
+        by=case.caseworker,
+        case=case,
+    )
+    relation_end(
+        relation=relation,
+        by=case.caseworker,
+        valid_to=today - timedelta(days=20),
+        expected_version=relation.version,
+        case=case,
     )
 
 
@@ -71,6 +114,8 @@ def demo_network_map_seed(*, seed: int = 2612) -> dict[str, int]:
     cases = [c for c in cases if c.child_id in with_people]
     cases.sort(key=lambda c: (mette is None or c.caseworker_id != mette.pk, c.opened_at))
     drawn = 0
+    if cases:
+        _grandparents(cases[0])
     for case in cases[:DRAWN]:
         view = networkmap.network_map_view(case)
         if len(view.entries) < 2:
