@@ -633,6 +633,21 @@ PROBES: list[Probe] = [
         relations=RELATIONS,
         log=Detail("access_log", case=False),
     ),
+    Probe(
+        "rights:who_could_see",
+        lambda role, rel: (
+            302
+            if role == ANON
+            else 403
+            if role not in ("team_leader", "admin")
+            else 404
+            if rel == "none" or (role == "team_leader" and rel not in ("own", "team"))
+            else 200
+        ),
+        kwargs=child_kw,
+        relations=RELATIONS,
+        log=Detail("who_could_see", case=False),
+    ),
     # deadlines
     Probe(
         "deadlines:mine",
@@ -838,6 +853,58 @@ PROBES: list[Probe] = [
     Probe("accounts:logout_everywhere", everyone(302), method="POST"),
     Probe("accounts:profile", everyone(200), log=NOTHING),
     Probe("accounts:profile", everyone(302), method="POST", data=lambda w, r: {}),
+]
+
+
+# --- changes of staff access (separation of duties): no child's data -------------------
+
+CONFIRMERS = {"admin", "manager"}
+
+
+def _change_kw(w, rel):
+    return {"pk": w.extra.access_change.pk}
+
+
+PROBES += [
+    Probe("rights:changes", page(CONFIRMERS), log=NOTHING),
+    Probe(
+        "rights:user", page({"admin"}), kwargs=lambda w, r: {"pk": w.extra.newcomer.pk}, log=NOTHING
+    ),
+    Probe(
+        "rights:user",
+        page({"admin"}, ok=302),
+        method="POST",
+        kwargs=lambda w, r: {"pk": w.extra.newcomer.pk},
+        data=lambda w, r: {
+            "action": "join",
+            "join-team": str(w.team_a.pk),
+            "join-reason": "Hjælper Team Nord",
+        },
+    ),
+    # the matrix's administrator and the manager are second persons (a second
+    # administrator asked); everybody else may not decide
+    Probe(
+        "rights:confirm",
+        page(CONFIRMERS, ok=302),
+        method="POST",
+        kwargs=_change_kw,
+        data=lambda w, r: {"version": str(w.extra.access_change.version)},
+    ),
+    Probe(
+        "rights:reject",
+        page(CONFIRMERS, ok=302),
+        method="POST",
+        kwargs=_change_kw,
+        data=lambda w, r: {"version": "1", "note": "Ikke aftalt med teamlederen"},
+    ),
+    # only the one who asked may withdraw: the matrix's administrator did not
+    Probe(
+        "rights:withdraw",
+        lambda role, rel: 302 if role == ANON else 403,
+        method="POST",
+        kwargs=_change_kw,
+        data=lambda w, r: {},
+    ),
 ]
 
 

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "boernesag.letters",
     "boernesag.intake",
     "boernesag.catalogue",
+    "boernesag.rights",
     "boernesag.demo",
     "django.contrib.admin",
     "django.contrib.auth",

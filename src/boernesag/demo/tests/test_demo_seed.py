@@ -269,3 +269,18 @@ def test_demo_children_have_network_maps_and_genograms(demo, client):
     if note is not None:
         assert note.note in html
     assert client.get(f"/sager/{drawn.case_id}/genogram/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_demo_has_two_administrators_and_a_request_waiting_for_the_second(demo):
+    from boernesag.rights.models import AccessChange
+
+    admins = User.objects.filter(role_assignments__role=Role.ADMIN).distinct()
+    assert admins.count() >= 2
+    waiting = AccessChange.objects.get(status="pending")
+    kirsten = User.objects.get(email="kirsten.madsen@demo-kommune.dk")
+    anders = User.objects.get(email="anders.holm@demo-kommune.dk")
+    assert waiting.requested_by == kirsten
+    assert not kirsten.has_perm("rights.confirm_access_change", waiting)
+    assert anders.has_perm("rights.confirm_access_change", waiting)
+    assert AccessChange.objects.filter(status="rejected", user=kirsten).exists()
