@@ -6,6 +6,7 @@ from boernesag.catalogue.urls import public_urlpatterns
 urlpatterns = [
     path("", include("boernesag.web.urls")),
     path("", include("boernesag.cases.urls")),
+    path("", include("boernesag.plans.urls")),
     path("frister/", include("boernesag.deadlines.urls")),
     path("modtagelse/", include("boernesag.intake.urls")),
     path("katalog/", include("boernesag.catalogue.urls")),

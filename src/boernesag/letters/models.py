@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 class LetterKind(models.TextChoices):
     RECEIPT = "receipt", _("Kvittering til underretter")
     FEEDBACK = "feedback", _("Tilbagemelding til underretter")
+    PLAN = "plan", _("Barnets plan, ungeplan eller handleplan")
 
 
 # Letters addressed to the notifier name the notifier: they are filed on the cases for the
