@@ -422,7 +422,7 @@ def task_add(request, pk: int, plan_pk: int):
 
 @require_POST
 def task_end(request, pk: int, plan_pk: int, task_pk: int):
-    case, plan, task = _part_get(
+    _case, plan, task = _part_get(
         request, pk, plan_pk, PlanTask, task_pk, what="plan_task_end", action=EDIT
     )
     try:

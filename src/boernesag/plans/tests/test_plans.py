@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from boernesag.cases.constants import MeetingKind
@@ -170,7 +170,7 @@ def test_a_revision_records_what_changed_and_why_and_keeps_earlier_versions(w):
     revised = Event.objects.filter(case=w.case, kind="plan_revised").get()
     assert revised.payload == {"plan_kind": "child", "plan": plan.pk, "number": 2}
     # the versions are append-only in the database
-    with pytest.raises(Exception), connection.cursor() as cursor:
+    with pytest.raises(DatabaseError), connection.cursor() as cursor:
         cursor.execute("UPDATE plans_planversion SET changes = 'x' WHERE id = %s", [first.pk])
 
 
