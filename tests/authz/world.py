@@ -357,4 +357,8 @@ def build_matrix_world() -> World:
         email="laast@matrixkommune.dk", locked_until=now + timedelta(minutes=30)
     )
     w.extra.login_attempt = LoginAttempt.objects.create(email="x@matrixkommune.dk", succeeded=False)
+    # plans (tests/authz/plans.py)
+    from tests.authz.plans import plans_build
+
+    plans_build(w)
     return w

@@ -541,7 +541,7 @@ def plan_version(request, pk: int, plan_pk: int, number: int):
 
 def plan_send(request, pk: int, plan_pk: int, number: int):
     case, plan, version = _version_get(
-        request, pk, plan_pk, number, what="plan_send", action=_on_post(request, SEND)
+        request, pk, plan_pk, number, what="plan_send", action=SEND
     )
     family = services.family_recipients(case)
     consent = services.share_consent(case)
