@@ -21,8 +21,9 @@ class Command(BaseCommand):
             self.stdout.write("Databasen har allerede en kommune; demodata oprettes ikke.")
             return
         created = demo_organisation_seed()
-        created.update(demo_casework_seed())
+        # the catalogue first: case histories name its providers (plans: who does what)
         created.update(demo_catalogue())
+        created.update(demo_casework_seed())
         summary = ", ".join(f"{key}: {count}" for key, count in created.items())
         self.stdout.write(self.style.SUCCESS(f"Demo Kommune er klar (oprettet {summary})."))
         if not quiet_logins:
