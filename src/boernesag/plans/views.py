@@ -540,9 +540,7 @@ def plan_version(request, pk: int, plan_pk: int, number: int):
 
 
 def plan_send(request, pk: int, plan_pk: int, number: int):
-    case, plan, version = _version_get(
-        request, pk, plan_pk, number, what="plan_send", action=SEND
-    )
+    case, plan, version = _version_get(request, pk, plan_pk, number, what="plan_send", action=SEND)
     family = services.family_recipients(case)
     consent = services.share_consent(case)
     professionals = services.professional_recipients(case) if consent else []
