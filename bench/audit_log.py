@@ -65,6 +65,53 @@ def appends(user) -> None:
     )
 
 
+def _process_worker(user_id: int, index: int, start_at: float, results) -> None:
+    from django.db import connections
+
+    from boernesag.accounts.models import User
+    from boernesag.audit.services import access_log_record
+
+    connections.close_all()  # never share the parent's connection
+    user = User.objects.get(pk=user_id)
+    while time.time() < start_at:
+        time.sleep(0.005)
+    stop_at = start_at + SECONDS
+    latencies = []
+    while time.time() < stop_at:
+        began = time.perf_counter()
+        access_log_record(user=user, what="case_page", object_ref=str(index))
+        latencies.append((time.perf_counter() - began) * 1000)
+    connections.close_all()
+    results.put(latencies)
+
+
+def appends_in_processes(user) -> None:
+    """The same load from 50 processes (as 50 web workers would be): no GIL between them,
+    so only PostgreSQL and the chain's lock limit the rate."""
+    import multiprocessing
+
+    from django.db import connections
+
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    start_at = time.time() + 3.0
+    workers = [
+        context.Process(target=_process_worker, args=(user.pk, i, start_at, results))
+        for i in range(USERS)
+    ]
+    for w in workers:
+        w.start()
+    flat = sorted(x for _ in workers for x in results.get())
+    for w in workers:
+        w.join()
+    print(
+        f"{USERS} concurrent processes, {SECONDS:.0f} s: {len(flat) / SECONDS:8.0f} appends/s   "
+        f"latency median {statistics.median(flat):6.2f} ms   "
+        f"p95 {flat[int(len(flat) * 0.95) - 1]:6.2f} ms"
+    )
+
+
 def verify() -> None:
     from boernesag.audit.models import AccessLogEntry
     from boernesag.audit.services import access_log_verify
@@ -90,6 +137,7 @@ def main() -> None:
         user = UserFactory()
         print(f"Access-log benchmark on PostgreSQL {connection.pg_version}")
         appends(user)
+        appends_in_processes(user)
         verify()
     finally:
         connection.close()

@@ -179,6 +179,19 @@ def item_kw(**extra):
 TODAY = "2026-01-02"
 
 
+def _network_map_form(w, rel) -> dict:
+    """The network map's form as the page offers it (everyone on the default places)."""
+    if rel == "none":
+        return {"version": 0}
+    from boernesag.persons.networkmap import network_map_view
+
+    data = {"version": 0}
+    for entry in network_map_view(w.target(rel).case).entries:
+        data[f"sector_{entry.pk}"] = entry.sector
+        data[f"distance_{entry.pk}"] = entry.distance
+    return data
+
+
 def _v(w, rel, obj: str) -> int:
     """The current version of a relation's object (forms send it back)."""
     return 1 if rel == "none" else getattr(w.target(rel), obj).version
@@ -539,6 +552,40 @@ PROBES: list[Probe] = [
         },
         relations=RELATIONS,
     ),
+    # the network map and genogram (docs/people.md)
+    Probe(
+        "persons:network_map",
+        read(),
+        kwargs=case_kw(),
+        relations=RELATIONS,
+        log=Detail("network_map"),
+    ),
+    Probe(
+        "persons:network_map",
+        write(),
+        method="POST",
+        kwargs=case_kw(),
+        data=lambda w, rel: _network_map_form(w, rel),
+        relations=RELATIONS,
+    ),
+    Probe(
+        "persons:genogram", read(), kwargs=case_kw(), relations=RELATIONS, log=Detail("genogram")
+    ),
+    Probe(
+        "persons:genogram",
+        write(),
+        method="POST",
+        kwargs=case_kw(),
+        data=lambda w, rel: {"version": 0, "parents_relationship": "together"},
+        relations=RELATIONS,
+    ),
+    Probe(
+        "persons:network_map_print",
+        read(),
+        kwargs=case_kw(),
+        relations=RELATIONS,
+        log=Detail("network_map_print"),
+    ),
     # the access log and reasoned access review
     Probe(
         "cases:access_log",
@@ -585,6 +632,21 @@ PROBES: list[Probe] = [
         kwargs=child_kw,
         relations=RELATIONS,
         log=Detail("access_log", case=False),
+    ),
+    Probe(
+        "rights:who_could_see",
+        lambda role, rel: (
+            302
+            if role == ANON
+            else 403
+            if role not in ("team_leader", "admin")
+            else 404
+            if rel == "none" or (role == "team_leader" and rel not in ("own", "team"))
+            else 200
+        ),
+        kwargs=child_kw,
+        relations=RELATIONS,
+        log=Detail("who_could_see", case=False),
     ),
     # deadlines
     Probe(
@@ -791,6 +853,58 @@ PROBES: list[Probe] = [
     Probe("accounts:logout_everywhere", everyone(302), method="POST"),
     Probe("accounts:profile", everyone(200), log=NOTHING),
     Probe("accounts:profile", everyone(302), method="POST", data=lambda w, r: {}),
+]
+
+
+# --- changes of staff access (separation of duties): no child's data -------------------
+
+CONFIRMERS = {"admin", "manager"}
+
+
+def _change_kw(w, rel):
+    return {"pk": w.extra.access_change.pk}
+
+
+PROBES += [
+    Probe("rights:changes", page(CONFIRMERS), log=NOTHING),
+    Probe(
+        "rights:user", page({"admin"}), kwargs=lambda w, r: {"pk": w.extra.newcomer.pk}, log=NOTHING
+    ),
+    Probe(
+        "rights:user",
+        page({"admin"}, ok=302),
+        method="POST",
+        kwargs=lambda w, r: {"pk": w.extra.newcomer.pk},
+        data=lambda w, r: {
+            "action": "join",
+            "join-team": str(w.team_a.pk),
+            "join-reason": "Hjælper Team Nord",
+        },
+    ),
+    # the matrix's administrator and the manager are second persons (a second
+    # administrator asked); everybody else may not decide
+    Probe(
+        "rights:confirm",
+        page(CONFIRMERS, ok=302),
+        method="POST",
+        kwargs=_change_kw,
+        data=lambda w, r: {"version": str(w.extra.access_change.version)},
+    ),
+    Probe(
+        "rights:reject",
+        page(CONFIRMERS, ok=302),
+        method="POST",
+        kwargs=_change_kw,
+        data=lambda w, r: {"version": "1", "note": "Ikke aftalt med teamlederen"},
+    ),
+    # only the one who asked may withdraw: the matrix's administrator did not
+    Probe(
+        "rights:withdraw",
+        lambda role, rel: 302 if role == ANON else 403,
+        method="POST",
+        kwargs=_change_kw,
+        data=lambda w, r: {},
+    ),
 ]
 
 

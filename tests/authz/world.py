@@ -357,6 +357,18 @@ def build_matrix_world() -> World:
         email="laast@matrixkommune.dk", locked_until=now + timedelta(minutes=30)
     )
     w.extra.login_attempt = LoginAttempt.objects.create(email="x@matrixkommune.dk", succeeded=False)
+    # separation of duties: a second administrator asked for a newcomer's role (pending)
+    from boernesag.rights import services as rights_services
+
+    w.extra.admin_2 = staff(Role.ADMIN, root, member=False)
+    w.extra.newcomer = UserFactory()
+    w.extra.access_change = rights_services.role_grant_request(
+        actor=w.extra.admin_2,
+        user=w.extra.newcomer,
+        role=Role.CASEWORKER,
+        unit=team_b,
+        reason="Ny medarbejder i Team Syd",
+    )
     # plans (tests/authz/plans.py)
     from tests.authz.plans import plans_build
 

@@ -14,6 +14,7 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
@@ -84,14 +85,20 @@ class RoleModelAdmin(admin.ModelAdmin):
 
 
 class RoleInline(admin.TabularInline):
+    """Roles shown read-only: every change of access goes through the page
+    "Adgangsændringer" (``boernesag.rights``), which writes organisation events and holds
+    changes that widen access until a second person confirms them (four eyes)."""
+
     model = RoleAssignment
     extra = 0
-    autocomplete_fields = ["unit"]
+    fields = ["role", "unit", "valid_from", "valid_to", "ended_at"]
+    readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
-        return request.user.has_perm("accounts.administer")
+        return False
 
-    has_change_permission = has_add_permission
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("accounts.administer")
@@ -102,7 +109,8 @@ class RoleInline(admin.TabularInline):
 
 class TeamMembershipInline(RoleInline):
     model = TeamMembership
-    autocomplete_fields = ["team"]
+    fields = ["team", "valid_from", "valid_to", "ended_at"]
+    readonly_fields = fields
 
 
 class MunicipalityForm(forms.ModelForm):
@@ -151,6 +159,11 @@ class UnitAdmin(RoleModelAdmin):
     search_fields = ["name", "code"]
     autocomplete_fields = ["parent"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Moving a unit would give the leaders above its new place access to its cases
+        # without a second person's confirmation: the place is set when it is made.
+        return ["parent", "kind"] if obj is not None else []
+
 
 class UserCreationForm(AdminUserCreationForm):
     class Meta:
@@ -167,7 +180,6 @@ class UserEditForm(UserChangeForm):
             "last_name",
             "job_title",
             "is_active",
-            "may_see_protected_addresses",
         )
 
     def clean_email(self):
@@ -184,11 +196,12 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ["email", "first_name", "last_name"]
     ordering = ["first_name", "last_name"]
     filter_horizontal = []
-    readonly_fields = ["date_joined", "last_login"]
+    # Access (roles, teams, protected addresses) is changed on "Adgangsændringer" only.
+    readonly_fields = ["date_joined", "last_login", "may_see_protected_addresses", "access_link"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (_("Person"), {"fields": ["first_name", "last_name", "job_title"]}),
-        (_("Adgang"), {"fields": ["may_see_protected_addresses"]}),
+        (_("Adgang"), {"fields": ["may_see_protected_addresses", "access_link"]}),
         (_("Status"), {"fields": ["is_active", "last_login", "date_joined"]}),
     ]
     add_fieldsets = [
@@ -208,6 +221,16 @@ class UserAdmin(DjangoUserAdmin):
             },
         )
     ]
+
+    @admin.display(description=_("Ændr adgang"))
+    def access_link(self, obj):
+        if obj is None or obj.pk is None:
+            return "–"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("rights:user", args=[obj.pk]),
+            _("Roller, teams og beskyttede adresser ændres under Adgangsændringer"),
+        )
 
     def has_module_permission(self, request):
         return request.user.has_perm("accounts.administer")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 import pghistory
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -271,9 +271,31 @@ class User(AbstractBaseUser):
         return self.is_admin
 
 
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
 class DatedQuerySet(models.QuerySet):
+    """Roles and team memberships are dated (``valid_from``–``valid_to``, both days
+    included). A revocation that takes effect at once also sets ``ended_at`` (the moment),
+    so that access ends then and not at midnight (boernesag.rights)."""
+
     def active_on(self, day: date):
-        return self.filter(Q(valid_from__lte=day), Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        """In force on ``day`` — for today: in force now."""
+        return self.filter(
+            Q(valid_from__lte=day),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
+            Q(ended_at__isnull=True) | Q(ended_at__gte=_start_of(day + timedelta(days=1))),
+        )
+
+    def held_on(self, day: date):
+        """In force at any moment of ``day`` (who could see a child that day): also a role
+        that was granted or revoked during the day."""
+        return self.filter(
+            Q(valid_from__lte=day),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
+            Q(ended_at__isnull=True) | Q(ended_at__gte=_start_of(day)),
+        )
 
 
 @pghistory.track(
@@ -295,6 +317,13 @@ class RoleAssignment(models.Model):
     )
     valid_from = models.DateField(_("fra"), default=timezone.localdate)
     valid_to = models.DateField(_("til"), null=True, blank=True)
+    ended_at = models.DateTimeField(
+        _("ophørt"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Tidspunktet, hvor en fratagelse med virkning straks trådte i kraft."),
+    )
 
     objects = DatedQuerySet.as_manager()
 
@@ -338,6 +367,13 @@ class TeamMembership(models.Model):
     )
     valid_from = models.DateField(_("fra"), default=timezone.localdate)
     valid_to = models.DateField(_("til"), null=True, blank=True)
+    ended_at = models.DateTimeField(
+        _("ophørt"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Tidspunktet, hvor en fratagelse med virkning straks trådte i kraft."),
+    )
 
     objects = DatedQuerySet.as_manager()
 

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "boernesag.intake",
     "boernesag.catalogue",
     "boernesag.plans",
+    "boernesag.rights",
     "boernesag.demo",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pghistory
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -213,6 +214,20 @@ class ClockPause(models.Model):
         return f"{self.case_id}/{self.rule_key}"
 
 
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    # the background recomputation's progress is not a change of the standard
+    exclude=[
+        "recompute_total",
+        "recompute_done",
+        "recompute_started_at",
+        "recompute_finished_at",
+    ],
+    model_name="LocalStandardHistory",
+    obj_field=pghistory.ObjForeignKey(related_name="history"),
+)
 class LocalStandard(models.Model):
     """The municipality's stricter version of a rule (Varde: investigation within 2 months)."""
 

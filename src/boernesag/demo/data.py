@@ -132,6 +132,8 @@ USERS = [
     ("helle.iversen", "Helle", "Iversen", "Økonomikonsulent", [(F, "oekonomi-og-styring")], []),
     ("bo.sorensen", "Bo", "Sørensen", "Controller", [(F, "oekonomi-og-styring")], []),
     ("kirsten.madsen", "Kirsten", "Madsen", "Systemadministrator", [(A, "demo-kommune")], []),
+    # the second administrator: changes of access need a second person (four eyes)
+    ("anders.holm", "Anders", "Holm", "IT-administrator", [(A, "demo-kommune")], []),
 ]
 
 

@@ -591,6 +591,20 @@ class LocalStandardSet(OrganisationScoped):
     valid_from: date
 
 
+# Changes of staff access (boernesag.rights, docs/authorisation.md "Separation of duties").
+# ``change`` references the ``rights.AccessChange`` row that holds who asked, who confirmed
+# and the reasons; the payload holds only ids, codes and dates.
+AccessChangeKindCode = Literal[
+    "role_grant",
+    "role_end",
+    "role_move",
+    "team_join",
+    "team_leave",
+    "protected_addresses",
+    "protected_addresses_end",
+]
+
+
 @declare
 class RoleGranted(OrganisationScoped):
     kind = "role_granted"
@@ -599,6 +613,8 @@ class RoleGranted(OrganisationScoped):
     user: Ref
     role: Code
     unit: Ref
+    valid_from: date | None = None
+    change: Ref | None = None
 
 
 @declare
@@ -609,6 +625,8 @@ class RoleRevoked(OrganisationScoped):
     user: Ref
     role: Code
     unit: Ref
+    valid_to: date | None = None
+    change: Ref | None = None
 
 
 @declare
@@ -618,6 +636,8 @@ class TeamJoined(OrganisationScoped):
     subject = "accounts.teammembership"
     user: Ref
     team: Ref
+    valid_from: date | None = None
+    change: Ref | None = None
 
 
 @declare
@@ -627,6 +647,67 @@ class TeamLeft(OrganisationScoped):
     subject = "accounts.teammembership"
     user: Ref
     team: Ref
+    valid_to: date | None = None
+    change: Ref | None = None
+
+
+@declare
+class ProtectedAddressAccessChanged(OrganisationScoped):
+    """A user may (or may no longer) see protected addresses (navne- og
+    adressebeskyttelse)."""
+
+    kind = "protected_address_access_changed"
+    label = _("Adgang til beskyttede adresser ændret")
+    subject = "accounts.user"
+    user: Ref
+    allowed: bool
+    change: Ref | None = None
+
+
+@declare
+class AccessChangeRequested(OrganisationScoped):
+    """A change that widens someone's access to case content waits for a second person
+    (four eyes): another administrator, or a leader with the permission."""
+
+    kind = "access_change_requested"
+    label = _("Adgangsændring anmodet")
+    subject = "rights.accesschange"
+    change_kind: AccessChangeKindCode
+    user: Ref
+    role: Code | None = None
+    unit: Ref | None = None
+    self_change: bool = False
+
+
+@declare
+class AccessChangeConfirmed(OrganisationScoped):
+    kind = "access_change_confirmed"
+    label = _("Adgangsændring godkendt")
+    subject = "rights.accesschange"
+    change_kind: AccessChangeKindCode
+    user: Ref
+    requested_by: Ref
+
+
+@declare
+class AccessChangeRejected(OrganisationScoped):
+    """The reason for the rejection is on the ``rights.AccessChange`` row."""
+
+    kind = "access_change_rejected"
+    label = _("Adgangsændring afvist")
+    subject = "rights.accesschange"
+    change_kind: AccessChangeKindCode
+    user: Ref
+    requested_by: Ref
+
+
+@declare
+class AccessChangeWithdrawn(OrganisationScoped):
+    kind = "access_change_withdrawn"
+    label = _("Adgangsændring trukket tilbage")
+    subject = "rights.accesschange"
+    change_kind: AccessChangeKindCode
+    user: Ref
 
 
 @declare
@@ -704,6 +785,23 @@ class RelationEnded(CaseScoped):
 
     def summary(self) -> str:
         return _choice_label("persons.Relation", "kind", self.relation_kind)
+
+
+@declare
+class NetworkMapSaved(CaseScoped):
+    """The child's network map or genogram was saved (placements, closeness, the genogram's
+    sides); names, labels and notes are on ``persons.NetworkMap`` and its placements."""
+
+    kind = "network_map_saved"
+    label = _("Netværkskort gemt")
+    subject = "persons.networkmap"
+    part: Literal["map", "genogram"] = "map"
+    version: int
+    people: int
+    changed: int
+
+    def summary(self) -> str:
+        return str(_("Genogram") if self.part == "genogram" else _("Netværkskort"))
 
 
 @declare

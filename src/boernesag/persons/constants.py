@@ -93,3 +93,66 @@ class RegisterStatus(models.TextChoices):
 CHILD_CASE_MAX_AGE = 22
 CONSENT_AGE = 15  # Barnets Lov § 22, stk. 2, § 46, stk. 1–2 (the young person's own consent)
 PARTY_AGE = 10  # Barnets Lov § 3 (partsbeføjelser from 10 years in the listed matters)
+
+
+# --- the network map (netværkskort) and the genogram (persons/networkmap.py) -------------
+
+
+class MapSector(models.TextChoices):
+    """The sectors of the network map, clockwise from the top left."""
+
+    FAMILY = "family", _("Familie")
+    NETWORK = "network", _("Venner og netværk")
+    SCHOOL = "school", _("Skole og dagtilbud")
+    PROFESSIONALS = "professionals", _("Fagpersoner")
+
+
+class MapDistance(models.IntegerChoices):
+    """The circles of the network map: how close the person is to the child (as the child
+    and the family see it)."""
+
+    CLOSEST = 1, _("Inderste cirkel – meget tæt")
+    CLOSE = 2, _("Midterste cirkel – tæt")
+    FAR = 3, _("Yderste cirkel – mindre tæt")
+
+
+class MapQuality(models.TextChoices):
+    """What the contact is like: drawn as the line from the child to the person."""
+
+    SUPPORTIVE = "supportive", _("Støttende")
+    NEUTRAL = "neutral", _("Neutral")
+    STRAINED = "strained", _("Belastende eller konfliktfyldt")
+    BROKEN = "broken", _("Ingen kontakt")
+
+
+class Lineage(models.TextChoices):
+    """Which parent a grandparent or a half-sibling belongs to in the genogram."""
+
+    MOTHER = "mother", _("Mors side")
+    FATHER = "father", _("Fars side")
+
+
+class ParentsRelationship(models.TextChoices):
+    """The parents' relationship, drawn on the genogram's couple line."""
+
+    TOGETHER = "together", _("Gift eller samboende")
+    SEPARATED = "separated", _("Separeret eller gået fra hinanden")
+    DIVORCED = "divorced", _("Skilt")
+
+
+# Where a relation is placed on a new map (before anyone has moved it).
+SECTOR_OF_KIND = {
+    RelationKind.CUSTODY_HOLDER: MapSector.FAMILY,
+    RelationKind.PARENT_WITHOUT_CUSTODY: MapSector.FAMILY,
+    RelationKind.SIBLING: MapSector.FAMILY,
+    RelationKind.HALF_SIBLING: MapSector.FAMILY,
+    RelationKind.GRANDPARENT: MapSector.FAMILY,
+    RelationKind.OTHER_FAMILY: MapSector.FAMILY,
+    RelationKind.FOSTER_FAMILY: MapSector.FAMILY,
+    RelationKind.NETWORK_PERSON: MapSector.NETWORK,
+    RelationKind.RESOURCE_PERSON: MapSector.NETWORK,
+    RelationKind.PROFESSIONAL: MapSector.PROFESSIONALS,
+}
+MAP_NOTE_MAX = 100  # a short note on the map ("ser hver anden weekend")
+LINEAGE_KINDS = frozenset({RelationKind.GRANDPARENT, RelationKind.HALF_SIBLING})
+PARENT_KINDS = frozenset({RelationKind.CUSTODY_HOLDER, RelationKind.PARENT_WITHOUT_CUSTODY})

@@ -12,6 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from boernesag.persons.constants import (
+    MAP_NOTE_MAX,
+    Lineage,
+    MapDistance,
+    MapQuality,
+    MapSector,
+    ParentsRelationship,
     PersonSource,
     ProfessionalRole,
     RegisterStatus,
@@ -287,3 +293,74 @@ class ResourcePersonFollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agreement_id}: {self.held_on:%d.%m.%Y}"
+
+
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    model_name="NetworkMapHistory",
+    obj_field=pghistory.ObjForeignKey(related_name="history"),
+)
+class NetworkMap(models.Model):
+    """The child's network map (netværkskort) and genogram as drawn on a case: where each
+    person around the child is placed (``NetworkMapPlacement``) and what the genogram adds
+    to the relations (the parents' relationship, which side a grandparent belongs to).
+
+    The people themselves are the child's ``Relation`` rows: the map only adds placement,
+    closeness and short notes. ``version`` detects concurrent saves."""
+
+    case = models.OneToOneField(
+        "cases.Case", verbose_name=_("sag"), on_delete=models.PROTECT, related_name="network_map"
+    )
+    parents_relationship = models.CharField(
+        _("forældrenes forhold"), max_length=12, choices=ParentsRelationship.choices, blank=True
+    )
+    saved_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    saved_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("netværkskort")
+        verbose_name_plural = _("netværkskort")
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: v{self.version}"
+
+
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    model_name="NetworkMapPlacementHistory",
+    obj_field=pghistory.ObjForeignKey(related_name="history"),
+)
+class NetworkMapPlacement(models.Model):
+    """One person's place on the network map: sector, circle (closeness), what the contact
+    is like, a short note — and for the genogram which parent's side (grandparents,
+    half-siblings)."""
+
+    network_map = models.ForeignKey(NetworkMap, on_delete=models.PROTECT, related_name="placements")
+    relation = models.ForeignKey(
+        Relation, verbose_name=_("person"), on_delete=models.PROTECT, related_name="placements"
+    )
+    sector = models.CharField(_("sektor"), max_length=16, choices=MapSector.choices)
+    distance = models.PositiveSmallIntegerField(_("afstand"), choices=MapDistance.choices)
+    quality = models.CharField(
+        _("kontakten"), max_length=12, choices=MapQuality.choices, blank=True
+    )
+    note = models.CharField(_("note"), max_length=MAP_NOTE_MAX, blank=True)
+    lineage = models.CharField(_("slægtsside"), max_length=8, choices=Lineage.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("placering på netværkskortet")
+        verbose_name_plural = _("placeringer på netværkskortet")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network_map", "relation"], name="placement_once_per_map"
+            ),
+            models.CheckConstraint(
+                condition=Q(distance__gte=1) & Q(distance__lte=3), name="placement_distance_1_3"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.relation_id}: {self.sector}/{self.distance}"

@@ -607,3 +607,194 @@ def resource_person_agreements_end_for_case(*, case, by, ended_on: date) -> int:
         )
         count += 1
     return count
+
+
+# --- the network map and the genogram (persons/networkmap.py) ------------------------------
+
+
+@dataclass(frozen=True)
+class PlacementInput:
+    """What a save says about one person on the map. ``None``: keep what is saved (or the
+    default placement for someone not placed yet)."""
+
+    relation_id: int
+    sector: str | None = None
+    distance: int | None = None
+    quality: str | None = None
+    note: str | None = None
+    lineage: str | None = None
+
+
+PLACEMENT_FIELDS = ("sector", "distance", "quality", "note", "lineage")
+
+
+def _placement_clean(item: PlacementInput, relation: Relation) -> dict:
+    """The fields of ``item`` that are given, validated (Danish messages keyed by field and
+    relation id, so a form can put them next to the right select)."""
+    from boernesag.persons.constants import (
+        LINEAGE_KINDS,
+        MAP_NOTE_MAX,
+        Lineage,
+        MapDistance,
+        MapQuality,
+        MapSector,
+    )
+
+    errors: dict[str, str] = {}
+    values: dict = {}
+    key = relation.pk
+    if item.sector is not None:
+        if item.sector not in MapSector.values:
+            errors[f"sector_{key}"] = _("Vælg en af kortets sektorer.")
+        values["sector"] = item.sector
+    if item.distance is not None:
+        try:
+            distance = int(item.distance)
+        except (TypeError, ValueError):
+            distance = 0
+        if distance not in MapDistance.values:
+            errors[f"distance_{key}"] = _("Vælg en af kortets tre cirkler.")
+        values["distance"] = distance
+    if item.quality is not None:
+        if item.quality and item.quality not in MapQuality.values:
+            errors[f"quality_{key}"] = _("Vælg, hvordan kontakten er, eller lad feltet stå tomt.")
+        values["quality"] = item.quality
+    if item.note is not None:
+        note = " ".join(item.note.split())
+        if len(note) > MAP_NOTE_MAX:
+            errors[f"note_{key}"] = _("Noten må højst være %(n)s tegn.") % {"n": MAP_NOTE_MAX}
+        values["note"] = note
+    if item.lineage is not None:
+        if item.lineage and item.lineage not in Lineage.values:
+            errors[f"lineage_{key}"] = _("Vælg mors eller fars side, eller lad feltet stå tomt.")
+        elif item.lineage and relation.kind not in LINEAGE_KINDS:
+            errors[f"lineage_{key}"] = _(
+                "Kun bedsteforældre og halvsøskende hører til mors eller fars side."
+            )
+        values["lineage"] = item.lineage
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+@transaction.atomic
+def network_map_save(
+    *,
+    case,
+    by,
+    expected_version: int | None,
+    placements: list[PlacementInput],
+    parents_relationship: str | None = None,
+    part: str = "map",
+):
+    """Save the child's network map on ``case`` (``part="map"``: sector, circle, what the
+    contact is like, a note per person) or the genogram's additions (``part="genogram"``:
+    which side a grandparent or half-sibling belongs to, the parents' relationship).
+
+    The people are the child's relations; a person of another child is refused. Someone not
+    placed before gets the default placement for what is not given. ``expected_version`` is
+    the version the user started from (0: no map yet): if someone saved meanwhile,
+    ``ConflictError`` — unless what is sent is exactly what is saved now (a double submit),
+    which changes nothing. Writes ``network_map_saved`` (counts only) when anything changed.
+    Needs ``persons.edit_network_map`` on the case."""
+    from django.core.exceptions import PermissionDenied
+    from django.db import IntegrityError
+
+    from boernesag.persons import networkmap
+    from boernesag.persons.constants import ParentsRelationship
+    from boernesag.persons.models import NetworkMap, NetworkMapPlacement
+
+    if not by.has_perm("persons.edit_network_map", case):
+        raise PermissionDenied(_("Du kan ikke ændre netværkskortet på denne sag."))
+    if part not in ("map", "genogram"):
+        raise ValueError(part)
+    if parents_relationship is not None and parents_relationship not in (
+        "",
+        *ParentsRelationship.values,
+    ):
+        raise ValidationError(
+            {"parents_relationship": _("Vælg forældrenes forhold, eller lad feltet stå tomt.")}
+        )
+    ids = [item.relation_id for item in placements]
+    if len(set(ids)) != len(ids):
+        raise ValidationError(_("Den samme person er sendt to gange."))
+    relations = {r.pk: r for r in Relation.objects.filter(child_id=case.child_id, pk__in=ids)}
+    if len(relations) != len(ids):
+        raise ValidationError(_("En af personerne hører ikke til barnet på denne sag."))
+    cleaned: dict[int, dict] = {}
+    errors: dict[str, list] = {}
+    for item in placements:
+        try:
+            cleaned[item.relation_id] = _placement_clean(item, relations[item.relation_id])
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                errors.setdefault(name, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+    network_map = NetworkMap.objects.select_for_update().filter(case=case).first()
+    created = False
+    if network_map is None:
+        try:
+            with transaction.atomic():
+                network_map = NetworkMap.objects.create(case=case, saved_by=by)
+        except IntegrityError:  # someone created it at the same moment
+            raise ConflictError() from None
+        created = True
+    stored = {p.relation_id: p for p in network_map.placements.select_for_update()}
+
+    # what would change
+    new_rows, changed_rows = [], []
+    for relation_id, values in cleaned.items():
+        relation = relations[relation_id]
+        placement = stored.get(relation_id)
+        if placement is None:
+            placement = NetworkMapPlacement(
+                network_map=network_map,
+                relation=relation,
+                sector=networkmap.default_sector(relation),
+                distance=networkmap.default_distance(relation),
+                lineage=networkmap.default_lineage(relation),
+            )
+            for name, value in values.items():
+                setattr(placement, name, value)
+            new_rows.append(placement)
+        elif any(getattr(placement, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(placement, name, value)
+            changed_rows.append(placement)
+    relationship_changed = (
+        parents_relationship is not None
+        and parents_relationship != network_map.parents_relationship
+    )
+    changed = len(new_rows) + len(changed_rows)
+    if not changed and not relationship_changed and not created:
+        return network_map  # nothing to save: also a double submit of the same form
+    current = 0 if created else network_map.version
+    if expected_version is not None and expected_version != current:
+        raise ConflictError()
+
+    NetworkMapPlacement.objects.bulk_create(new_rows)
+    if changed_rows:
+        NetworkMapPlacement.objects.bulk_update(changed_rows, list(PLACEMENT_FIELDS))
+    fields = {"saved_by": by, "saved_at": timezone.now()}
+    if relationship_changed:
+        fields["parents_relationship"] = parents_relationship
+    if not created:
+        _bump(NetworkMap, network_map, current, **fields)
+    else:
+        for name, value in fields.items():
+            setattr(network_map, name, value)
+        network_map.save()
+    event_write(
+        ev.NetworkMapSaved(
+            part=part,
+            version=network_map.version,
+            people=len(stored) + len(new_rows),
+            changed=changed + int(relationship_changed),
+        ),
+        case=case,
+        actor=by,
+        subject=network_map,
+    )
+    return network_map

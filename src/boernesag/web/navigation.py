@@ -123,6 +123,13 @@ NAV_ITEMS: list[NavItem] = [
         url_name="cases:access_log",
     ),
     NavItem(
+        "adgangsaendringer",
+        _("Adgangsændringer"),
+        _("Roller, teams og enheder: anmod, godkend og afvis (fire øjne)."),
+        "rights.view_access_changes",
+        url_name="rights:changes",
+    ),
+    NavItem(
         "regler",
         _("Regler og frister"),
         _("Lovens frister og kommunens lokale standarder."),

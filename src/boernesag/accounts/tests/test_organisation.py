@@ -163,6 +163,10 @@ def test_administrator_manages_units_and_users_in_danish(make_user, municipality
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     created = User.objects.get(email="ny.raadgiver@testkommune.dk")
-    assert created.has_role(Role.CASEWORKER)
-    assert created.team_memberships.get().team == team
     assert created.check_password("Sikker-Adgang-2026!")
+    # Roles and teams are not given here: the admin shows them read-only, and the posted
+    # rows are ignored. They are asked for under "Adgangsændringer" (four eyes, rights app).
+    assert not created.role_assignments.exists()
+    assert not created.team_memberships.exists()
+    change_page = client.get(response["Location"]).content.decode()
+    assert f"/adgangsaendringer/bruger/{created.pk}/" in change_page

@@ -273,3 +273,18 @@ def test_demo_plans_are_made_through_the_plans_services(demo):
         assert plan.kind == "action"  # a handleplan only for Serviceloven-era plans
     for plan in plans.filter(made_on__gte="2024-01-01"):
         assert plan.kind in ("child", "youth")
+
+
+@pytest.mark.django_db
+def test_demo_has_two_administrators_and_a_request_waiting_for_the_second(demo):
+    from boernesag.rights.models import AccessChange
+
+    admins = User.objects.filter(role_assignments__role=Role.ADMIN).distinct()
+    assert admins.count() >= 2
+    waiting = AccessChange.objects.get(status="pending")
+    kirsten = User.objects.get(email="kirsten.madsen@demo-kommune.dk")
+    anders = User.objects.get(email="anders.holm@demo-kommune.dk")
+    assert waiting.requested_by == kirsten
+    assert not kirsten.has_perm("rights.confirm_access_change", waiting)
+    assert anders.has_perm("rights.confirm_access_change", waiting)
+    assert AccessChange.objects.filter(status="rejected", user=kirsten).exists()

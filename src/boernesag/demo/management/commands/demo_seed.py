@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from boernesag.accounts.models import Municipality
+from boernesag.demo.access import demo_access_changes_seed
 from boernesag.demo.management.commands.demo_logins import print_logins
 from boernesag.demo.services import demo_casework_seed, demo_catalogue, demo_organisation_seed
 
@@ -24,6 +25,7 @@ class Command(BaseCommand):
         # the catalogue first: case histories name its providers (plans: who does what)
         created.update(demo_catalogue())
         created.update(demo_casework_seed())
+        created.update(demo_access_changes_seed())
         summary = ", ".join(f"{key}: {count}" for key, count in created.items())
         self.stdout.write(self.style.SUCCESS(f"Demo Kommune er klar (oprettet {summary})."))
         if not quiet_logins:
