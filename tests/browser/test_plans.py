@@ -29,10 +29,11 @@ def world(transactional_db):
 
 
 def fill_date(page, label: str, day):
-    """Type a date into a native date field with the keyboard (day, month, year)."""
+    """Reach a native date field with the keyboard and set it (the picker's segment order
+    depends on the browser's locale, so the value is filled rather than typed)."""
     field = page.get_by_label(label)
     tab_to(page, field)
-    page.keyboard.type(day.strftime("%d%m%Y"))
+    field.fill(day.isoformat())
     expect(field).to_have_value(day.isoformat())
 
 
