@@ -72,7 +72,7 @@ def test_from_concluded_investigation_to_a_sent_plan_by_keyboard(page, world, ax
     fill_date(page, "Hvornår skal målet være nået?", due - timedelta(days=30))
     activate(page, page.get_by_role("button", name="Tilføj"))
     expect(page.get_by_text("Delmålet er tilføjet.")).to_be_visible()
-    expect(page.get_by_text("Delmål 1.1")).to_be_visible()
+    expect(page.get_by_text("Delmål 1.1", exact=True)).to_be_visible()
 
     # who does what: the mother
     activate(page, page.get_by_role("link", name="Tilføj hvem gør hvad"))
