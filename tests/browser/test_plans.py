@@ -101,7 +101,8 @@ def test_from_concluded_investigation_to_a_sent_plan_by_keyboard(page, world, ax
     assert axe(page, page.url) == []
     expect(page.get_by_role("checkbox", name="Mette Hansen")).to_be_checked()
     activate(page, page.get_by_role("button", name="Send planen"))
-    expect(page.get_by_text("1 breve er lagt i udbakken")).to_be_visible()
+    # the outbox renders the PDF after commit (the immediate task backend: in the request)
+    expect(page.get_by_text("1 breve er lagt i udbakken")).to_be_visible(timeout=60_000)
     letter = Letter.objects.get(kind=LetterKind.PLAN)
     assert "Emma møder i skole hver dag" in letter.body
 
