@@ -79,6 +79,9 @@ def demo_casework_seed() -> dict[str, int]:
     from boernesag.demo.people import demo_people_seed
 
     counts.update(demo_people_seed())
+    from boernesag.demo.networkmap import demo_network_map_seed
+
+    counts.update(demo_network_map_seed())
     return counts
 
 

@@ -276,6 +276,30 @@ def test_demo_plans_are_made_through_the_plans_services(demo):
 
 
 @pytest.mark.django_db
+def test_demo_children_have_network_maps_and_genograms(demo, client):
+    """Issue 11 item 4 in the demo: maps drawn through the services on Mette's cases first,
+    some with the parents' relationship on the genogram; the pages show them."""
+    from boernesag.events.models import Event
+    from boernesag.persons.models import NetworkMap, NetworkMapPlacement
+
+    mette = User.objects.get(email="mette.hansen@demo-kommune.dk")
+    maps = NetworkMap.objects.select_related("case")
+    assert maps.count() >= 5
+    assert maps.filter(case__caseworker=mette).count() >= 3
+    assert maps.exclude(parents_relationship="").exists()
+    assert NetworkMapPlacement.objects.exclude(note="").exists()
+    assert Event.objects.filter(kind="network_map_saved").count() >= maps.count()
+    drawn = maps.filter(case__caseworker=mette).first()
+    note = NetworkMapPlacement.objects.filter(network_map=drawn).exclude(note="").first()
+    client.force_login(mette)
+    html = client.get(f"/sager/{drawn.case_id}/netvaerkskort/").content.decode()
+    assert "Senest gemt af Mette Hansen" in html
+    if note is not None:
+        assert note.note in html
+    assert client.get(f"/sager/{drawn.case_id}/genogram/").status_code == 200
+
+
+@pytest.mark.django_db
 def test_demo_has_two_administrators_and_a_request_waiting_for_the_second(demo):
     from boernesag.rights.models import AccessChange
 
