@@ -1207,3 +1207,8 @@ LITERAL_PATHS: dict[str, Callable[[World], str]] = {
     "route:administration/(?P<url>.*)$": lambda w: "/administration/findes-ikke/",
 }
 PROBES += _admin_probes()
+
+# the plans app (barnets plan / ungeplan / handleplan): tests/authz/plans.py
+from tests.authz.plans import plan_probes  # noqa: E402
+
+PROBES += plan_probes()

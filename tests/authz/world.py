@@ -385,6 +385,10 @@ def build_matrix_world() -> World:
         unit=team_b,
         reason="Ny medarbejder i Team Syd",
     )
+    # plans (tests/authz/plans.py)
+    from tests.authz.plans import plans_build
+
+    plans_build(w)
     return w
 
 

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "boernesag.letters",
     "boernesag.intake",
     "boernesag.catalogue",
+    "boernesag.plans",
     "boernesag.rights",
     "boernesag.decisions",
     "boernesag.demo",

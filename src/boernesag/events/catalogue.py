@@ -323,12 +323,53 @@ class AssessmentConcluded(CaseScoped):
     phase = Phase.ASSESSMENT
 
 
+PlanKindCode = Literal["action", "child", "youth"]
+
+
 @declare
 class PlanMade(CaseScoped):
+    """A plan is made (version 1): barnets plan (Barnets Lov § 91), ungeplan (§ 108) or a
+    handleplan (Serviceloven § 140). Stops the plan deadlines; the content is on
+    ``plans.PlanVersion``."""
+
     kind = "plan_made"
     label = _("Plan udarbejdet")
     phase = Phase.PLAN
-    plan_kind: Literal["action", "child", "youth"] | None = None
+    # no subject: a stop without subject stops the decision's plan clock whatever the
+    # decision's own subject (the plan is named in ``plan``)
+    plan_kind: PlanKindCode | None = None
+    plan: Ref | None = None
+
+    def summary(self) -> str:
+        return _choice_label("plans.Plan", "kind", self.plan_kind) if self.plan_kind else ""
+
+
+@declare
+class PlanRevised(CaseScoped):
+    """A plan is revised: a new version (``number``); what changed and why are on the
+    ``plans.PlanVersion``. Counts as the plan for a new decision's plan deadline."""
+
+    kind = "plan_revised"
+    label = _("Plan revideret")
+    plan_kind: PlanKindCode
+    plan: Ref
+    number: int
+
+    def summary(self) -> str:
+        return _choice_label("plans.Plan", "kind", self.plan_kind)
+
+
+@declare
+class PlanSent(CaseScoped):
+    """A version of a plan is sent: ``family`` letters to the custody holders (and the young
+    person), ``professionals`` letters to professionals with consent to share the plan."""
+
+    kind = "plan_sent"
+    label = _("Plan sendt")
+    plan: Ref
+    number: int
+    family: int = 0
+    professionals: int = 0
 
 
 @declare
@@ -399,8 +440,12 @@ class NotifierInformed(CaseScoped):
 
 @declare
 class YouthPlanDecided(CaseScoped):
+    """The position on a youth plan (Barnets Lov § 108, stk. 1): ``plan`` when it is the
+    youth plan itself being made (``plans``)."""
+
     kind = "youth_plan_decided"
     label = _("Stillingtagen til ungeplan")
+    plan: Ref | None = None
 
 
 @declare

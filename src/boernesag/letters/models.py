@@ -19,6 +19,7 @@ class LetterKind(models.TextChoices):
     HEARING = "hearing", _("Partshøring før afgørelse")
     DECISION = "decision", _("Afgørelse med klagevejledning")
     APPEAL_FORWARDED = "appeal_forwarded", _("Klage sendt videre til Ankestyrelsen")
+    PLAN = "plan", _("Barnets plan, ungeplan eller handleplan")
 
 
 # Letters addressed to the notifier name the notifier: they are filed on the cases for the

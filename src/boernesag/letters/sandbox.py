@@ -65,7 +65,39 @@ _COMMON = (
     LetterVariable("municipality", gettext_lazy("kommunens navn"), "Demo Kommune"),
 )
 
+_PLAN = (
+    LetterVariable("recipient_name", gettext_lazy("modtagerens navn"), "Maria Jensen"),
+    LetterVariable("child_name", gettext_lazy("barnets fornavn"), "Alma"),
+    LetterVariable(
+        "plan_title",
+        gettext_lazy("»barnets plan«, »ungeplan« eller »handleplan«"),
+        "barnets plan",
+    ),
+    LetterVariable(
+        "plan_law", gettext_lazy("lovgrundlaget, fx »Barnets Lov §§ 91–92«"), "Barnets Lov §§ 91–92"
+    ),
+    LetterVariable("plan_version", gettext_lazy("planens versionsnummer"), "2"),
+    LetterVariable("plan_date", gettext_lazy("datoen planen er udarbejdet/revideret"), "3.2.2026"),
+    LetterVariable(
+        "plan_content",
+        gettext_lazy("planen: formål, mål og delmål, hvem gør hvad, forventet varighed"),
+        "Formål: Alma kommer i skole hver dag.\n\nMål 1 (Skole og dagtilbud): Alma møder i "
+        "skole mindst 9 ud af 10 dage.\n  Sådan ved vi det: skolens fraværsliste.\n  "
+        "Hvornår: 1.6.2026",
+    ),
+    LetterVariable(
+        "professional",
+        gettext_lazy("»ja« når brevet går til en fagperson (med samtykke), ellers tom"),
+        "",
+    ),
+    LetterVariable(
+        "caseworker", gettext_lazy("navnet på den medarbejder, der sender brevet"), "Mette Hansen"
+    ),
+    LetterVariable("municipality", gettext_lazy("kommunens navn"), "Demo Kommune"),
+)
+
 VARIABLES: dict[str, tuple[LetterVariable, ...]] = {
+    LetterKind.PLAN: _PLAN,
     LetterKind.RECEIPT: _COMMON,
     LetterKind.FEEDBACK: (
         *_COMMON,

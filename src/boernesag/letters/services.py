@@ -96,6 +96,19 @@ DEFAULT_TEXTS = {
         "Ankestyrelsen, som behandler den videre. Du hører fra Ankestyrelsen.\n\n"
         "Med venlig hilsen\n{{ caseworker }}\n{{ municipality }}",
     ),
+    LetterKind.PLAN: (
+        "Plan for barnet",
+        "Kære {{ recipient_name }}\n\n"
+        "{% if professional %}Med familiens samtykke sender vi dig {{ plan_title }} for "
+        "{{ child_name }}, så du kender målene og din del af arbejdet."
+        "{% else %}Her er {{ plan_title }} for {{ child_name }}, som vi har lavet sammen."
+        "{% endif %} Planen er udarbejdet efter {{ plan_law }} (version {{ plan_version }} af "
+        "{{ plan_date }}).\n\n"
+        "{{ plan_content }}\n\n"
+        "Har du spørgsmål til planen, eller er der noget, der ikke passer, er du velkommen til "
+        "at kontakte mig.\n\n"
+        "Med venlig hilsen\n{{ caseworker }}\n{{ municipality }}",
+    ),
 }
 
 CONFLICT = _(
@@ -143,10 +156,7 @@ def letter_template_preview(*, kind: str, subject: str, body: str) -> bytes:
                 municipality=municipality,
                 subject=subject,
                 body=text,
-                recipient_name=(
-                    sandbox.sample_context(kind).get("notifier_name")
-                    or sandbox.sample_context(kind)["recipient_name"]
-                ),
+                recipient_name=_sample_recipient(kind),
                 recipient_address="Skolevej 2\n9990 Demoby",
                 date=timezone.localdate(),
             )
@@ -156,6 +166,11 @@ def letter_template_preview(*, kind: str, subject: str, body: str) -> bytes:
         raise ValidationError(
             {"body": _("Brevet kunne ikke dannes som PDF: %(error)s") % {"error": exc}}
         ) from None
+
+
+def _sample_recipient(kind: str) -> str:
+    sample = sandbox.sample_context(kind)
+    return sample.get("recipient_name") or sample.get("notifier_name") or ""
 
 
 def sample_context(kind: str) -> dict[str, str]:

@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('cases', '0008_meeting_second_caseworker'),
         ('catalogue', '0003_public_catalogue_pdf'),
-        ('letters', '0004_decision_letter_kinds'),
+        ('letters', '0004_plan_letter_kind'),
         ('persons', '0002_people_around_the_child'),
         ('pghistory', '0007_auto_20250421_0444'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -16,6 +16,6 @@ def create_defaults(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("decisions", "0002_authority_defaults"),
-        ("letters", "0004_decision_letter_kinds"),
+        ("letters", "0005_decision_letter_kinds"),
     ]
     operations = [migrations.RunPython(create_defaults, migrations.RunPython.noop)]

@@ -248,6 +248,34 @@ def test_demo_children_have_people_around_them(demo, client):
 
 
 @pytest.mark.django_db
+def test_demo_plans_are_made_through_the_plans_services(demo):
+    from boernesag.events.models import Event
+    from boernesag.letters.models import Letter, LetterKind
+    from boernesag.plans.models import Plan, PlanDispatch, PlanGoal, PlanTask, PlanVersion
+
+    made = Event.objects.filter(kind="plan_made")
+    plans = Plan.objects.filter(status="made")
+    # every plan_made of the demo has its plan (written by plans.services.plan_make)
+    assert made.count() == plans.count() > 10
+    assert set(made.values_list("payload__plan", flat=True)) == set(
+        plans.values_list("pk", flat=True)
+    )
+    assert PlanGoal.objects.filter(parent__isnull=False).exists()  # sub-goals
+    assert set(PlanTask.objects.values_list("responsible", flat=True)) >= {
+        "family",
+        "provider",
+        "caseworker",
+    }
+    assert PlanVersion.objects.filter(number=2).exclude(reason="").exists()  # revisions
+    assert PlanDispatch.objects.exists()
+    assert Letter.objects.filter(kind=LetterKind.PLAN).count() == PlanDispatch.objects.count()
+    for plan in plans.filter(made_on__lt="2024-01-01"):
+        assert plan.kind == "action"  # a handleplan only for Serviceloven-era plans
+    for plan in plans.filter(made_on__gte="2024-01-01"):
+        assert plan.kind in ("child", "youth")
+
+
+@pytest.mark.django_db
 def test_demo_children_have_network_maps_and_genograms(demo, client):
     """Issue 11 item 4 in the demo: maps drawn through the services on Mette's cases first,
     some with the parents' relationship on the genogram; the pages show them."""

@@ -27,8 +27,9 @@ class Command(BaseCommand):
             self.stdout.write("Databasen har allerede en kommune; demodata oprettes ikke.")
             return
         created = demo_organisation_seed()
-        created.update(demo_casework_seed())
+        # the catalogue first: case histories name its providers (plans: who does what)
         created.update(demo_catalogue())
+        created.update(demo_casework_seed())
         created.update(demo_access_changes_seed())
         created.update(demo_decisions())
         summary = ", ".join(f"{key}: {count}" for key, count in created.items())
