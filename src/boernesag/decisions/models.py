@@ -154,6 +154,12 @@ class Decision(models.Model):
         USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     sent_at = models.DateTimeField(_("sendt"), null=True, blank=True)
+    # separation of duties: whoever created, edited or submitted the decision may not
+    # approve it (decision_approve)
+    submitted_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    editors = models.ManyToManyField(USER, blank=True, related_name="+")
     submit_token = models.UUIDField(null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
 

@@ -153,13 +153,20 @@ def _derive(decision: Decision) -> None:
     decision.outside_frame = outside_frame(
         decision.service, decision.hours_per_week, decision.duration_weeks
     )
-    if decision.yearly_cost is None and decision.outcome == Outcome.GRANT:
-        decision.yearly_cost = yearly_cost_estimate(
+    if decision.outcome == Outcome.GRANT:
+        # The estimate from the provider's rate is recomputed on every save (hours raised
+        # after the first save raise the cost). A typed figure never lowers it: with a rate
+        # the cost is max(estimate, typed); the typed figure stands alone only when there is
+        # no rate to compute from (a module rate, no rate in force).
+        estimate = yearly_cost_estimate(
             provider=decision.provider,
             service=decision.service,
             hours_per_week=decision.hours_per_week,
             on=decision.starts_on or timezone.localdate(),
         )
+        if estimate is not None:
+            typed = decision.yearly_cost
+            decision.yearly_cost = max(estimate, typed) if typed is not None else estimate
     decision.required_level = authority.required_level(
         kind=decision.kind,
         yearly_cost=decision.yearly_cost,
@@ -208,6 +215,7 @@ def decision_update(
     if legal_sections is not None:
         locked.legal_sections.set(list(legal_sections))
     locked.refresh_from_db()
+    locked.editors.add(by)
     return locked
 
 
@@ -327,6 +335,7 @@ def decision_decide(*, decision: Decision, by, expected_version: int) -> Decisio
         _decided(locked, by=by, at=timezone.now(), committee=False)
         return locked
     locked.status = DecisionStatus.AWAITING_APPROVAL
+    locked.submitted_by = by
     locked.version = F("version") + 1
     locked.save()
     locked.refresh_from_db()
@@ -349,16 +358,23 @@ def decision_approve(
     committee_meeting_on: date | None = None,
 ) -> Approval:
     """Approve (the decision is made) or reject (back to draft) a decision waiting for
-    approval, with reasons. Nobody approves their own decision; someone without the level
-    the decision needs is refused; a committee decision records the committee's meeting."""
+    approval, with reasons. Nobody approves a decision they created, edited or submitted;
+    someone without the level the decision needs is refused; a committee decision records
+    the committee's meeting."""
     _require(by, "decisions.approve_decision", decision.case)
     locked = (
         Decision.objects.select_for_update(of=("self",)).select_related("case").get(pk=decision.pk)
     )
     if locked.status != DecisionStatus.AWAITING_APPROVAL:
         raise ValidationError(_("Afgørelsen venter ikke på godkendelse."))
-    if locked.created_by_id == by.pk:
-        raise NotAllowed(_("Du kan ikke godkende en afgørelse, du selv har forberedt."))
+    if (
+        locked.created_by_id == by.pk
+        or locked.submitted_by_id == by.pk
+        or locked.editors.filter(pk=by.pk).exists()
+    ):
+        raise NotAllowed(
+            _("Du kan ikke godkende en afgørelse, du selv har forberedt, ændret eller indsendt.")
+        )
     level = authority.level_of(by, locked.case)
     committee = locked.required_level == Level.COMMITTEE
     needed = Level.TEAM_LEADER if committee else locked.required_level

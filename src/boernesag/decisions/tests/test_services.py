@@ -312,3 +312,52 @@ def test_someone_who_may_not_write_the_case_cannot_prepare_a_decision(w, cat):
     for user in (w.other_caseworker, w.finance, w.manager):
         with pytest.raises(services.NotAllowed):
             draft(w, cat, by=user)
+
+
+def test_a_typed_cost_never_lowers_the_estimate_from_the_rate(w, cat):
+    # 8 h × 500 kr. × 52 = 208.000 kr.: above the caseworker's 150.000 kr. even if 1 kr. is typed
+    decision = draft(w, cat, hours_per_week=8, yearly_cost=Decimal(1))
+    assert decision.yearly_cost == Decimal(208_000)
+    assert decision.required_level == Level.TEAM_LEADER
+
+
+def test_the_estimate_is_recomputed_when_the_hours_are_raised_after_the_first_save(w, cat):
+    decision = draft(w, cat)  # 4 h: 104.000 kr., the caseworker's level
+    assert decision.required_level == Level.CASEWORKER
+    decision = services.decision_update(
+        decision=decision,
+        by=w.caseworker,
+        expected_version=decision.version,
+        hours_per_week=8,
+        yearly_cost=decision.yearly_cost,  # the form sends back the figure it showed
+    )
+    assert decision.yearly_cost == Decimal(208_000)
+    assert decision.required_level == Level.TEAM_LEADER
+    decision = decide(decision, w.caseworker)
+    assert decision.status == DecisionStatus.AWAITING_APPROVAL
+
+
+def test_whoever_edited_a_decision_may_not_approve_it(w, cat):
+    decision = draft(w, cat)
+    decision = services.decision_update(
+        decision=decision, by=w.leader_a, expected_version=decision.version, hours_per_week=8
+    )
+    decision = decide(decision, w.caseworker)
+    assert decision.status == DecisionStatus.AWAITING_APPROVAL
+    with pytest.raises(services.NotAllowed, match="ændret"):
+        services.decision_approve(decision=decision, by=w.leader_a, approved=True, reasons="Ok")
+
+
+def test_whoever_submitted_a_decision_may_not_approve_it(w, cat):
+    # the caseworker prepares a decision at committee level, the team leader submits it
+    decision = decide(draft(w, cat, yearly_cost=Decimal(700_000)), w.leader_a)
+    assert decision.status == DecisionStatus.AWAITING_APPROVAL
+    assert decision.submitted_by == w.leader_a
+    with pytest.raises(services.NotAllowed, match="indsendt"):
+        services.decision_approve(
+            decision=decision,
+            by=w.leader_a,
+            approved=True,
+            reasons="Ok",
+            committee_meeting_on=timezone.localdate(),
+        )
