@@ -194,6 +194,22 @@ def test_an_edit_on_a_stale_page_gives_the_conflict_message_and_keeps_the_input(
     assert response.status_code == 409
     body = response.content.decode()
     assert "En anden har gemt ændringer" in body and "Mit formål" in body
+    # the kept form carries the version now saved: submitting it again saves
+    kept = response.context["form"]
+    decision.refresh_from_db()
+    assert int(kept["version"].value()) == decision.version
+    again = _client(w.caseworker).post(
+        reverse("decisions:detail", args=[w.case.pk, decision.pk]),
+        {
+            "kind": "support",
+            "outcome": "grant",
+            "purpose": "Mit formål",
+            "version": decision.version,
+        },
+    )
+    assert again.status_code == 302
+    decision.refresh_from_db()
+    assert decision.purpose == "Mit formål"
 
 
 def test_approval_refused_to_the_author_and_shown_why(w, cat):
@@ -206,3 +222,41 @@ def test_approval_refused_to_the_author_and_shown_why(w, cat):
     assert response.status_code == 403
     pending.refresh_from_db()
     assert pending.status == "awaiting_approval"
+
+
+def test_a_hearing_posted_twice_sends_one_hearing_and_one_set_of_letters(w, cat):
+    decision = draft(w, cat, outcome="refusal", plan_needed=None)
+    client = _client(w.caseworker)
+    url = reverse("decisions:hearing", args=[w.case.pk, decision.pk])
+    assert 'name="submit_token"' in client.get(url).content.decode()
+    data = {
+        "information": "Skolens udtalelse",
+        "answer_due": (timezone.localdate() + timedelta(days=10)).isoformat(),
+        "submit_token": "1b4e28ba-2fa1-11d2-883f-0016d3cca427",
+    }
+    first = client.post(url, data)
+    assert first.status_code == 302, first.content.decode()[:2000]
+    letters = DecisionLetter.objects.filter(decision=decision).count()
+    assert letters >= 1
+    assert client.post(url, data).status_code == 302
+    assert decision.hearings.count() == 1
+    assert DecisionLetter.objects.filter(decision=decision).count() == letters
+
+
+def test_an_appeal_posted_twice_registers_one_appeal(w, cat):
+    decision = decide(draft(w, cat), w.caseworker)
+    services.decision_send(decision=decision, by=w.caseworker)
+    client = _client(w.caseworker)
+    url = reverse("decisions:appeal_add", args=[w.case.pk, decision.pk])
+    assert 'name="submit_token"' in client.get(url).content.decode()
+    data = {
+        "appellant": w.parent.pk,
+        "received_on": timezone.localdate().isoformat(),
+        "content": "Klage",
+        "submit_token": "1b4e28ba-2fa1-11d2-883f-0016d3cca428",
+    }
+    first = client.post(url, data)
+    assert first.status_code == 302, first.content.decode()[:2000]
+    assert client.post(url, data).status_code == 302
+    assert decision.appeals.count() == 1
+    assert w.case.clocks.filter(rule_key="appeal_reconsideration").count() == 1

@@ -139,6 +139,12 @@ class HearingForm(DkfdsFormMixin, forms.Form):
     answer_due = BoundedDateField(
         label=_("Svarfrist"), window=Window.DECISION, error_messages=REQUIRED
     )
+    submit_token = forms.UUIDField(widget=forms.HiddenInput, required=False, max_length=36)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound and not self.initial.get("submit_token"):
+            self.initial["submit_token"] = uuid.uuid4()
 
 
 class HearingAnswerForm(DkfdsFormMixin, forms.Form):
@@ -195,9 +201,12 @@ class AppealForm(DkfdsFormMixin, forms.Form):
         label=_("Klagen modtaget"), window=Window.PAST, error_messages=REQUIRED
     )
     content = _text(_("Hvad klagen går ud på"), required=True, limit=TextLimit.DESCRIPTION)
+    submit_token = forms.UUIDField(widget=forms.HiddenInput, required=False, max_length=36)
 
     def __init__(self, *args, parties=(), **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.is_bound and not self.initial.get("submit_token"):
+            self.initial["submit_token"] = uuid.uuid4()
         self.parties = {str(p.pk): p for p in parties}
         self.fields["appellant"].choices = [("", "—")] + [(str(p.pk), p.full_name) for p in parties]
 

@@ -215,11 +215,17 @@ class Hearing(models.Model):
     answer_recorded_by = models.ForeignKey(
         USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    submit_token = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("partshøring")
         verbose_name_plural = _("partshøringer")
         ordering = ["-sent_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision", "submit_token"], name="hearing_submit_token_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Partshøring {self.sent_at:%d.%m.%Y}"
@@ -308,6 +314,7 @@ class Appeal(models.Model):
     )
     ruled_on = models.DateField(_("Ankestyrelsens afgørelse dato"), null=True, blank=True)
     ruling_note = models.TextField(_("bemærkning til afgørelsen"), blank=True)
+    submit_token = models.UUIDField(null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
@@ -318,6 +325,9 @@ class Appeal(models.Model):
             models.CheckConstraint(
                 condition=Q(ruling="") | Q(forwarded_on__isnull=False),
                 name="appeal_ruling_after_forwarding",
+            ),
+            models.UniqueConstraint(
+                fields=["decision", "submit_token"], name="appeal_submit_token_unique"
             ),
         ]
 

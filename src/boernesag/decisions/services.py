@@ -528,15 +528,22 @@ def _parties(decision: Decision):
 
 
 @transaction.atomic
-def hearing_send(*, decision: Decision, by, answer_due: date, information: str) -> Hearing:
+def hearing_send(
+    *, decision: Decision, by, answer_due: date, information: str, submit_token=None
+) -> Hearing:
     """Send a hearing letter to every party before the decision (forvaltningsloven § 19),
-    with the date by which they may answer."""
+    with the date by which they may answer. A form submitted twice (the same
+    ``submit_token``) gives the hearing the first submission sent — no second letters."""
     _require(by, "decisions.make_decision", decision.case)
     locked = (
         Decision.objects.select_for_update(of=("self",))
         .select_related("case__child")
         .get(pk=decision.pk)
     )
+    if submit_token is not None:
+        existing = Hearing.objects.filter(decision=locked, submit_token=submit_token).first()
+        if existing is not None:
+            return existing
     if locked.status != DecisionStatus.DRAFT:
         raise ValidationError(_("Partshøring sendes, før afgørelsen træffes."))
     information = (information or "").strip()
@@ -558,6 +565,7 @@ def hearing_send(*, decision: Decision, by, answer_due: date, information: str) 
         sent_at=timezone.now(),
         answer_due=answer_due,
         information=information,
+        submit_token=submit_token,
     )
     hidden = _addresses_hidden(locked.case, parties)
     for party in parties:
@@ -871,15 +879,20 @@ def appeal_is_late(decision: Decision, received_on: date) -> bool:
 
 @transaction.atomic
 def appeal_register(
-    *, decision: Decision, by, received_on: date, appellant, content: str
+    *, decision: Decision, by, received_on: date, appellant, content: str, submit_token=None
 ) -> Appeal:
     """Register an appeal against a decision; the reconsideration clock starts
     (``appeal_reconsideration``: 4 weeks, Retssikkerhedsloven § 66). An appeal after the
-    window is accepted and flagged."""
+    window is accepted and flagged. A form submitted twice (the same ``submit_token``)
+    gives the appeal the first submission registered — no second appeal or clock."""
     _require(by, "decisions.make_decision", decision.case)
     locked = (
         Decision.objects.select_for_update(of=("self",)).select_related("case").get(pk=decision.pk)
     )
+    if submit_token is not None:
+        existing = Appeal.objects.filter(decision=locked, submit_token=submit_token).first()
+        if existing is not None:
+            return existing
     if not locked.is_decided:
         raise ValidationError(_("Der kan kun klages over en truffet afgørelse."))
     content = (content or "").strip()
@@ -902,6 +915,7 @@ def appeal_register(
         appellant=appellant,
         content=content,
         late=appeal_is_late(locked, received_on),
+        submit_token=submit_token,
         registered_by=by,
         registered_at=timezone.now(),
     )

@@ -147,6 +147,13 @@ def decision_detail(request, pk: int, decision_pk: int):
                     **data,
                 )
             except services.ConflictError:
+                # keep the input, but with the version now saved, so that submitting the
+                # kept form again (after reading the message) saves it
+                decision.refresh_from_db()
+                posted = request.POST.copy()
+                posted["version"] = decision.version
+                form = _draft_form(decision, posted)
+                form.is_valid()
                 form.add_error(None, CONFLICT)
                 status = 409
             except ValidationError as exc:
@@ -456,6 +463,16 @@ def appeal_detail(request, pk: int, appeal_pk: int):
                         appeal=appeal, by=request.user, expected_version=version, **data
                     )
             except services.ConflictError:
+                appeal.refresh_from_db()
+                posted = request.POST.copy()
+                posted["version"] = appeal.version
+                kept = type(form)(posted, initial={"version": appeal.version})
+                kept.is_valid()
+                if form is reconsider:
+                    reconsider = kept
+                else:
+                    ruling = kept
+                form = kept
                 form.add_error(None, CONFLICT)
                 status = 409
             except ValidationError as exc:
