@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from boernesag.cases.constants import ConsentScope
 from boernesag.cases.models import Case, Consent
-from boernesag.cases.services import ConflictError
+from boernesag.cases.services import ConflictError, NotAllowed
 from boernesag.events import catalogue as ev
 from boernesag.events.services import event_write
 from boernesag.letters import services as letters
@@ -60,6 +60,16 @@ PLAN_FIELDS = (
 )
 MAX_DURATION_MONTHS = 120
 MAX_GOALS = 40  # a plan with more goals than this is no longer a plan anyone can follow
+
+
+EDIT = "plans.edit_plan"
+SEND = "plans.send_plan"
+
+
+def _require(by, perm: str, case: Case) -> None:
+    """The permission registry decides (plans/permissions.py), whoever calls the service."""
+    if not by.has_perm(perm, case):
+        raise NotAllowed(_("Du har ikke adgang til at gøre dette på sagen."))
 
 
 def _occurred_at(day: date) -> datetime:
@@ -134,6 +144,7 @@ def _check_fields(case: Case, fields: dict) -> dict:
 def plan_create(*, case: Case, kind: str, by, token: uuid.UUID | None = None, **fields) -> Plan:
     """A new plan as a draft. A second submit with the same ``token`` returns the first
     plan. A handleplan (Serviceloven § 140) only on a case opened before 2024."""
+    _require(by, EDIT, case)
     if token is not None:
         existing = Plan.objects.filter(create_token=token, case=case).first()
         if existing is not None:
@@ -165,6 +176,7 @@ def plan_create(*, case: Case, kind: str, by, token: uuid.UUID | None = None, **
 def plan_update(*, plan: Plan, by, expected_version: int, **fields) -> Plan:
     """Change the plan's own fields (purpose, basis, involvement, family support, duration,
     the plan meeting). On a plan already made this is part of the next version."""
+    _require(by, EDIT, plan.case)
     _open_case(plan.case)
     locked = _lock(plan, expected_version)
     cleaned = _check_fields(plan.case, {k: fields[k] for k in PLAN_FIELDS if k in fields})
@@ -213,6 +225,7 @@ def goal_add(
 ) -> PlanGoal:
     """A concrete, measurable goal (or sub-goal): what will be different, how we will know,
     by when (Barnets Lov § 92, stk. 1; § 109, stk. 1)."""
+    _require(by, EDIT, plan.case)
     if token is not None:
         existing = PlanGoal.objects.filter(create_token=token, plan=plan).first()
         if existing is not None:
@@ -241,6 +254,7 @@ def goal_update(
     *, goal: PlanGoal, by, expected_version: int, area: str, what: str, measure: str, due_on: date
 ) -> PlanGoal:
     """Change a goal's text, area or date; the goal keeps its id (stable across versions)."""
+    _require(by, EDIT, goal.plan.case)
     plan = goal.plan
     _open_case(plan.case)
     locked = _lock(plan, None)
@@ -265,6 +279,7 @@ def goal_status_set(
 ) -> PlanGoal:
     """A goal is achieved, dropped or active again — never deleted. Dropping needs a reason;
     dropping a goal drops its sub-goals with it."""
+    _require(by, EDIT, goal.plan.case)
     plan = goal.plan
     _open_case(plan.case)
     if status not in GoalStatus.values:
@@ -330,6 +345,7 @@ def task_add(
 ) -> PlanTask:
     """Who does what: the family, the network, a professional (from the people around the
     child), the provider (from the catalogue) or the caseworker."""
+    _require(by, EDIT, plan.case)
     if token is not None:
         existing = PlanTask.objects.filter(create_token=token, plan=plan).first()
         if existing is not None:
@@ -348,6 +364,7 @@ def task_add(
 @transaction.atomic
 def task_end(*, task: PlanTask, by, expected_version: int) -> PlanTask:
     """A task no longer part of the plan (kept, marked ended)."""
+    _require(by, EDIT, task.plan.case)
     plan = task.plan
     _open_case(plan.case)
     locked = _lock(plan, None)
@@ -439,6 +456,7 @@ def plan_make(
     was made — which stops the plan deadline of Barnets Lov § 91, stk. 1–2 / § 108, stk. 3
     (Serviceloven § 140, stk. 1 for a handleplan), also when it was made before the decision.
     A youth plan is also the position on a youth plan (§ 108, stk. 1: ``youth_plan_decided``)."""
+    _require(by, EDIT, plan.case)
     existing = _existing_version(plan, token)
     if existing is not None:
         return existing
@@ -476,6 +494,7 @@ def plan_revise(
     """A revision: the plan as it now stands becomes the next version, with what changed and
     why (Barnets Lov § 95, stk. 4: the plan is revised when follow-up shows the need). The
     earlier versions stay as they were; the new one is what counts from now."""
+    _require(by, EDIT, plan.case)
     existing = _existing_version(plan, token)
     if existing is not None:
         return existing
@@ -554,6 +573,7 @@ def plan_send(
     delivered after commit). The family are the custody holders and the young person from
     15; professionals only with a consent in force to share the plan, recorded on each
     dispatch. Protected addresses are never printed (the letter goes by Digital Post)."""
+    _require(by, SEND, version.plan.case)
     plan = version.plan
     case = plan.case
     _open_case(case)

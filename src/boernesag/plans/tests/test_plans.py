@@ -338,3 +338,18 @@ def test_a_closed_case_takes_no_plan_changes(w):
         services.goal_add(
             plan=plan, by=w.caseworker, area="school", what="x", measure="y", due_on=TODAY
         )
+
+
+def test_the_services_ask_the_permission_registry(w):
+    # someone who may read but not write the case (another team's caseworker, the finance
+    # officer) is refused by the services themselves, not only by the views
+    for outsider in (w.other_caseworker, w.finance):
+        with pytest.raises(services.NotAllowed):
+            draft_plan(w, by=outsider)
+    plan = draft_plan(w)
+    with pytest.raises(services.NotAllowed):
+        services.plan_update(
+            plan=plan, by=w.finance, expected_version=plan.version, purpose="Ændret"
+        )
+    plan.refresh_from_db()
+    assert plan.purpose == "Alma skal trives i skolen og hjemme."
