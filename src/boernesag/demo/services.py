@@ -79,6 +79,9 @@ def demo_casework_seed() -> dict[str, int]:
     from boernesag.demo.people import demo_people_seed
 
     counts.update(demo_people_seed())
+    from boernesag.demo.networkmap import demo_network_map_seed
+
+    counts.update(demo_network_map_seed())
     return counts
 
 
@@ -86,6 +89,12 @@ def demo_catalogue() -> dict[str, int]:
     from boernesag.demo.catalogue import demo_catalogue_seed
 
     return demo_catalogue_seed()
+
+
+def demo_decisions() -> dict[str, int]:
+    from boernesag.demo.decisions import demo_decisions_seed
+
+    return demo_decisions_seed()
 
 
 CHILDREN_PER_CASEWORKER = 35

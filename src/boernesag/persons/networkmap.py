@@ -136,8 +136,8 @@ class MapEntry:
 
     @property
     def label(self) -> str:
-        """The short name on the drawing: the first first name."""
-        return (self.person.first_name.split() or [self.person.last_name])[0]
+        """The short name on the drawing: the first name(s)."""
+        return self.person.first_name or self.person.last_name
 
     @property
     def what(self) -> str:
