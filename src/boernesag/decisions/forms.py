@@ -109,7 +109,7 @@ class DecisionForm(DkfdsFormMixin, forms.Form):
         required=False,
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    submit_token = forms.UUIDField(widget=forms.HiddenInput, required=False, max_length=36)
+    submit_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -139,7 +139,7 @@ class HearingForm(DkfdsFormMixin, forms.Form):
     answer_due = BoundedDateField(
         label=_("Svarfrist"), window=Window.DECISION, error_messages=REQUIRED
     )
-    submit_token = forms.UUIDField(widget=forms.HiddenInput, required=False, max_length=36)
+    submit_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -201,7 +201,7 @@ class AppealForm(DkfdsFormMixin, forms.Form):
         label=_("Klagen modtaget"), window=Window.PAST, error_messages=REQUIRED
     )
     content = _text(_("Hvad klagen går ud på"), required=True, limit=TextLimit.DESCRIPTION)
-    submit_token = forms.UUIDField(widget=forms.HiddenInput, required=False, max_length=36)
+    submit_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, parties=(), **kwargs):
         super().__init__(*args, **kwargs)

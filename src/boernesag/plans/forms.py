@@ -212,7 +212,7 @@ class VersionForm(TokenMixin, DkfdsFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class SendForm(DkfdsFormMixin, forms.Form):
+class SendForm(TokenMixin, DkfdsFormMixin, forms.Form):
     family = forms.MultipleChoiceField(
         label=_("Familien"), required=False, widget=forms.CheckboxSelectMultiple
     )

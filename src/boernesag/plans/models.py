@@ -277,6 +277,8 @@ class PlanDispatch(models.Model):
     )
     sent_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     sent_at = models.DateTimeField(default=timezone.now)
+    # the send form's token: a double submit returns the first sending's dispatches
+    send_token = models.UUIDField(null=True, blank=True, editable=False, db_index=True)
 
     class Meta:
         ordering = ["sent_at", "id"]

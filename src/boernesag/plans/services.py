@@ -568,13 +568,22 @@ def plan_send(
     by,
     family: list[Person],
     professionals: list[Person] = (),
+    token: uuid.UUID | None = None,
 ) -> list[PlanDispatch]:
     """Send a version of the plan: one letter per recipient through the outbox (made and
     delivered after commit). The family are the custody holders and the young person from
     15; professionals only with a consent in force to share the plan, recorded on each
-    dispatch. Protected addresses are never printed (the letter goes by Digital Post)."""
+    dispatch. Protected addresses are never printed (the letter goes by Digital Post).
+    Only the plan's current version is sent; the plan is locked while sending, and a second
+    submit with the same ``token`` returns the first sending's dispatches (no new letters)."""
     _require(by, SEND, version.plan.case)
-    plan = version.plan
+    plan = Plan.objects.select_for_update().select_related("case__child").get(pk=version.plan_id)
+    if token is not None:
+        earlier = list(PlanDispatch.objects.filter(version__plan=plan, send_token=token))
+        if earlier:
+            return earlier
+    if version.number != plan.current_number:
+        raise ValidationError(_("Kun den gældende version af planen kan sendes."))
     case = plan.case
     _open_case(case)
     family = list(family)
@@ -636,6 +645,7 @@ def plan_send(
                 professional=professional,
                 consent=consent if professional else None,
                 sent_by=by,
+                send_token=token,
             )
         )
     event_write(

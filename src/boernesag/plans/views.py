@@ -563,6 +563,7 @@ def plan_send(request, pk: int, plan_pk: int, number: int):
                     by=request.user,
                     family=form.cleaned_data["family"],
                     professionals=form.cleaned_data["professionals"],
+                    token=form.cleaned_data.get("token"),
                 )
             except ValidationError as exc:
                 form_add_validation_error(form, exc)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -310,6 +311,23 @@ def test_only_the_current_version_is_sent(w):
     assert response.status_code == 400
     assert "Kun den gældende version" in response.content.decode()
     assert not Letter.objects.exists()
+    # the service itself refuses an old version (not only the view)
+    with pytest.raises(ValidationError, match="Kun den gældende version"):
+        services.plan_send(version=plan.versions.get(number=1), by=w.caseworker, family=[w.parent])
+    assert not Letter.objects.exists()
     version_page = client.get(reverse("plans:version", args=[w.case.pk, plan.pk, 1]))
     assert "Denne version gælder ikke længere." in version_page.content.decode()
     assert PlanGoal.objects.filter(plan=plan).count() == 1
+
+
+def test_a_plan_sent_twice_sends_one_set_of_letters(w):
+    plan = made_plan(w)
+    client = login(w.caseworker)
+    url = reverse("plans:send", args=[w.case.pk, plan.pk, 1])
+    assert 'name="token"' in client.get(url).content.decode()
+    data = {"family": [str(w.parent.pk)], "token": "1b4e28ba-2fa1-11d2-883f-0016d3cca429"}
+    assert client.post(url, data).status_code == 302
+    assert client.post(url, data).status_code == 302
+    assert PlanDispatch.objects.count() == 1
+    assert Letter.objects.count() == 1
+    assert w.case.events.filter(kind="plan_sent").count() == 1
