@@ -361,3 +361,29 @@ def test_whoever_submitted_a_decision_may_not_approve_it(w, cat):
             reasons="Ok",
             committee_meeting_on=timezone.localdate(),
         )
+
+
+def test_the_matrix_is_read_only_in_the_django_admin(w, cat):
+    from django.test import Client
+    from django.urls import reverse
+
+    row = AuthorityRule.objects.filter(level="caseworker", kind="support").get()
+    limit = row.max_yearly_cost
+    client = Client()
+    client.force_login(w.admin)
+    change = reverse("admin:decisions_authorityrule_change", args=[row.pk])
+    assert client.get(change).status_code == 200  # shown, to read
+    client.post(
+        change,
+        {"kind": "support", "level": "caseworker", "max_yearly_cost": "999999999"},
+    )
+    row.refresh_from_db()
+    assert row.max_yearly_cost == limit
+    assert client.get(reverse("admin:decisions_authorityrule_add")).status_code == 403
+    assert (
+        client.post(
+            reverse("admin:decisions_authorityrule_delete", args=[row.pk]), {"post": "yes"}
+        ).status_code
+        == 403
+    )
+    assert AuthorityRule.objects.filter(pk=row.pk).exists()
