@@ -251,16 +251,19 @@ def test_appeal_changed_by_a_new_decision(w, cat):
         appeal=appeal,
         by=w.caseworker,
         upheld=False,
-        reconsideration="Kommunen giver medhold: 6 timer.",
+        reconsideration="Kommunen giver medhold: 5 timer.",
         expected_version=appeal.version,
     )
     assert appeal.status == AppealStatus.CHANGED
     new = appeal.new_decision
     assert new.replaces == decision and new.status == DecisionStatus.DRAFT
     assert list(new.legal_sections.all()) == [cat.s32]
+    # 5 h × 500 kr. × 52 = 130.000 kr.: within the caseworker's 150.000 kr. (the cost is
+    # recomputed from the rate, not carried over from the old decision)
     new = services.decision_update(
-        decision=new, by=w.caseworker, expected_version=new.version, hours_per_week=6
+        decision=new, by=w.caseworker, expected_version=new.version, hours_per_week=5
     )
+    assert new.yearly_cost == 130_000
     assert decide(new, w.caseworker).status == DecisionStatus.DECIDED
     assert Event.objects.get(case=w.case, kind="appeal_reconsidered").payload["outcome"] == (
         "changed"
