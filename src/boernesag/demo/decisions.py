@@ -171,9 +171,11 @@ def demo_decisions_seed() -> dict[str, int]:
         new = services.decision_update(
             decision=new, by=changed.caseworker, expected_version=new.version, hours_per_week=6
         )
+    # 6 hours is above the caseworker's limit (the cost is recomputed from the rate): the
+    # team leader, who holds that level, makes the new decision
     with simulated_now(_moment(19)):
         new = services.decision_decide(
-            decision=new, by=changed.caseworker, expected_version=new.version
+            decision=new, by=leaders[changed.team_id], expected_version=new.version
         )
     send(new, 19)
 
