@@ -67,7 +67,9 @@ SEND = "plans.send_plan"
 
 
 def _require(by, perm: str, case: Case) -> None:
-    """The permission registry decides (plans/permissions.py), whoever calls the service."""
+    """The permission registry decides (plans/permissions.py), whoever calls the service.
+    A closed case first gets its own message (nothing changes on a closed case)."""
+    _open_case(case)
     if not by.has_perm(perm, case):
         raise NotAllowed(_("Du har ikke adgang til at gøre dette på sagen."))
 
