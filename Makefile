@@ -64,7 +64,6 @@ bench: install
 	$(PY) bench/run.py
 	$(PY) bench/casework.py
 	$(PY) bench/audit_log.py
-	$(PY) bench/plans.py
 
 clean:
 	rm -rf var/static .pytest_cache

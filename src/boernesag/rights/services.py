@@ -8,11 +8,11 @@ duties").
     role_end(actor=admin, assignment=a, reason="Fratrådt")              # at once
 
 - **Widening** (a role granted, a role moved to a unit that is not below its old one, a
-  team joined, the right to see protected addresses, a deactivated user made active again):
-  recorded as *pending* (``access_change_requested``) and applied only when a second
-  person confirms it — another administrator or a leader (``rights.confirm_access_change``).
-  The person who asked never confirms, nor does the person the change is about, so an
-  administrator can never widen her own access alone. A rejection needs a reason.
+  team joined, the right to see protected addresses): recorded as *pending*
+  (``access_change_requested``) and applied only when a second person confirms it —
+  another administrator or a leader (``rights.confirm_access_change``). The person who
+  asked never confirms, nor does the person the change is about, so an administrator can
+  never widen her own access alone. A rejection needs a reason.
 - **Narrowing** (a role ended, a team left, protected addresses taken away): takes effect
   at once (``ended_at``: access ends now, not at midnight) or on a later date.
 - Dates are never put in the past: the dated roles and memberships are the record of who
@@ -232,22 +232,6 @@ def protected_addresses_request(*, actor, user: User, allowed: bool, reason: str
 
 
 @transaction.atomic
-def user_reactivate_request(*, actor, user: User, reason: str) -> AccessChange:
-    """Make a deactivated user active again. Her roles and teams still in force apply again,
-    so it widens access and waits for a second person. (Deactivating narrows: it is done in
-    the administration and takes effect at once.)"""
-    if user.is_active:
-        raise ValidationError(_("Brugeren er allerede aktiv."))
-    return _record(
-        actor=actor,
-        widens=True,
-        kind=AccessChangeKind.USER_REACTIVATE,
-        user=user,
-        reason=_reason(reason),
-    )
-
-
-@transaction.atomic
 def role_end(
     *, actor, assignment: RoleAssignment, reason: str, valid_to: date | None = None
 ) -> AccessChange:
@@ -402,18 +386,8 @@ def _apply(change: AccessChange, *, actor) -> None:
     """Make the change take effect and write its organisation event(s)."""
     now = timezone.now()
     kind = change.kind
-    planned_end = None
     if kind in (AccessChangeKind.ROLE_END, AccessChangeKind.ROLE_MOVE):
-        old = RoleAssignment.objects.select_for_update().get(pk=change.assignment_id)
-        if kind == AccessChangeKind.ROLE_MOVE:
-            # A move confirmed after the role ended would bring the role back; a move of a
-            # role with a last day set would drop that day (and a move down needs nobody
-            # else): the moved role keeps the planned last day.
-            if not _still_in_force(old):
-                raise ValidationError(
-                    _("Rollen er ophørt, efter at flytningen blev anmodet. Afvis anmodningen.")
-                )
-            planned_end = old.valid_to
+        old = change.assignment
         valid_to = change.valid_to if kind == AccessChangeKind.ROLE_END else None
         _end(old, valid_to=valid_to or timezone.localdate(), now=now)
         event_write(
@@ -434,7 +408,6 @@ def _apply(change: AccessChange, *, actor) -> None:
             user=change.user,
             role=change.role,
             unit=change.unit,
-            valid_to=planned_end,
         )
         if kind == AccessChangeKind.ROLE_GRANT:
             change.assignment = new
@@ -490,13 +463,6 @@ def _apply(change: AccessChange, *, actor) -> None:
         )
         event_write(
             event,
-            actor=actor,
-            subject=change.user,
-        )
-    if kind == AccessChangeKind.USER_REACTIVATE:
-        User.objects.filter(pk=change.user_id).update(is_active=True)
-        event_write(
-            ev.UserReactivated(user=change.user_id, change=change.pk),
             actor=actor,
             subject=change.user,
         )
