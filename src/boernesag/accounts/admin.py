@@ -222,6 +222,14 @@ class UserAdmin(DjangoUserAdmin):
         )
     ]
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and not obj.is_active:
+            # deactivating narrows and is done here; making active again restores her roles
+            # and teams, so it waits for a second person under "Adgangsændringer"
+            fields.append("is_active")
+        return fields
+
     @admin.display(description=_("Ændr adgang"))
     def access_link(self, obj):
         if obj is None or obj.pk is None:

@@ -557,6 +557,7 @@ AccessChangeKindCode = Literal[
     "team_leave",
     "protected_addresses",
     "protected_addresses_end",
+    "user_reactivate",
 ]
 
 
@@ -616,6 +617,17 @@ class ProtectedAddressAccessChanged(OrganisationScoped):
     subject = "accounts.user"
     user: Ref
     allowed: bool
+    change: Ref | None = None
+
+
+@declare
+class UserReactivated(OrganisationScoped):
+    """A deactivated user is active again, with the roles and teams still in force."""
+
+    kind = "user_reactivated"
+    label = _("Bruger genaktiveret")
+    subject = "accounts.user"
+    user: Ref
     change: Ref | None = None
 
 

@@ -15,6 +15,7 @@ class AccessChangeKind(models.TextChoices):
         "protected_addresses_end",
         _("Fjern adgang til beskyttede adresser"),
     )
+    USER_REACTIVATE = "user_reactivate", _("Genaktivér bruger")
 
 
 class AccessChangeStatus(models.TextChoices):

@@ -15,7 +15,8 @@ CHANGE_WINDOW = DateWindow("access_change", years_back=0, days_ahead=MAX_DAYS_AH
 
 class UserModelChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.get_full_name()} ({obj.email})"
+        label = f"{obj.get_full_name()} ({obj.email})"
+        return label if obj.is_active else f"{label} – {_('deaktiveret')}"
 
 
 class UnitModelChoiceField(forms.ModelChoiceField):
@@ -35,7 +36,7 @@ def _reason_field():
 class UserChoiceForm(DkfdsFormMixin, forms.Form):
     bruger = UserModelChoiceField(
         label=_("Bruger"),
-        queryset=User.objects.filter(is_active=True).order_by("first_name", "last_name"),
+        queryset=User.objects.order_by("-is_active", "first_name", "last_name"),
         empty_label=_("Vælg en bruger"),
     )
 
@@ -112,6 +113,10 @@ class RoleMoveForm(DkfdsFormMixin, forms.Form):
 
 
 class ProtectedAddressesForm(DkfdsFormMixin, forms.Form):
+    reason = _reason_field()
+
+
+class ReactivateForm(DkfdsFormMixin, forms.Form):
     reason = _reason_field()
 
 

@@ -8,11 +8,11 @@ duties").
     role_end(actor=admin, assignment=a, reason="Fratrådt")              # at once
 
 - **Widening** (a role granted, a role moved to a unit that is not below its old one, a
-  team joined, the right to see protected addresses): recorded as *pending*
-  (``access_change_requested``) and applied only when a second person confirms it —
-  another administrator or a leader (``rights.confirm_access_change``). The person who
-  asked never confirms, nor does the person the change is about, so an administrator can
-  never widen her own access alone. A rejection needs a reason.
+  team joined, the right to see protected addresses, a deactivated user made active again):
+  recorded as *pending* (``access_change_requested``) and applied only when a second
+  person confirms it — another administrator or a leader (``rights.confirm_access_change``).
+  The person who asked never confirms, nor does the person the change is about, so an
+  administrator can never widen her own access alone. A rejection needs a reason.
 - **Narrowing** (a role ended, a team left, protected addresses taken away): takes effect
   at once (``ended_at``: access ends now, not at midnight) or on a later date.
 - Dates are never put in the past: the dated roles and memberships are the record of who
@@ -226,6 +226,22 @@ def protected_addresses_request(*, actor, user: User, allowed: bool, reason: str
             if allowed
             else AccessChangeKind.PROTECTED_ADDRESSES_END
         ),
+        user=user,
+        reason=_reason(reason),
+    )
+
+
+@transaction.atomic
+def user_reactivate_request(*, actor, user: User, reason: str) -> AccessChange:
+    """Make a deactivated user active again. Her roles and teams still in force apply again,
+    so it widens access and waits for a second person. (Deactivating narrows: it is done in
+    the administration and takes effect at once.)"""
+    if user.is_active:
+        raise ValidationError(_("Brugeren er allerede aktiv."))
+    return _record(
+        actor=actor,
+        widens=True,
+        kind=AccessChangeKind.USER_REACTIVATE,
         user=user,
         reason=_reason(reason),
     )
@@ -463,6 +479,13 @@ def _apply(change: AccessChange, *, actor) -> None:
         )
         event_write(
             event,
+            actor=actor,
+            subject=change.user,
+        )
+    if kind == AccessChangeKind.USER_REACTIVATE:
+        User.objects.filter(pk=change.user_id).update(is_active=True)
+        event_write(
+            ev.UserReactivated(user=change.user_id, change=change.pk),
             actor=actor,
             subject=change.user,
         )

@@ -19,6 +19,7 @@ from boernesag.rights.forms import (
     DecisionForm,
     EndForm,
     ProtectedAddressesForm,
+    ReactivateForm,
     RoleGrantForm,
     RoleMoveForm,
     TeamJoinForm,
@@ -89,6 +90,8 @@ def _user_forms(subject, data=None, action=""):
         "end": EndForm(bound("end"), prefix="end", roles=roles, memberships=memberships),
         "protected": ProtectedAddressesForm(bound("protected"), prefix="protected"),
     }
+    if not subject.is_active:
+        forms["reactivate"] = ReactivateForm(bound("reactivate"), prefix="reactivate")
     return roles, memberships, forms
 
 
@@ -132,6 +135,8 @@ def _submit(request, subject, action, form):
             valid_to=data["valid_to"],
             reason=data["reason"],
         )
+    if action == "reactivate":
+        return services.user_reactivate_request(actor=actor, user=subject, reason=data["reason"])
     return services.protected_addresses_request(
         actor=actor,
         user=subject,

@@ -186,3 +186,27 @@ def test_the_admin_cannot_move_a_unit_under_another_leader(org):
         },
     )
     assert Unit.objects.get(pk=org.south.pk).parent == org.root
+
+
+def test_the_admin_cannot_reactivate_a_user_directly(org):
+    User.objects.filter(pk=org.worker.pk).update(is_active=False)
+    client = client_for(org.admin)
+    url = reverse("admin:accounts_user_change", args=[org.worker.pk])
+    client.post(
+        url,
+        {
+            "email": org.worker.email,
+            "first_name": org.worker.first_name,
+            "last_name": org.worker.last_name,
+            "job_title": "",
+            "is_active": "on",
+        },
+    )
+    assert not User.objects.get(pk=org.worker.pk).is_active
+    response = client.post(
+        reverse("rights:user", args=[org.worker.pk]),
+        {"action": "reactivate", "reactivate-reason": "Tilbage fra orlov"},
+    )
+    assert response.status_code == 302
+    assert AccessChange.objects.get().kind == "user_reactivate"
+    assert not User.objects.get(pk=org.worker.pk).is_active

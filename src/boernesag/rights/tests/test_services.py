@@ -335,3 +335,18 @@ def test_a_stale_page_is_told_about_the_conflict(org):
         services.access_change_confirm(
             actor=org.admin2, change=change, expected_version=change.version + 1
         )
+
+
+def test_reactivating_a_user_waits_for_a_second_person(org):
+    User.objects.filter(pk=org.worker.pk).update(is_active=False)
+    org.worker.refresh_from_db()
+    change = services.user_reactivate_request(
+        actor=org.admin, user=org.worker, reason="Tilbage fra orlov"
+    )
+    assert change.is_pending
+    assert not User.objects.get(pk=org.worker.pk).is_active
+    with pytest.raises(PermissionDenied):
+        services.access_change_confirm(actor=org.admin, change=change)
+    services.access_change_confirm(actor=org.admin2, change=change)
+    assert User.objects.get(pk=org.worker.pk).is_active
+    assert kinds(kind="user_reactivated") == ["user_reactivated"]
