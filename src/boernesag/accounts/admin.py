@@ -8,12 +8,15 @@ from functools import wraps
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
+from django.db.models import Q
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
@@ -165,6 +168,29 @@ class UnitAdmin(RoleModelAdmin):
         return ["parent", "kind"] if obj is not None else []
 
 
+def holds_access(user) -> bool:
+    """The user holds access now or soon: a role or team membership not ended, the right to
+    see protected addresses, or a change of her access waiting for confirmation."""
+    today = timezone.localdate()
+    not_ended = Q(ended_at__isnull=True) & (Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+    return (
+        bool(user.may_see_protected_addresses)
+        or RoleAssignment.objects.filter(not_ended, user=user).exists()
+        or TeamMembership.objects.filter(not_ended, user=user).exists()
+        or user.access_changes.filter(status="pending").exists()
+    )
+
+
+PASSWORD_LOCKED = _(
+    "En administrator kan ikke sætte adgangskoden for en anden bruger, der har roller, "
+    "teams eller adgang til beskyttede adresser (eller venter på det): hun kunne så logge "
+    "ind som brugeren og se dennes sager eller godkende sine egne anmodninger. Brugeren "
+    "skifter selv sin adgangskode. Har brugeren glemt den, så fjern først brugerens adgang "
+    "under Adgangsændringer (det sker med det samme), sæt adgangskoden, og anmod om "
+    "adgangen igen – så skal en anden godkende den."
+)
+
+
 class UserCreationForm(AdminUserCreationForm):
     class Meta:
         model = User
@@ -181,6 +207,14 @@ class UserEditForm(UserChangeForm):
             "job_title",
             "is_active",
         )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        password = self.fields.get("password")
+        if password is not None and self.instance.pk and holds_access(self.instance):
+            # no button to the form that sets it (UserAdmin.user_change_password refuses)
+            password.help_text = PASSWORD_LOCKED
+            password.widget.template_name = "accounts/admin/password_locked.html"
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
@@ -239,6 +273,15 @@ class UserAdmin(DjangoUserAdmin):
             reverse("rights:user", args=[obj.pk]),
             _("Roller, teams og beskyttede adresser ændres under Adgangsændringer"),
         )
+
+    def user_change_password(self, request, id, form_url=""):
+        """Setting another user's password would let the administrator log in as her: only
+        for users who hold no access (yet), and for herself (issue 9 item 3)."""
+        user = self.get_object(request, unquote(id))
+        if user is not None and user.pk != request.user.pk and holds_access(user):
+            # 403: recorded as a refused attempt with the user (authz middleware)
+            return render(request, "403.html", {"message": PASSWORD_LOCKED}, status=403)
+        return super().user_change_password(request, id, form_url)
 
     def has_module_permission(self, request):
         return request.user.has_perm("accounts.administer")
