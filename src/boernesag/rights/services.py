@@ -402,8 +402,18 @@ def _apply(change: AccessChange, *, actor) -> None:
     """Make the change take effect and write its organisation event(s)."""
     now = timezone.now()
     kind = change.kind
+    planned_end = None
     if kind in (AccessChangeKind.ROLE_END, AccessChangeKind.ROLE_MOVE):
-        old = change.assignment
+        old = RoleAssignment.objects.select_for_update().get(pk=change.assignment_id)
+        if kind == AccessChangeKind.ROLE_MOVE:
+            # A move confirmed after the role ended would bring the role back; a move of a
+            # role with a last day set would drop that day (and a move down needs nobody
+            # else): the moved role keeps the planned last day.
+            if not _still_in_force(old):
+                raise ValidationError(
+                    _("Rollen er ophørt, efter at flytningen blev anmodet. Afvis anmodningen.")
+                )
+            planned_end = old.valid_to
         valid_to = change.valid_to if kind == AccessChangeKind.ROLE_END else None
         _end(old, valid_to=valid_to or timezone.localdate(), now=now)
         event_write(
@@ -424,6 +434,7 @@ def _apply(change: AccessChange, *, actor) -> None:
             user=change.user,
             role=change.role,
             unit=change.unit,
+            valid_to=planned_end,
         )
         if kind == AccessChangeKind.ROLE_GRANT:
             change.assignment = new

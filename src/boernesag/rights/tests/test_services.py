@@ -350,3 +350,49 @@ def test_reactivating_a_user_waits_for_a_second_person(org):
     services.access_change_confirm(actor=org.admin2, change=change)
     assert User.objects.get(pk=org.worker.pk).is_active
     assert kinds(kind="user_reactivated") == ["user_reactivated"]
+
+
+def test_a_move_keeps_a_last_day_set_before(org):
+    """A move down takes effect at once without a second person: were the planned last day
+    dropped, a role set to end would go on, by one administrator alone."""
+    today = timezone.localdate()
+    leader = UserFactory()
+    role_grant(user=leader, role=Role.TEAM_LEADER, unit=org.dept)
+    last_day = today + timedelta(days=10)
+    services.role_end(
+        actor=org.admin2,
+        assignment=RoleAssignment.objects.get(user=leader),
+        reason="Fratræder",
+        valid_to=last_day,
+    )
+    services.role_move_request(
+        actor=org.admin,
+        assignment=RoleAssignment.objects.get(user=leader),
+        unit=org.north,
+        reason="Leder kun Nord til sidst",
+    )
+    current = RoleAssignment.objects.active_on(today).get(user=leader)
+    assert (current.unit, current.valid_to) == (org.north, last_day)
+    assert (
+        not RoleAssignment.objects.active_on(last_day + timedelta(days=1))
+        .filter(user=leader)
+        .exists()
+    )
+    assert Event.objects.get(kind="role_granted").payload["user"] == leader.pk
+
+
+def test_a_move_waiting_cannot_bring_back_a_role_ended_meanwhile(org):
+    leader = UserFactory()
+    role_grant(user=leader, role=Role.TEAM_LEADER, unit=org.dept)
+    assignment = RoleAssignment.objects.get(user=leader)
+    up = services.role_move_request(
+        actor=org.admin, assignment=assignment, unit=org.root, reason="Hele kommunen"
+    )
+    services.role_end(actor=org.admin, assignment=assignment, reason="Fratrådt")
+    ended_at = RoleAssignment.objects.get(pk=assignment.pk).ended_at
+    with pytest.raises(ValidationError, match="ophørt"):
+        services.access_change_confirm(actor=org.admin2, change=up)
+    assert not RoleAssignment.objects.active_on(timezone.localdate()).filter(user=leader).exists()
+    assert RoleAssignment.objects.get(pk=assignment.pk).ended_at == ended_at
+    assert AccessChange.objects.get(pk=up.pk).is_pending
+    assert not kinds(kind="role_granted")
