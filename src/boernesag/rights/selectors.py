@@ -10,7 +10,11 @@
   ``valid_from``/``valid_to`` and the moment of an immediate revocation, ``ended_at``);
 - the municipality's setting "caseworkers see the team's cases" as it was that day (its
   change history);
-- reasoned access (``audit.AccessGrant``) valid at any moment of the day.
+- reasoned access (``audit.AccessGrant``) valid at any moment of the day;
+- intake items naming the child (``intake.IntakeChild``) registered by the end of the day:
+  every intake coordinator sees every item and its children, also before a case exists
+  and after it has left intake (the child's link is today's: a child identified later
+  counts from the item's registration).
 
 The rules are those of ``cases.access`` (need-to-know), applied to that day. Known limit:
 the unit tree is today's (units are rarely moved; their history is kept in
@@ -245,6 +249,22 @@ def who_could_see(child, day: date) -> list[Seer]:
                         _("Faglig koordinator: sagen var i modtagelsen (fase 1–2)"),
                         cd.case,
                     )
+    # Intake coordinators see every intake item and every child named in it, whatever
+    # the item's state (``intake.access``): from the moment the item was registered.
+    first_report = (
+        child.intake_reports.filter(item__recorded_at__lt=end)
+        .order_by("item__recorded_at")
+        .values_list("item__recorded_at", flat=True)
+        .first()
+    )
+    if first_report is not None:
+        for r in roles:
+            if r.role == Role.INTAKE_COORDINATOR:
+                add(
+                    r.user_id,
+                    _("Faglig koordinator: barnet er nævnt i en henvendelse (registreret %(at)s)")
+                    % {"at": timezone.localtime(first_report).strftime("%d.%m.%Y %H:%M")},
+                )
     grants = AccessGrant.objects.filter(
         child=child, granted_at__lt=end, expires_at__gt=begin
     ).order_by("granted_at")

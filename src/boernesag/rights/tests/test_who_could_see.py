@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 import pytest
+from django.apps import apps
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -185,3 +186,31 @@ def test_the_page_is_gated_logged_and_answers_for_the_date(story):
     outsider = Client()
     outsider.force_login(story.worker_a)
     assert outsider.get(url).status_code == 403
+
+
+def test_a_child_named_in_an_intake_item_is_seen_by_intake_coordinators(story):
+    """Intake coordinators see every intake item and every child named in it
+    (``intake.access``), also before the child has a case and after it left intake."""
+    IntakeItem = apps.get_model("intake", "IntakeItem")
+    IntakeChild = apps.get_model("intake", "IntakeChild")
+    other = make_child()
+    item = IntakeItem.objects.create(
+        channel="phone",
+        received_at=at(story.today - timedelta(days=20)),
+        recorded_at=at(story.today - timedelta(days=20)),
+        notifier_kind="school",
+        content="Bekymring",
+        registered_by=story.coordinator,
+    )
+    IntakeChild.objects.create(item=item, child=other)
+    before = {s.user for s in who_could_see(other, story.today - timedelta(days=21))}
+    assert before == set()
+    day = {
+        s.user: [b.text for b in s.reasons]
+        for s in who_could_see(other, story.today - timedelta(days=20))
+    }
+    assert set(day) == {story.coordinator}
+    assert any("nævnt i en henvendelse" in t for t in day[story.coordinator])
+    # and later, when the child of the story (whose case left intake) is named too
+    IntakeChild.objects.create(item=item, child=story.child)
+    assert story.coordinator in seen(story, 4)
