@@ -3,7 +3,8 @@
 ``CprScrubFilter`` is attached to every logging handler (conf/settings.py LOGGING). It
 replaces CPR-like numbers in the formatted message, the exception text and the stack text:
 
-- ``DDMMYY-XXXX`` (also with a space or a URL-encoded hyphen ``%2D`` between the parts),
+- ``DDMMYY-XXXX`` (also with a space between the parts, or what a URL makes of a hyphen or a
+  space: ``%2D``, ``+``, ``%20``),
 - ten digits in a row whose first six are a valid date (DDMMYY),
 
 when not part of a longer run of digits. Matching on the date keeps order numbers, phone
@@ -20,7 +21,7 @@ REPLACEMENT = "[CPR]"
 
 _CPR = re.compile(
     r"(?<![0-9])(?P<dd>[0-9]{2})(?P<mm>[0-9]{2})(?P<yy>[0-9]{2})"
-    r"(?P<sep>-|\s|%2[dD])?(?P<tail>[0-9]{4})(?![0-9])"
+    r"(?P<sep>-|\s|%2[dD]|\+|%20)?(?P<tail>[0-9]{4})(?![0-9])"
 )
 _DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # 29: any year may be a leap year
 

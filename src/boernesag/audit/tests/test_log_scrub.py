@@ -17,6 +17,8 @@ from boernesag.lib.log_scrub import CprScrubFilter, cpr_scrub
         ("cpr 010203-1234 fundet", "cpr [CPR] fundet"),
         ("GET /boern/?q=0102031234 HTTP/1.1", "GET /boern/?q=[CPR] HTTP/1.1"),
         ("q=010203%2D1234&x=1", "q=[CPR]&x=1"),
+        ("GET /boern/?q=010203+1234 HTTP/1.1", "GET /boern/?q=[CPR] HTTP/1.1"),  # a space
+        ("q=010203%201234", "q=[CPR]"),
         ("310199 1234", "[CPR]"),
         ("290200-1234 og 2902001234", "[CPR] og [CPR]"),  # 29 February: a leap-year date
         ("991399-1234", "[CPR]"),  # the hyphenated form is always scrubbed
