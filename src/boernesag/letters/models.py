@@ -15,6 +15,11 @@ from django.utils.translation import gettext_lazy as _
 class LetterKind(models.TextChoices):
     RECEIPT = "receipt", _("Kvittering til underretter")
     FEEDBACK = "feedback", _("Tilbagemelding til underretter")
+    # decisions (docs/decisions.md)
+    HEARING = "hearing", _("Partshøring før afgørelse")
+    DECISION = "decision", _("Afgørelse med klagevejledning")
+    APPEAL_FORWARDED = "appeal_forwarded", _("Klage sendt videre til Ankestyrelsen")
+    PLAN = "plan", _("Barnets plan, ungeplan eller handleplan")
 
 
 # Letters addressed to the notifier name the notifier: they are filed on the cases for the

@@ -83,6 +83,27 @@ NAV_ITEMS: list[NavItem] = [
         url_name="deadlines:team",
     ),
     NavItem(
+        "afgoerelser-godkendelse",
+        _("Afgørelser til godkendelse"),
+        _("Afgørelser over sagsbehandlerens kompetence, der venter på dig."),
+        "decisions.view_queue",
+        url_name="decisions:queue",
+    ),
+    NavItem(
+        "klager",
+        _("Klager og Ankestyrelsen"),
+        _("Klager og Ankestyrelsens afgørelser fordelt på afgørelsestype og team."),
+        "decisions.view_appeal_overview",
+        url_name="decisions:overview",
+    ),
+    NavItem(
+        "kompetenceplan",
+        _("Kompetenceplan"),
+        _("Hvem må træffe hvilke afgørelser op til hvilket beløb."),
+        "decisions.view_authority",
+        url_name="decisions:authority",
+    ),
+    NavItem(
         "ledelsestilsyn",
         _("Ledelsestilsyn"),
         _("Stikprøver af sager gennemgået efter spørgeliste."),
