@@ -438,8 +438,13 @@ def _addresses_hidden(case, parties) -> bool:
     return case.child.address_protected or any(p.address_protected for p in parties)
 
 
-def decision_text(decision: Decision) -> str:
-    """What is decided, in one paragraph of plain text."""
+def decision_text(decision: Decision, *, hide_provider: bool | None = None) -> str:
+    """What is decided, in one paragraph of plain text. For a child with name and address
+    protection the provider is not named in letters to the parties (``hide_provider``,
+    default: the child's protection): the name of a foster family, institution or day
+    service would tell the parents where the child is."""
+    if hide_provider is None:
+        hide_provider = decision.case.child.address_protected
     kind = DecisionKind(decision.kind).label
     if decision.outcome == Outcome.REFUSAL:
         what = str(decision.service) if decision.service_id else kind
@@ -447,7 +452,13 @@ def decision_text(decision: Decision) -> str:
     else:
         text = _("Kommunen bevilger %(service)s hos %(provider)s (%(kind)s).") % {
             "service": decision.service,
-            "provider": decision.provider.name if decision.provider_id else "",
+            "provider": (
+                _("en leverandør, som ikke nævnes af hensyn til barnets beskyttelse")
+                if hide_provider
+                else decision.provider.name
+                if decision.provider_id
+                else ""
+            ),
             "kind": kind,
         }
         if decision.hours_per_week:

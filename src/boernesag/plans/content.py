@@ -64,8 +64,13 @@ def plan_content(plan: Plan, goals=None, tasks=None) -> dict:
     }
 
 
-def plan_text(content: dict, *, persons: dict[int, str] | None = None) -> str:
-    """A version's content as plain text for a letter (the letters escape it)."""
+def plan_text(
+    content: dict, *, persons: dict[int, str] | None = None, hide_places: bool = False
+) -> str:
+    """A version's content as plain text for a letter (the letters escape it). For a child
+    with name and address protection (``hide_places``) no provider is named: the name of a
+    foster family, institution, school or day service would tell where the child is; nor
+    is any person (a foster parent or a teacher would tell it too)."""
     lines = [_("Formål: %(text)s") % {"text": content["purpose"]}]
     if content.get("basis"):
         lines += ["", _("Udgangspunkt: %(text)s") % {"text": content["basis"]}]
@@ -81,7 +86,9 @@ def plan_text(content: dict, *, persons: dict[int, str] | None = None) -> str:
         lines += ["", _("Hvem gør hvad:")]
         for task in tasks:
             who = str(Responsible(task["responsible"]).label)
-            name = task.get("person_name") or task.get("provider_name")
+            # no names at all for a protected child: a foster parent, a teacher or a
+            # provider named in the letter would tell where the child lives or goes to school
+            name = "" if hide_places else task.get("person_name") or task.get("provider_name")
             if name:
                 who = f"{who} ({name})"
             lines.append(f"- {who}: {task['what']}")

@@ -612,7 +612,7 @@ def plan_send(
         allowed = {p.pk for p in professional_recipients(case)}
         if any(p.pk not in allowed for p in professionals):
             raise ValidationError({"professionals": _("Vælg kun fagpersoner omkring barnet.")})
-    content_text = plan_text(version.content)
+    content_text = plan_text(version.content, hide_places=case.child.address_protected)
     base = {
         "child_name": case.child.first_name,
         "plan_title": plan_title(plan),
