@@ -161,6 +161,9 @@ class Decision(models.Model):
     )
     editors = models.ManyToManyField(USER, blank=True, related_name="+")
     submit_token = models.UUIDField(null=True, blank=True, editable=False)
+    # the version at the submission whose team leaders were told (decisions.tasks): a retry
+    # of the task never sends the e-mail twice
+    approval_notified_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
@@ -216,6 +219,10 @@ class Hearing(models.Model):
         USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     submit_token = models.UUIDField(null=True, blank=True, editable=False)
+    # what the draft said when the parties were heard (outcome, kind, service, provider,
+    # volume, start, duration — decisions.services.hearing_basis): a draft changed on any of
+    # these after the hearing is a different decision and needs a new hearing
+    heard_basis = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("partshøring")

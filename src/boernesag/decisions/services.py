@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -225,6 +226,20 @@ def hearing_required(decision: Decision) -> bool:
     return decision.outcome == Outcome.REFUSAL or decision.rests_on_unseen_information
 
 
+def hearing_basis(decision: Decision) -> dict:
+    """What the parties are heard on, besides the information in the letter: the decision
+    the draft proposes. Compared with the hearing's ``heard_basis`` before deciding."""
+    return {
+        "outcome": decision.outcome,
+        "kind": decision.kind,
+        "service": decision.service_id,
+        "provider": decision.provider_id,
+        "hours_per_week": decision.hours_per_week,
+        "starts_on": decision.starts_on.isoformat() if decision.starts_on else None,
+        "duration_weeks": decision.duration_weeks,
+    }
+
+
 def decision_problems(decision: Decision, *, today: date | None = None) -> list[str]:
     """What stops the decision from being made (Danish, one line each). Empty: it may be
     decided (or sent for approval)."""
@@ -270,8 +285,18 @@ def decision_problems(decision: Decision, *, today: date | None = None) -> list[
                 _("Tag stilling til, om der skal udarbejdes en plan (Barnets Lov § 91, stk. 1).")
             )
     if hearing_required(decision) and not decision.hearing_skip_reason:
-        hearings = list(decision.hearings.all())
-        if not hearings:
+        all_hearings = list(decision.hearings.all())
+        basis = hearing_basis(decision)
+        hearings = [h for h in all_hearings if h.heard_basis == basis]
+        if all_hearings and not hearings:
+            problems.append(
+                _(
+                    "Udkastet er ændret, efter parterne blev hørt (afgørelsens resultat, "
+                    "indsats, leverandør, omfang eller periode). Send en ny partshøring om "
+                    "det ændrede udkast, eller skriv hvorfor den undlades."
+                )
+            )
+        elif not hearings:
             problems.append(
                 _(
                     "Afgørelsen kræver partshøring (forvaltningsloven § 19). Send en "
@@ -345,7 +370,15 @@ def decision_decide(*, decision: Decision, by, expected_version: int) -> Decisio
         actor=by,
         subject=locked,
     )
+    # the team leaders are told by e-mail after commit (no names, no CPR)
+    transaction.on_commit(partial(_approval_notify_enqueue, locked.pk, locked.version))
     return locked
+
+
+def _approval_notify_enqueue(decision_id: int, version: int) -> None:
+    from boernesag.decisions.tasks import decision_approval_notify
+
+    decision_approval_notify.enqueue(decision_id, version)
 
 
 @transaction.atomic
@@ -388,9 +421,18 @@ def decision_approve(
         raise ValidationError(
             {"reasons": _("Skriv begrundelsen for godkendelsen eller afvisningen.")}
         )
-    if committee and approved and committee_meeting_on is None:
+    if committee and committee_meeting_on is None:
         raise ValidationError(
             {"committee_meeting_on": _("Angiv datoen for børne- og ungeudvalgets møde.")}
+        )
+    if committee and committee_meeting_on > timezone.localdate():
+        raise ValidationError(
+            {
+                "committee_meeting_on": _(
+                    "Udvalgets afgørelse registreres efter mødet: datoen kan ikke ligge i "
+                    "fremtiden."
+                )
+            }
         )
     approval = Approval.objects.create(
         decision=locked,
@@ -409,10 +451,17 @@ def decision_approve(
         actor=by,
         subject=locked,
     )
-    if approved:
-        if committee:
-            locked.committee_meeting_on = committee_meeting_on
-        _decided(locked, by=by, at=approval.at, committee=committee)
+    if committee:
+        # The committee decides (Barnets Lov § 47): its decision is made on the day of its
+        # meeting, whatever it decides. A refusal of the placement is a decision too and is
+        # recorded as such, with the committee's reasons; it is not a draft sent back.
+        locked.committee_meeting_on = committee_meeting_on
+        if not approved:
+            locked.outcome = Outcome.REFUSAL
+            locked.reasons = reasons
+        _decided(locked, by=by, at=_moment(committee_meeting_on), committee=True)
+    elif approved:
+        _decided(locked, by=by, at=approval.at, committee=False)
     else:
         locked.status = DecisionStatus.DRAFT
         locked.version = F("version") + 1
@@ -572,6 +621,7 @@ def hearing_send(
     hearing = Hearing.objects.create(
         case=locked.case,
         decision=locked,
+        heard_basis=hearing_basis(locked),
         sent_by=by,
         sent_at=timezone.now(),
         answer_due=answer_due,
@@ -984,6 +1034,19 @@ def appeal_reconsider(
     if errors:
         raise ValidationError(errors)
     decision = locked.decision
+    if decision.committee and not upheld:
+        # The municipality's reconsideration (Retssikkerhedsloven § 66) is of the
+        # administration's decisions; a decision of the children and young people's committee
+        # is not changed by the administration: the appeal goes on to Ankestyrelsen
+        # (Barnets Lov § 168 — unverified).
+        raise ValidationError(
+            {
+                "upheld": _(
+                    "Børne- og ungeudvalgets afgørelse kan ikke ændres af forvaltningen. "
+                    "Send klagen videre til Ankestyrelsen."
+                )
+            }
+        )
     now = timezone.now()
     locked.reconsidered_at, locked.reconsidered_by = now, by
     locked.reconsideration = reconsideration

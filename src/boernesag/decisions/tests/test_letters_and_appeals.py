@@ -5,7 +5,7 @@ appeals changed, upheld and forwarded, with Ankestyrelsen's ruling."""
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -271,6 +271,33 @@ def test_appeal_changed_by_a_new_decision(w, cat):
     assert not DecisionLetter.objects.filter(appeal=appeal).exists()  # the new decision's letter
 
 
+def test_a_committee_decision_is_not_changed_by_the_administration(w, cat):
+    """The appeal of a § 47 decision goes on to Ankestyrelsen: no reconsideration by the
+    administration may replace the committee's decision."""
+    decision = _sent_decision(w, cat)
+    type(decision).objects.filter(pk=decision.pk).update(committee=True)
+    decision.refresh_from_db()
+    _mark_all_sent(decision, w.caseworker)
+    appeal = services.appeal_register(
+        decision=decision,
+        by=w.caseworker,
+        received_on=timezone.localdate(),
+        appellant=w.parent,
+        content="Vi er uenige.",
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.appeal_reconsider(
+            appeal=appeal,
+            by=w.caseworker,
+            upheld=False,
+            reconsideration="Forvaltningen ændrer.",
+            expected_version=appeal.version,
+        )
+    assert "upheld" in exc.value.message_dict
+    appeal.refresh_from_db()
+    assert appeal.status == AppealStatus.RECEIVED and appeal.new_decision is None
+
+
 def test_an_appeal_after_the_window_is_accepted_and_flagged(w, cat):
     decision = _sent_decision(w, cat)
     _mark_all_sent(decision, w.caseworker)
@@ -289,6 +316,24 @@ def test_an_appeal_after_the_window_is_accepted_and_flagged(w, cat):
     )
     assert appeal.late
     assert Event.objects.get(case=w.case, kind="appeal_received").payload["late"] is True
+
+
+@pytest.mark.parametrize("days_after,late", [(27, False), (28, False), (29, True)])
+def test_the_appeal_window_ends_on_the_same_weekday_four_weeks_after_sending(
+    w, cat, days_after, late
+):
+    """Retssikkerhedsloven § 67, stk. 1: 4 weeks from receipt. Sent (received) on day D, an
+    appeal received on D + 28 is in time, on D + 29 it is late."""
+    sent_on = timezone.localdate() - timedelta(days=days_after)
+    sent_at = timezone.make_aware(datetime.combine(sent_on, time(10, 0)))
+    assert services.appeal_dates(sent_on).appeal_by == sent_on + timedelta(days=28)
+    decision = _sent_decision(w, cat)
+    _mark_all_sent(decision, w.caseworker)
+    type(decision).objects.filter(pk=decision.pk).update(
+        sent_at=sent_at, decided_at=sent_at - timedelta(days=1)
+    )
+    decision.refresh_from_db()
+    assert services.appeal_is_late(decision, timezone.localdate()) is late
 
 
 def test_only_a_party_may_appeal(w, cat):

@@ -147,6 +147,36 @@ def test_refused_after_hearing(w, cat):
     assert decide(decision, w.caseworker).status == DecisionStatus.DECIDED
 
 
+def test_a_draft_changed_after_the_hearing_needs_a_new_hearing(w, cat):
+    """The parties were heard on a draft granting 4 hours; the draft now refuses: that
+    decision was never heard (forvaltningsloven § 19)."""
+    decision = draft(w, cat, rests_on_unseen_information=True)
+    hearing = services.hearing_send(
+        decision=decision,
+        by=w.caseworker,
+        answer_due=timezone.localdate() + timedelta(days=14),
+        information="Skolens udtalelse",
+    )
+    services.hearing_answer(
+        hearing=hearing,
+        by=w.caseworker,
+        answered_on=timezone.localdate(),
+        answer="Ingen bemærkninger.",
+        new_information=False,
+    )
+    decision.refresh_from_db()
+    decision = services.decision_update(
+        decision=decision,
+        by=w.caseworker,
+        expected_version=decision.version,
+        outcome="refusal",
+        plan_needed=None,
+    )
+    with pytest.raises(ValidationError, match="ændret, efter parterne blev hørt"):
+        decide(decision, w.caseworker)
+    assert not _events(w.case, "decision_made")
+
+
 def test_no_answer_can_be_recorded_only_after_the_answer_date(w, cat):
     decision = draft(w, cat, outcome="refusal", plan_needed=None)
     hearing = services.hearing_send(
@@ -182,6 +212,26 @@ def test_a_decision_above_the_caseworkers_authority_waits_for_the_team_leader(w,
     payload = _events(w.case, "decision_approval_recorded")[0].payload
     assert payload == {"approval": approval.pk, "approved": True, "level": "team_leader"}
     assert len(_events(w.case, "decision_made")) == 1
+
+
+def test_the_team_leader_is_told_by_e_mail_once_without_names(
+    w, cat, mailoutbox, django_capture_on_commit_callbacks
+):
+    from boernesag.decisions.tasks import decision_approval_notify
+
+    w.leader_a.email = "leder@kommune.example"
+    w.leader_a.save(update_fields=["email"])
+    w.leader_b.email = "anden@kommune.example"
+    w.leader_b.save(update_fields=["email"])
+    with django_capture_on_commit_callbacks(execute=True):
+        decision = decide(draft(w, cat, hours_per_week=8), w.caseworker)
+    [mail] = mailoutbox
+    assert mail.to == ["leder@kommune.example"]  # not the other team's leader
+    assert w.case.reference in mail.body
+    assert w.child.first_name not in mail.body and w.child.last_name not in mail.body
+    decision.refresh_from_db()
+    decision_approval_notify.call(decision.pk, decision.version)  # a retry sends nothing
+    assert len(mailoutbox) == 1
 
 
 def test_a_rejected_decision_goes_back_to_draft_with_the_reasons(w, cat):
@@ -255,6 +305,57 @@ def test_placement_without_consent_is_decided_by_the_committee(w, cat):
     decision.refresh_from_db()
     assert decision.committee and decision.committee_meeting_on == meeting
     assert _events(w.case, "decision_made")[0].payload["committee"] is True
+    # the committee decided on the day of its meeting, not the day it was recorded
+    assert timezone.localdate(decision.decided_at) == meeting
+    assert timezone.localdate(_events(w.case, "decision_made")[0].occurred_at) == meeting
+
+
+def _committee_draft(w, cat):
+    decision = draft(
+        w,
+        cat,
+        kind="placement_without_consent",
+        service=cat.placement,
+        hours_per_week=None,
+        plan_needed=None,
+        legal_sections=[cat.s47],
+        rests_on_unseen_information=False,
+    )
+    return decide(decision, w.caseworker)
+
+
+def test_the_committee_refusing_a_placement_is_recorded_as_its_refusal(w, cat):
+    """Not a draft sent back: the committee decided not to place the child (§ 47)."""
+    decision = _committee_draft(w, cat)
+    meeting = timezone.localdate() - timedelta(days=2)
+    services.decision_approve(
+        decision=decision,
+        by=w.leader_a,
+        approved=False,
+        reasons="Udvalget fandt ikke grundlag for anbringelse uden samtykke.",
+        committee_meeting_on=meeting,
+    )
+    decision.refresh_from_db()
+    assert decision.status == DecisionStatus.DECIDED
+    assert decision.outcome == "refusal" and decision.committee
+    assert decision.reasons == "Udvalget fandt ikke grundlag for anbringelse uden samtykke."
+    assert timezone.localdate(decision.decided_at) == meeting
+    [made] = _events(w.case, "decision_made")
+    assert made.payload["outcome"] == "refusal" and made.payload["committee"] is True
+
+
+def test_a_committee_meeting_in_the_future_is_refused(w, cat):
+    decision = _committee_draft(w, cat)
+    with pytest.raises(ValidationError) as exc:
+        services.decision_approve(
+            decision=decision,
+            by=w.leader_a,
+            approved=True,
+            reasons="Udvalget besluttede.",
+            committee_meeting_on=timezone.localdate() + timedelta(days=1),
+        )
+    assert "committee_meeting_on" in exc.value.message_dict
+    assert not _events(w.case, "decision_made")
 
 
 def test_the_database_refuses_a_section_47_decision_not_by_the_committee(w, cat):
