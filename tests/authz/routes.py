@@ -1052,7 +1052,7 @@ PROBES += [
     ),
     Probe(
         "decisions:overview",
-        page({"team_leader", "manager", "admin"}),
+        page({"team_leader", "manager"}),
         log=NOTHING,
     ),
     Probe("decisions:authority", page(STAFF), log=NOTHING),
@@ -1123,7 +1123,7 @@ ADMIN_MODELS = {
     "accounts_loginattempt": (lambda w: w.extra.login_attempt.pk, False),
     "catalogue_targetgroup": (lambda w: w.extra.target_group.pk, True),
     "catalogue_legalsection": (lambda w: w.extra.legal_section.pk, True),
-    "decisions_authorityrule": (lambda w: _authority_rule(), True),
+    "decisions_authorityrule": (lambda w: _authority_rule(), False),  # read-only: changed by data migration
 }
 
 

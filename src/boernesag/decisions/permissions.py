@@ -7,7 +7,7 @@ whether her level suffices."""
 
 from __future__ import annotations
 
-from boernesag.accounts.predicates import is_admin, is_manager, is_staff_member, is_team_leader
+from boernesag.accounts.predicates import is_manager, is_staff_member, is_team_leader
 from boernesag.authz.registry import permission
 from boernesag.cases.permissions import (
     can_view_case,
@@ -36,7 +36,7 @@ permission(
 )
 permission(
     "decisions.view_appeal_overview",
-    is_team_leader | is_manager | is_admin,
+    is_team_leader | is_manager,
     label="Se oversigten over klager og Ankestyrelsens afgørelser (tal, ingen børn)",
 )
 permission(

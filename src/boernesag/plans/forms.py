@@ -30,7 +30,7 @@ def _text(label, *, required=False, rows=4, limit=TextLimit.DESCRIPTION, help_te
     )
 
 
-class TokenMixin(forms.Form):
+class TokenMixin(DkfdsFormMixin, forms.Form):
     token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):

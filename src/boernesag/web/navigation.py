@@ -97,13 +97,6 @@ NAV_ITEMS: list[NavItem] = [
         url_name="decisions:overview",
     ),
     NavItem(
-        "kompetenceplan",
-        _("Kompetenceplan"),
-        _("Hvem må træffe hvilke afgørelser op til hvilket beløb."),
-        "decisions.view_authority",
-        url_name="decisions:authority",
-    ),
-    NavItem(
         "ledelsestilsyn",
         _("Ledelsestilsyn"),
         _("Stikprøver af sager gennemgået efter spørgeliste."),
