@@ -1123,7 +1123,8 @@ ADMIN_MODELS = {
     "accounts_loginattempt": (lambda w: w.extra.login_attempt.pk, False),
     "catalogue_targetgroup": (lambda w: w.extra.target_group.pk, True),
     "catalogue_legalsection": (lambda w: w.extra.legal_section.pk, True),
-    "decisions_authorityrule": (lambda w: _authority_rule(), False),  # read-only: changed by data migration
+    # read-only in the admin: the matrix is changed by data migration
+    "decisions_authorityrule": (lambda w: _authority_rule(), False),
 }
 
 

@@ -133,7 +133,7 @@ def test_the_team_leader_approves_from_the_queue(page, world, axe, csp_watch, br
     pending = decide(draft(w, w.cat, hours_per_week=8), w.caseworker)
     keyboard_login(page, w.leader_a.email)
     page.goto("/")
-    activate(page, page.get_by_role("link", name="Afgørelser til godkendelse").first)
+    activate(page, page.get_by_role("link", name="Til godkendelse").first)
     expect(page.get_by_role("heading", name="Afgørelser til godkendelse")).to_be_visible()
     no_violations(axe, page, page.url)
     activate(page, page.get_by_role("link", name="Bevilling: Støttende indsats"))

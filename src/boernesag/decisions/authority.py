@@ -14,6 +14,31 @@ from decimal import Decimal
 from boernesag.decisions.constants import LEVEL_ORDER, DecisionKind, Level
 from boernesag.decisions.models import AuthorityRule
 
+# The starting matrix, as migration 0002_authority_defaults made it. The amounts are an
+# example, not law: only § 47 is fixed (the committee, Barnets Lov § 142, stk. 1).
+DEFAULTS = [
+    # level, kind, max yearly cost (None: no limit), also outside the service's frame
+    ("caseworker", "support", 150_000, False),
+    ("team_leader", "support", 600_000, True),
+    ("committee", "support", None, True),
+    ("team_leader", "placement_with_consent", 1_200_000, True),
+    ("committee", "placement_with_consent", None, True),
+    ("committee", "placement_without_consent", None, True),
+]
+
+
+def defaults_ensure() -> int:
+    """Put the starting matrix in place when the table is empty (a database emptied after
+    its migrations ran, e.g. between browser tests, or a demo built on one); a matrix the
+    municipality has is never touched. Returns the number of rows made."""
+    if AuthorityRule.objects.exists():
+        return 0
+    AuthorityRule.objects.bulk_create(
+        AuthorityRule(level=level, kind=kind, max_yearly_cost=cost, outside_frame=outside)
+        for level, kind, cost, outside in DEFAULTS
+    )
+    return len(DEFAULTS)
+
 
 def required_level(*, kind: str, yearly_cost: Decimal | None, outside_frame: bool) -> str:
     """The lowest level that may decide: the first matrix row (caseworker, team leader,

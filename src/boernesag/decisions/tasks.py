@@ -37,7 +37,7 @@ def approval_mail_text(decision: Decision) -> str:
         [
             f"En afgørelse på sag {decision.case.reference} venter på godkendelse.",
             "",
-            f"Åbn Børnesag under »Afgørelser til godkendelse«: {reverse('decisions:queue')}",
+            f"Åbn Børnesag under »Til godkendelse«: {reverse('decisions:queue')}",
             "",
             "Mailen indeholder ingen navne eller CPR-numre.",
         ]

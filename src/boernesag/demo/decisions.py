@@ -36,6 +36,9 @@ def demo_decisions_seed() -> dict[str, int]:
 
     if Decision.objects.exists() or not Service.objects.exists():
         return {}
+    from boernesag.decisions import authority
+
+    authority.defaults_ensure()
     mette = User.objects.filter(email__startswith="mette.hansen").first()
     if mette is None:
         return {}

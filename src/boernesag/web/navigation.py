@@ -84,14 +84,14 @@ NAV_ITEMS: list[NavItem] = [
     ),
     NavItem(
         "afgoerelser-godkendelse",
-        _("Afgørelser til godkendelse"),
+        _("Til godkendelse"),
         _("Afgørelser over sagsbehandlerens kompetence, der venter på dig."),
         "decisions.view_queue",
         url_name="decisions:queue",
     ),
     NavItem(
         "klager",
-        _("Klager og Ankestyrelsen"),
+        _("Klager"),
         _("Klager og Ankestyrelsens afgørelser fordelt på afgørelsestype og team."),
         "decisions.view_appeal_overview",
         url_name="decisions:overview",

@@ -1,5 +1,6 @@
 """A starting authority matrix (kompetenceplan); each municipality adjusts it to its own
-(Django admin, *Kompetenceplan*). The amounts are an example, not law: only § 47 is fixed
+by a data migration (the Django admin shows it read-only: a silent edit would move who may
+decide without a trace). The amounts are an example, not law: only § 47 is fixed
 (the children and young people's committee, Barnets Lov § 142, stk. 1)."""
 
 from django.db import migrations

@@ -15,7 +15,11 @@ from boernesag.decisions import services
 
 def build_catalogue(admin) -> SimpleNamespace:
     """One approved service (2–10 hours a week, 4–52 weeks) delivered by a provider at 500
-    kr. an hour, a placement service at 2.500 kr. a day, and the legal sections."""
+    kr. an hour, a placement service at 2.500 kr. a day, and the legal sections — and the
+    starting authority matrix, which a database emptied between browser tests has lost."""
+    from boernesag.decisions import authority
+
+    authority.defaults_ensure()
     start = date(2024, 1, 1)
     s32 = LegalSection.objects.create(
         law="BL", paragraph="§ 32", stk="1", nr="3", title="Familiebehandling", valid_from=start

@@ -488,3 +488,16 @@ def test_the_matrix_is_read_only_in_the_django_admin(w, cat):
         == 403
     )
     assert AuthorityRule.objects.filter(pk=row.pk).exists()
+
+
+def test_the_starting_matrix_is_the_migrations_and_is_only_put_back_when_empty():
+    import importlib
+
+    from boernesag.decisions import authority
+
+    migration = importlib.import_module("boernesag.decisions.migrations.0002_authority_defaults")
+    assert authority.DEFAULTS == migration.DEFAULTS
+    assert authority.defaults_ensure() == 0  # the migration's rows are there
+    AuthorityRule.objects.all().delete()
+    assert authority.defaults_ensure() == len(authority.DEFAULTS)
+    assert AuthorityRule.objects.count() == len(authority.DEFAULTS)
