@@ -106,6 +106,43 @@ def test_a_protected_address_is_never_printed(w, cat):
         assert "Hemmeligvej" not in link.letter.body
 
 
+def test_for_a_protected_child_no_letter_says_where_the_child_lives_or_is(w, cat):
+    """The child has name and address protection: neither the child's nor the parent's
+    address, nor the provider (a foster family or institution would tell where the child
+    is) appears in the hearing or the decision letter — in the stored text or the PDF."""
+    Person.objects.filter(pk=w.child.pk).update(
+        street="Skjultvej 7", postcode="9998", city="Gemmeby", address_protected=True
+    )
+    Person.objects.filter(pk=w.parent.pk).update(street="Forældrevej 1", city="Forældreby")
+    decision = draft(w, cat, rests_on_unseen_information=True)
+    hearing = services.hearing_send(
+        decision=decision,
+        by=w.caseworker,
+        answer_due=timezone.localdate() + timedelta(days=14),
+        information="Skolens udtalelse",
+    )
+    services.hearing_answer(
+        hearing=hearing,
+        by=w.caseworker,
+        answered_on=timezone.localdate(),
+        answer="Ingen bemærkninger.",
+        new_information=False,
+    )
+    decision = decide(decision, w.caseworker)
+    services.decision_send(decision=decision, by=w.caseworker)
+    links = list(DecisionLetter.objects.filter(decision=decision).select_related("letter"))
+    assert {link.hearing_id is None for link in links} == {True, False}  # both kinds checked
+    for link in links:
+        letter_advance(link.letter_id)
+        link.letter.refresh_from_db()
+        assert link.letter.recipient_address == ""
+        text = pdf_text(letter_services.letter_pdf_render(link.letter))
+        for secret in ("Skjultvej", "Gemmeby", "Forældrevej", "Forældreby", cat.provider.name):
+            assert secret not in link.letter.body, (secret, link.letter.kind)
+            assert secret not in text, (secret, link.letter.kind)
+        assert "ikke nævnes af hensyn til barnets beskyttelse" in link.letter.body
+
+
 def test_an_unprotected_address_is_printed(w, cat):
     Person.objects.filter(pk=w.parent.pk).update(street="Åbenvej 2", postcode="9990", city="Demoby")
     decision = _sent_decision(w, cat)

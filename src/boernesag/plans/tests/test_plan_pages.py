@@ -331,3 +331,42 @@ def test_a_plan_sent_twice_sends_one_set_of_letters(w):
     assert PlanDispatch.objects.count() == 1
     assert Letter.objects.count() == 1
     assert w.case.events.filter(kind="plan_sent").count() == 1
+
+
+def test_the_plan_letter_of_a_protected_child_names_no_teacher_or_provider(w):
+    """A teacher or provider named in the plan letter would tell where the child goes to
+    school or is placed: for a child with name and address protection the letter says only
+    who (the role) does what."""
+    from boernesag.persons.models import Person
+
+    Person.objects.filter(pk=w.child.pk).update(address_protected=True)
+    w.child.refresh_from_db()
+    teacher = person_create(
+        cpr=None, first_name="Lise", last_name="Lærer", is_test=True, organisation="Demoskolen"
+    )
+    relation_add(
+        child=w.child,
+        person=teacher,
+        kind=RelationKind.PROFESSIONAL,
+        professional_role=ProfessionalRole.SCHOOL,
+        by=w.caseworker,
+        case=w.case,
+    )
+    plan = draft_plan(w)
+    services.task_add(
+        plan=plan,
+        by=w.caseworker,
+        responsible="professional",
+        what="Følger fraværet hver uge",
+        person=teacher,
+    )
+    plan.refresh_from_db()
+    services.plan_make(
+        plan=plan, by=w.caseworker, made_on=timezone.localdate(), expected_version=plan.version
+    )
+    services.plan_send(
+        version=plan.versions.get(), by=w.caseworker, family=[w.parent], professionals=[]
+    )
+    letter = Letter.objects.get(kind=LetterKind.PLAN)
+    assert "Følger fraværet hver uge" in letter.body
+    assert "Lise Lærer" not in letter.body and "Demoskolen" not in letter.body
