@@ -46,7 +46,7 @@ from functools import lru_cache
 
 from django.utils.dateparse import parse_date, parse_datetime
 
-from boernesag.deadlines.calendar import TZ, add_months, due_at, end_of_day
+from boernesag.deadlines.calendar import TZ, add_months, due_at, end_of_day, is_weekday
 from boernesag.deadlines.rules import Rule, RuleVersion, load_rules
 from boernesag.events import catalogue
 from boernesag.events.catalogue import canonical
@@ -251,8 +251,21 @@ def version_due(
             if own.unit == version.duration.unit:  # the rule's duration is the longest
                 amount = min(amount, version.duration.amount)
             due = min(due, due_at(start, amount, own.unit))
+        if version.ends_on_weekday:
+            due = _to_weekday(due)
         return due, first
     return None, False
+
+
+def _to_weekday(due: datetime) -> datetime:
+    """A deadline ending on a Saturday, Sunday or public holiday runs to the end of the next
+    weekday (hverdag)."""
+    day = due.astimezone(TZ).date()
+    if is_weekday(day):
+        return due
+    while not is_weekday(day):
+        day += timedelta(days=1)
+    return end_of_day(day)
 
 
 def local_due(

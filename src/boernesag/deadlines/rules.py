@@ -90,6 +90,9 @@ class RuleVersion:
     first_due_by_stop_of: str | None = None
     min_after_start: Duration | None = None
     track: str | None = None
+    # a deadline in calendar days that ends on a Saturday, Sunday or public holiday runs to
+    # the end of the next weekday (e.g. the 4-week appeal window)
+    ends_on_weekday: bool = False
     conditions: dict = field(default_factory=dict, hash=False, compare=False)
     line: int = field(default=0, compare=False)
 
@@ -125,6 +128,8 @@ class RuleVersion:
                     parts.append("eller den fastsatte dato")
         elif self.due_from_payload:
             parts.append("den fastsatte dato")
+        if self.ends_on_weekday:
+            parts.append("falder den på en lørdag, søndag eller helligdag, er det næste hverdag")
         if self.restart_on_stop:
             parts.append("gentages")
         if self.stop_may_precede_start:
@@ -216,6 +221,7 @@ VERSION_KEYS = {
     "first_due_by_stop_of",
     "min_after_start",
     "track",
+    "ends_on_weekday",
 }
 CONDITION_KEYS = {"payload_equals", "payload_in", "child_age_at_least"}
 
@@ -409,6 +415,7 @@ def parse_rule_file(path: Path, *, known_kinds: dict | None = None) -> Rule:
         min_after_start = _duration(path, raw, "min_after_start")
         recurring = _flag(path, raw, "restart_on_stop")
         stop_first = _flag(path, raw, "stop_may_precede_start")
+        weekday_end = _flag(path, raw, "ends_on_weekday")
         bound_to = _text(path, raw, "first_due_by_stop_of")
         if then_every and not recurring:
             _fail(path, _line(raw, "then_every"), "then_every kræver restart_on_stop: true")
@@ -557,6 +564,7 @@ def parse_rule_file(path: Path, *, known_kinds: dict | None = None) -> Rule:
                 first_due_by_stop_of=bound_to,
                 min_after_start=min_after_start,
                 track=track,
+                ends_on_weekday=weekday_end,
                 conditions=_clean(conditions),
                 line=vline,
             )

@@ -37,6 +37,7 @@ from boernesag.catalogue.selectors import rate_for
 from boernesag.decisions import authority
 from boernesag.decisions.constants import (
     APPEAL_WINDOW_RULE,
+    LEVEL_ORDER,
     AppealStatus,
     DecisionKind,
     DecisionStatus,
@@ -154,6 +155,7 @@ def _derive(decision: Decision) -> None:
     decision.outside_frame = outside_frame(
         decision.service, decision.hours_per_week, decision.duration_weeks
     )
+    estimate = None
     if decision.outcome == Outcome.GRANT:
         # The estimate from the provider's rate is recomputed on every save (hours raised
         # after the first save raise the cost). A typed figure never lowers it: with a rate
@@ -173,6 +175,18 @@ def _derive(decision: Decision) -> None:
         yearly_cost=decision.yearly_cost,
         outside_frame=decision.outside_frame and decision.outcome == Outcome.GRANT,
     )
+    if decision.outcome == Outcome.GRANT and estimate is None:
+        # no cost computed from a rate (a module rate, no rate in force, hours left empty at
+        # an hourly rate): a typed figure alone could put any measure under the
+        # caseworker's limit, so at least the team leader decides
+        decision.required_level = max(
+            decision.required_level, Level.TEAM_LEADER, key=lambda lv: LEVEL_ORDER[lv]
+        )
+    if decision.replaces_id and decision.replaces.committee:
+        # what the children and young people's committee decided only the committee changes
+        # (Barnets Lov § 142): a new decision replacing it needs the committee, whatever kind
+        # it is changed to
+        decision.required_level = Level.COMMITTEE
 
 
 @transaction.atomic
@@ -268,6 +282,16 @@ def decision_problems(decision: Decision, *, today: date | None = None) -> list[
             problems.append(_("Leverandøren leverer ikke den valgte indsats."))
         if decision.starts_on is None:
             problems.append(_("Angiv startdatoen."))
+        if decision.provider_id and decision.service_id and not decision.hours_per_week:
+            rate = rate_for(
+                provider=decision.provider,
+                service=decision.service,
+                on=decision.starts_on or today,
+            )
+            if rate is not None and rate.unit == RateUnit.HOUR:
+                problems.append(
+                    _("Angiv omfanget i timer pr. uge (leverandørens takst er en timetakst).")
+                )
         if not decision.purpose:
             problems.append(_("Skriv formålet med indsatsen."))
         if decision.duration_weeks is None:

@@ -14,6 +14,7 @@ from django.utils import formats, timezone
 
 from boernesag.cases.models import Document
 from boernesag.cases.tests.factories import build_world
+from boernesag.deadlines.calendar import is_weekday
 from boernesag.deadlines.models import Clock
 from boernesag.decisions import selectors, services
 from boernesag.decisions.constants import AppealStatus, DecisionStatus
@@ -43,6 +44,14 @@ def _day(value: date) -> str:
     return formats.date_format(value, "j. F Y")
 
 
+def _four_weeks_to_weekday(day: date) -> date:
+    """4 weeks after ``day``, moved to the next weekday if it is a weekend or holiday."""
+    end = day + timedelta(days=28)
+    while not is_weekday(end):
+        end += timedelta(days=1)
+    return end
+
+
 def _sent_decision(w, cat, **overrides):
     decision = decide(draft(w, cat, **overrides), w.caseworker)
     services.decision_send(decision=decision, by=w.caseworker)
@@ -66,7 +75,7 @@ def test_the_decision_letter_says_what_why_on_which_basis_and_how_to_appeal(w, c
     assert {link.party for link in links} == {w.parent, w.child}
     assert [link.party_is_child for link in links if link.party == w.child] == [True]
     today = timezone.localdate()
-    appeal_by = today + timedelta(days=28)
+    appeal_by = _four_weeks_to_weekday(today)
     for link in links:
         body = link.letter.body
         assert link.letter.kind == LetterKind.DECISION
@@ -194,9 +203,9 @@ def test_sending_the_letter_starts_the_appeal_window(w, cat):
     assert sent.payload["decision"] == decision.pk
     assert sent.subject_id == decision.pk
     window = Clock.objects.get(case=w.case, rule_key="appeal_window")
-    assert timezone.localtime(window.due_at).date() == timezone.localdate(
-        decision.sent_at
-    ) + timedelta(days=28)
+    assert timezone.localtime(window.due_at).date() == _four_weeks_to_weekday(
+        timezone.localdate(decision.sent_at)
+    )
     assert selectors.decision_view(decision).window == window
 
 
@@ -214,7 +223,7 @@ def test_appeal_upheld_forwarded_and_ruled(w, cat):
     assert not appeal.late
     clock = Clock.objects.get(case=w.case, rule_key="appeal_reconsideration")
     assert clock.is_running
-    assert timezone.localtime(clock.due_at).date() == today + timedelta(days=28)
+    assert timezone.localtime(clock.due_at).date() == _four_weeks_to_weekday(today)
     assert selectors.reconsideration_clock(appeal) == clock
     # the window stopped when the appeal came
     assert Clock.objects.get(case=w.case, rule_key="appeal_window").stopped_at is not None
@@ -355,13 +364,29 @@ def test_an_appeal_after_the_window_is_accepted_and_flagged(w, cat):
     assert Event.objects.get(case=w.case, kind="appeal_received").payload["late"] is True
 
 
+@pytest.mark.parametrize(
+    "received,appeal_by",
+    [
+        (date(2026, 11, 20), date(2026, 12, 18)),  # an ordinary Friday: 4 weeks
+        (date(2026, 11, 27), date(2026, 12, 28)),  # 25.12 is Christmas Day, then a weekend
+        (date(2026, 3, 5), date(2026, 4, 7)),  # 2.4 skærtorsdag … 6.4 2. påskedag
+        (date(2026, 1, 3), date(2026, 2, 2)),  # 31.1 is a Saturday
+    ],
+)
+def test_the_appeal_window_ending_on_a_weekend_or_holiday_runs_to_the_next_weekday(
+    received, appeal_by
+):
+    assert services.appeal_dates(received).appeal_by == appeal_by
+
+
 @pytest.mark.parametrize("days_after,late", [(27, False), (28, False), (29, True)])
 def test_the_appeal_window_ends_on_the_same_weekday_four_weeks_after_sending(
     w, cat, days_after, late
 ):
-    """Retssikkerhedsloven § 67, stk. 1: 4 weeks from receipt. Sent (received) on day D, an
-    appeal received on D + 28 is in time, on D + 29 it is late."""
-    sent_on = timezone.localdate() - timedelta(days=days_after)
+    """Retssikkerhedsloven § 67, stk. 1: 4 weeks from receipt. Sent (received) on Friday
+    20 November 2026, an appeal received on D + 28 (Friday 18 December) is in time, on
+    D + 29 it is late. Fixed dates: a window relative to today could end on a holiday."""
+    sent_on = date(2026, 11, 20)
     sent_at = timezone.make_aware(datetime.combine(sent_on, time(10, 0)))
     assert services.appeal_dates(sent_on).appeal_by == sent_on + timedelta(days=28)
     decision = _sent_decision(w, cat)
@@ -370,7 +395,8 @@ def test_the_appeal_window_ends_on_the_same_weekday_four_weeks_after_sending(
         sent_at=sent_at, decided_at=sent_at - timedelta(days=1)
     )
     decision.refresh_from_db()
-    assert services.appeal_is_late(decision, timezone.localdate()) is late
+    received = sent_on + timedelta(days=days_after)
+    assert services.appeal_is_late(decision, received) is late
 
 
 def test_only_a_party_may_appeal(w, cat):

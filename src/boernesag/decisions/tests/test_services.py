@@ -502,3 +502,28 @@ def test_the_starting_matrix_is_the_migrations_and_is_only_put_back_when_empty()
     AuthorityRule.objects.all().delete()
     assert authority.defaults_ensure() == len(authority.DEFAULTS)
     assert AuthorityRule.objects.count() == len(authority.DEFAULTS)
+
+
+def test_a_typed_low_cost_without_a_rate_estimate_cannot_keep_a_decision_with_the_caseworker(
+    w, cat
+):
+    """Hours left empty at an hourly rate: no estimate, and 1 kr. typed must not put the
+    measure under the caseworker's limit; the page asks for the hours."""
+    decision = draft(w, cat, hours_per_week=None, yearly_cost=Decimal(1))
+    assert decision.required_level == Level.TEAM_LEADER
+    assert any("timer pr. uge" in p for p in services.decision_problems(decision))
+    with pytest.raises(ValidationError, match="timer pr. uge"):
+        decide(decision, w.caseworker)
+
+
+def test_a_decision_replacing_the_committees_needs_the_committee_whatever_its_kind(w, cat):
+    decision = decide(draft(w, cat), w.caseworker)
+    Decision.objects.filter(pk=decision.pk).update(committee=True)
+    decision.refresh_from_db()
+    new = services.decision_change_start(decision=decision, by=w.caseworker)
+    assert new.required_level == Level.COMMITTEE
+    new = services.decision_update(
+        decision=new, by=w.caseworker, expected_version=new.version, kind="support"
+    )
+    assert new.required_level == Level.COMMITTEE
+    assert decide(new, w.caseworker).status == DecisionStatus.AWAITING_APPROVAL
