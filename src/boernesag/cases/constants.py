@@ -62,6 +62,7 @@ class ConsentScope(models.TextChoices):
     INFO_FROM_OTHERS = "info_from_others", _("Indhente oplysninger fra andre")
     SHARE_PLAN = "share_plan", _("Dele handleplanen med samarbejdspartnere")
     SHARE_WITH_PROVIDER = "share_with_provider", _("Dele oplysninger med leverandør")
+    PLACEMENT = "placement", _("Anbringelse uden for hjemmet (Barnets Lov § 46)")
     OTHER = "other", _("Andet (se beskrivelse)")
 
 

@@ -254,6 +254,21 @@ def hearing_basis(decision: Decision) -> dict:
     }
 
 
+def placement_consent_missing(case, *, on: date) -> list:
+    """Who must consent to a placement and has no consent in force (Barnets Lov § 46, stk.
+    1–2: the custody holders and the young person who has turned 15)."""
+    from boernesag.cases.constants import ConsentScope
+    from boernesag.cases.models import Consent
+
+    given = set(
+        Consent.objects.filter(case=case, scope=ConsentScope.PLACEMENT, given_on__lte=on)
+        .exclude(withdrawn_on__lte=on)
+        .exclude(valid_until__lt=on)
+        .values_list("given_by_id", flat=True)
+    )
+    return [p for p in people.consent_givers(case, on=on) if p.pk not in given]
+
+
 def decision_problems(decision: Decision, *, today: date | None = None) -> list[str]:
     """What stops the decision from being made (Danish, one line each). Empty: it may be
     decided (or sent for approval)."""
@@ -304,6 +319,17 @@ def decision_problems(decision: Decision, *, today: date | None = None) -> list[
             problems.append(
                 _("Omfanget ligger uden for indsatsens ramme: skriv begrundelsen for det.")
             )
+        if decision.kind == DecisionKind.PLACEMENT_WITH_CONSENT:
+            missing = placement_consent_missing(decision.case, on=today)
+            if missing:
+                problems.append(
+                    _(
+                        "En anbringelse med samtykke kræver samtykke fra forældremyndigheds"
+                        "indehaverne og den unge fra 15 år (Barnets Lov § 46). Registrér "
+                        "samtykket »Anbringelse uden for hjemmet« fra: %(who)s."
+                    )
+                    % {"who": ", ".join(p.full_name for p in missing)}
+                )
         if decision.kind == DecisionKind.SUPPORT and decision.plan_needed is None:
             problems.append(
                 _("Tag stilling til, om der skal udarbejdes en plan (Barnets Lov § 91, stk. 1).")
@@ -1062,7 +1088,7 @@ def appeal_reconsider(
         # The municipality's reconsideration (Retssikkerhedsloven § 66) is of the
         # administration's decisions; a decision of the children and young people's committee
         # is not changed by the administration: the appeal goes on to Ankestyrelsen
-        # (Barnets Lov § 168 — unverified).
+        # (Barnets Lov's appeal chapter, §§ 144 ff. — the exact section unverified).
         raise ValidationError(
             {
                 "upheld": _(

@@ -214,7 +214,22 @@ def demo_decisions_seed() -> dict[str, int]:
             expected_version=appeal2.version,
         )
 
-    # 6. a placement with consent waiting in the team leader's queue
+    # 6. a placement with consent waiting in the team leader's queue; the custody holders
+    # (and a young person from 15) consented first (Barnets Lov § 46)
+    from boernesag.cases.constants import ConsentScope
+    from boernesag.cases.services import consent_record
+
+    with simulated_now(_moment(3)):
+        for giver in people.consent_givers(waiting):
+            consent_record(
+                case=waiting,
+                by=waiting.caseworker,
+                given_by=giver,
+                scope=ConsentScope.PLACEMENT,
+                form="written",
+                given_on=timezone.localdate(),
+                description="Samtykke til anbringelse i plejefamilie.",
+            )
     made(
         waiting,
         2,

@@ -624,7 +624,10 @@ def plan_send(
     }
     dispatches = []
     for person, professional in [(p, False) for p in family] + [(p, True) for p in professionals]:
-        address = "" if person.address_protected else person_address(person, by)
+        # as the decision letters: for a protected child no letter prints an address (a
+        # parent's address can tell where the child lives)
+        hidden = person.address_protected or case.child.address_protected
+        address = "" if hidden else person_address(person, by)
         letter = letters.letter_create(
             kind=LetterKind.PLAN,
             cases=[case],

@@ -527,3 +527,40 @@ def test_a_decision_replacing_the_committees_needs_the_committee_whatever_its_ki
     )
     assert new.required_level == Level.COMMITTEE
     assert decide(new, w.caseworker).status == DecisionStatus.AWAITING_APPROVAL
+
+
+def test_a_placement_with_consent_needs_the_consent_of_every_custody_holder(w, cat):
+    """Barnets Lov § 46: no placement with consent is granted without it (a consent to
+    something else, or a withdrawn one, does not count)."""
+    from boernesag.cases.constants import ConsentScope
+    from boernesag.cases.services import consent_record
+
+    fields = dict(
+        kind="placement_with_consent",
+        service=cat.placement,
+        hours_per_week=None,
+        plan_needed=None,
+        legal_sections=[cat.s46],
+    )
+    decision = draft(w, cat, **fields)
+    consent_record(
+        case=w.case,
+        by=w.caseworker,
+        given_by=w.parent,
+        scope=ConsentScope.SHARE_PLAN,
+        form="written",
+        given_on=timezone.localdate(),
+    )
+    [problem] = [p for p in services.decision_problems(decision) if "§ 46" in p]
+    assert w.parent.full_name in problem
+    with pytest.raises(ValidationError, match="§ 46"):
+        decide(decision, w.caseworker)
+    consent_record(
+        case=w.case,
+        by=w.caseworker,
+        given_by=w.parent,
+        scope=ConsentScope.PLACEMENT,
+        form="written",
+        given_on=timezone.localdate(),
+    )
+    assert not [p for p in services.decision_problems(decision) if "§ 46" in p]

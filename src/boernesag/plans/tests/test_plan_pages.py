@@ -340,7 +340,9 @@ def test_the_plan_letter_of_a_protected_child_names_no_teacher_or_provider(w):
     from boernesag.persons.models import Person
 
     Person.objects.filter(pk=w.child.pk).update(address_protected=True)
+    Person.objects.filter(pk=w.parent.pk).update(street="Forældrevej 1", city="Forældreby")
     w.child.refresh_from_db()
+    w.parent.refresh_from_db()
     teacher = person_create(
         cpr=None, first_name="Lise", last_name="Lærer", is_test=True, organisation="Demoskolen"
     )
@@ -370,3 +372,4 @@ def test_the_plan_letter_of_a_protected_child_names_no_teacher_or_provider(w):
     letter = Letter.objects.get(kind=LetterKind.PLAN)
     assert "Følger fraværet hver uge" in letter.body
     assert "Lise Lærer" not in letter.body and "Demoskolen" not in letter.body
+    assert letter.recipient_address == ""  # the parent's address would tell it too
