@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("boernesag.cases.urls")),
     path("", include("boernesag.rights.urls")),
     path("", include("boernesag.cases.urls_persons")),
+    path("", include("boernesag.assessments.urls")),
     path("frister/", include("boernesag.deadlines.urls")),
     path("modtagelse/", include("boernesag.intake.urls")),
     path("katalog/", include("boernesag.catalogue.urls")),

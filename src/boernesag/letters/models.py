@@ -15,6 +15,10 @@ from django.utils.translation import gettext_lazy as _
 class LetterKind(models.TextChoices):
     RECEIPT = "receipt", _("Kvittering til underretter")
     FEEDBACK = "feedback", _("Tilbagemelding til underretter")
+    ASSESSMENT_DECISION = "assessment_decision", _("Afgørelse om børnefaglig undersøgelse")
+    STATEMENT_REQUEST = "statement_request", _("Anmodning om udtalelse")
+    ASSESSMENT_DRAFT = "assessment_draft", _("Udkast til børnefaglig undersøgelse")
+    ASSESSMENT_REPORT = "assessment_report", _("Børnefaglig undersøgelse")
 
 
 # Letters addressed to the notifier name the notifier: they are filed on the cases for the

@@ -138,7 +138,10 @@ def test_the_migrated_defaults_are_the_defaults():
     migration = importlib.import_module(
         "boernesag.letters.migrations.0003_outbox_states_and_template_history"
     )
-    assert {k: v for k, (_s, v) in DEFAULT_TEXTS.items()} == migration.NEW_TEXTS
+    # kinds added later (plan letters) get their default text when first used
+    # (services.letter_template_get), not from this migration
+    migrated = {k: v for k, (_s, v) in DEFAULT_TEXTS.items() if k in migration.NEW_TEXTS}
+    assert migrated == migration.NEW_TEXTS
     for kind, (_subject, body) in DEFAULT_TEXTS.items():
         sandbox.body_compile(kind, body)  # the defaults pass their own checks
 
