@@ -323,7 +323,7 @@ def _check_consents(case: Case, route: str, consents, without_reasons: str, on: 
                 )
             ]
         if any(c.case_id != case.pk or not c.is_active_on(on) for c in consents):
-            errors["consents"] = [_("Vælg samtykker på denne sag, som gælder på datoen.")]
+            errors["consents"] = [_("Vælg samtykker på denne sag, som gælder i dag.")]
         given = {c.given_by_id for c in consents}
         missing = [p.full_name for p in givers if p.pk not in given]
         if givers and missing and "consents" not in errors:
@@ -430,7 +430,7 @@ def assessment_decide(
         ]
     if errors:
         raise ValidationError(errors)
-    chosen = _check_consents(case, consent_route, consents, without_consent_reasons, decided_on)
+    chosen = _check_consents(case, consent_route, consents, without_consent_reasons, today)
     template = template_for(law)
     if start is None:
         event_write(ev.AssessmentStarted(aware_at=aware), case=case, actor=by)
