@@ -912,6 +912,7 @@ PROBES += [
 
 ADMIN = {"admin"}
 ADMIN_MODELS = {
+    "assessments_assessmenttemplate": (lambda w: w.extra.assessment_template.pk, True),
     # model admin → (object for change/history/delete, add allowed)
     "accounts_municipality": (lambda w: w.municipality.pk, False),  # one municipality
     "accounts_unit": (lambda w: w.team_a.pk, True),
@@ -999,3 +1000,8 @@ LITERAL_PATHS: dict[str, Callable[[World], str]] = {
     "route:administration/(?P<url>.*)$": lambda w: "/administration/findes-ikke/",
 }
 PROBES += _admin_probes()
+
+# the children's investigation (børnefaglig undersøgelse): tests/authz/assessments.py
+from tests.authz.assessments import assessment_probes  # noqa: E402
+
+PROBES += assessment_probes()

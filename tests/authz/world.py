@@ -369,4 +369,10 @@ def build_matrix_world() -> World:
         unit=team_b,
         reason="Ny medarbejder i Team Syd",
     )
+    # the children's investigation (tests/authz/assessments.py)
+    from boernesag.assessments.models import AssessmentTemplate
+    from tests.authz.assessments import assessments_build
+
+    assessments_build(w)
+    w.extra.assessment_template = AssessmentTemplate.objects.filter(law="BL").first()
     return w
