@@ -92,8 +92,8 @@ def assessment_probes():
 
     def exists(expect):
         """No investigation on the intake case: 404 for every signed-in user."""
-        return lambda role, rel: (302 if role == ANON else 404) if rel == "intake" else expect(
-            role, rel
+        return lambda role, rel: (
+            (302 if role == ANON else 404) if rel == "intake" else expect(role, rel)
         )
 
     today = timezone.localdate()
@@ -208,7 +208,10 @@ def assessment_probes():
             exists(write()),
             method="POST",
             kwargs=a_kw(**sec),
-            data=lambda w, rel: {"text": "Barnet udvikler sig", "version": _version(w, rel, "section")},
+            data=lambda w, rel: {
+                "text": "Barnet udvikler sig",
+                "version": _version(w, rel, "section"),
+            },
             relations=RELATIONS,
         ),
         Probe(

@@ -69,7 +69,9 @@ def test_caseworker_carries_an_investigation_from_decision_to_conclusion(
     page.get_by_label("Gennemført den").fill((today + timedelta(days=1)).isoformat())
     page.get_by_label("Hvad kom frem").fill("Hjemmet er ryddeligt.")
     page.get_by_role("button", name="Gem").click()
-    expect(page.get_by_text("kan ikke registreres som gennemført på en dato i fremtiden")).to_be_visible()
+    expect(
+        page.get_by_text("kan ikke registreres som gennemført på en dato i fremtiden")
+    ).to_be_visible()
     expect(page.get_by_label("Hvad kom frem")).to_have_value("Hjemmet er ryddeligt.")
     page.get_by_label("Gennemført den").fill(today.isoformat())
     page.get_by_label("Kilde").fill("Hjemmebesøg ved sagsbehandler")

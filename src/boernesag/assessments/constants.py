@@ -34,24 +34,37 @@ class LegalBasis(models.TextChoices):
     """Why the investigation is decided. Barnets Lov § 20 checked against LBK nr. 282 af
     17/03/2025 (lovguiden.dk); Serviceloven § 50, stk. 1 not checked (unverified)."""
 
-    BL_20_1_1 = "bl_20_1_1", _(
-        "Barnets Lov § 20, stk. 1, nr. 1: alvorlig eller kompleks sag, herunder overvejelser "
-        "om anbringelse"
+    BL_20_1_1 = (
+        "bl_20_1_1",
+        _(
+            "Barnets Lov § 20, stk. 1, nr. 1: alvorlig eller kompleks sag, herunder overvejelser "
+            "om anbringelse"
+        ),
     )
-    BL_20_1_2 = "bl_20_1_2", _(
-        "Barnets Lov § 20, stk. 1, nr. 2: barnet har været udsat for overgreb, eller der er "
-        "mistanke herom"
+    BL_20_1_2 = (
+        "bl_20_1_2",
+        _(
+            "Barnets Lov § 20, stk. 1, nr. 2: barnet har været udsat for overgreb, eller der er "
+            "mistanke herom"
+        ),
     )
-    BL_20_1_3 = "bl_20_1_3", _(
-        "Barnets Lov § 20, stk. 1, nr. 3: ophold på krisecenter afbrudt for at vende tilbage "
-        "til et voldeligt miljø"
+    BL_20_1_3 = (
+        "bl_20_1_3",
+        _(
+            "Barnets Lov § 20, stk. 1, nr. 3: ophold på krisecenter afbrudt for at vende tilbage "
+            "til et voldeligt miljø"
+        ),
     )
-    BL_20_2 = "bl_20_2", _(
-        "Barnets Lov § 20, stk. 2: nødvendig af hensyn til barnets eller den unges støttebehov"
+    BL_20_2 = (
+        "bl_20_2",
+        _("Barnets Lov § 20, stk. 2: nødvendig af hensyn til barnets eller den unges støttebehov"),
     )
-    SEL_50 = "sel_50", _(
-        "Serviceloven § 50, stk. 1: det må antages, at barnet trænger til særlig støtte "
-        "(ikke verificeret)"
+    SEL_50 = (
+        "sel_50",
+        _(
+            "Serviceloven § 50, stk. 1: det må antages, at barnet trænger til særlig støtte "
+            "(ikke verificeret)"
+        ),
     )
 
 

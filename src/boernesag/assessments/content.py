@@ -84,11 +84,15 @@ def assessment_text(assessment: Assessment, *, draft: bool = False) -> str:
                 + _("ikke gennemført. Hvorfor: %(why)s") % {"why": activity.not_held_reason}
             )
         else:
-            lines.append(f"• {label}: " + _("planlagt til %(day)s") % {"day": _day(activity.planned_on)})
+            lines.append(
+                f"• {label}: " + _("planlagt til %(day)s") % {"day": _day(activity.planned_on)}
+            )
     if lines:
         blocks.append(_heading(_("Aktiviteter og kilder")) + "\n" + "\n\n".join(lines))
     for section in assessment.sections.select_related("section").order_by("section__order", "pk"):
-        blocks.append(_heading(section.section.title) + "\n" + (section.text or _("(ikke udfyldt)")))
+        blocks.append(
+            _heading(section.section.title) + "\n" + (section.text or _("(ikke udfyldt)"))
+        )
     if assessment.midway_at:
         holds = _("ja") if assessment.midway_focus_holds else _("nej")
         blocks.append(
@@ -125,7 +129,9 @@ def assessment_text(assessment: Assessment, *, draft: bool = False) -> str:
                 % {"v": assessment.no_conversation_reason}
             )
         parts.append(_("Forældrenes syn: %(v)s") % {"v": assessment.parents_view})
-        blocks.append(_heading(_("Konklusion (Barnets Lov § 22, stk. 6)")) + "\n" + "\n".join(parts))
+        blocks.append(
+            _heading(_("Konklusion (Barnets Lov § 22, stk. 6)")) + "\n" + "\n".join(parts)
+        )
     return "\n\n".join(blocks)
 
 

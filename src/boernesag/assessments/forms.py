@@ -107,7 +107,9 @@ class DecisionForm(DkfdsFormMixin, TokenMixin):
 
 class PlanForm(DkfdsFormMixin, VersionMixin):
     focus_areas = _text(_("Fokusområder"), rows=5)
-    start_date = BoundedDateField(label=_("Startdato"), window=Window.MEETING, error_messages=REQUIRED)
+    start_date = BoundedDateField(
+        label=_("Startdato"), window=Window.MEETING, error_messages=REQUIRED
+    )
     planned_end = BoundedDateField(
         label=_("Planlagt afslutning"), window=Window.MEETING, error_messages=REQUIRED
     )
@@ -167,7 +169,11 @@ class MidwayForm(DkfdsFormMixin, VersionMixin):
         widget=forms.RadioSelect,
         error_messages={"required": _("Svar på, om fokusområderne stadig holder.")},
     )
-    text = _text(_("Status midtvejs"), required=True, error_messages={"required": _("Skriv status midtvejs.")})
+    text = _text(
+        _("Status midtvejs"),
+        required=True,
+        error_messages={"required": _("Skriv status midtvejs.")},
+    )
 
 
 class DraftForm(DkfdsFormMixin, TokenMixin, VersionMixin):
@@ -211,7 +217,10 @@ class ConclusionForm(DkfdsFormMixin, VersionMixin):
         help_text=_("Dokumentets dato. Fristen stoppes, når du gemmer."),
     )
     needs_support = forms.ChoiceField(
-        label=_("Har barnet behov for støtte?"), choices=YES_NO, widget=forms.RadioSelect, required=False
+        label=_("Har barnet behov for støtte?"),
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        required=False,
     )
     support_kind = _text(_("Hvilken støtte"))
     reasons = _text(_("Begrundelse"), rows=6, limit=TextLimit.DESCRIPTION)

@@ -115,13 +115,13 @@ class Assessment(models.Model):
     decided_at = models.DateTimeField(default=timezone.now)
     legal_basis = models.CharField(_("lovgrundlag"), max_length=20, choices=LegalBasis.choices)
     reasons = models.TextField(_("begrundelse"))
-    consent_route = models.CharField(
-        _("samtykke"), max_length=20, choices=ConsentRoute.choices
-    )
+    consent_route = models.CharField(_("samtykke"), max_length=20, choices=ConsentRoute.choices)
     consents = models.ManyToManyField(
         "cases.Consent", blank=True, related_name="+", verbose_name=_("samtykker")
     )
-    without_consent_reasons = models.TextField(_("begrundelse for at gå videre uden samtykke"), blank=True)
+    without_consent_reasons = models.TextField(
+        _("begrundelse for at gå videre uden samtykke"), blank=True
+    )
     # the plan
     focus_areas = models.TextField(_("fokusområder"), blank=True)
     start_date = models.DateField(_("startdato"))
@@ -144,7 +144,9 @@ class Assessment(models.Model):
     support_kind = models.TextField(_("hvilken støtte"), blank=True)
     conclusion_reasons = models.TextField(_("begrundelse"), blank=True)
     child_view = models.TextField(_("barnets syn"), blank=True)
-    no_conversation_reason = models.TextField(_("hvorfor der ikke er holdt børnesamtale"), blank=True)
+    no_conversation_reason = models.TextField(
+        _("hvorfor der ikke er holdt børnesamtale"), blank=True
+    )
     parents_view = models.TextField(_("forældrenes syn"), blank=True)
     # the provisional assessment when 4 months pass (Barnets Lov § 20, stk. 3, 2. pkt.)
     provisional_at = models.DateTimeField(null=True, blank=True)
@@ -228,9 +230,7 @@ class AssessmentActivity(models.Model):
     what was learnt and its source) or not held (with why — Slagelse: every case shows a
     home visit or why not)."""
 
-    assessment = models.ForeignKey(
-        Assessment, on_delete=models.PROTECT, related_name="activities"
-    )
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="activities")
     kind = models.CharField(_("aktivitet"), max_length=30, choices=ActivityKind.choices)
     statement_source = models.CharField(
         _("udtalelse fra"), max_length=20, choices=StatementSource.choices, blank=True
@@ -301,3 +301,6 @@ class AssessmentLetter(models.Model):
 
     class Meta:
         ordering = ["sent_at", "id"]
+
+    def __str__(self) -> str:
+        return str(self.get_purpose_display())

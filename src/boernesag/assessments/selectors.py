@@ -41,9 +41,7 @@ def assessment_view(assessment: Assessment) -> AssessmentView:
         )
     )
     sections = list(
-        assessment.sections.select_related("section", "updated_by").order_by(
-            "section__order", "pk"
-        )
+        assessment.sections.select_related("section", "updated_by").order_by("section__order", "pk")
     )
     letters = list(
         AssessmentLetter.objects.filter(assessment=assessment)

@@ -56,7 +56,7 @@ from boernesag.assessments.models import (
     AssessmentSection,
     AssessmentTemplate,
 )
-from boernesag.cases.models import Case, Consent
+from boernesag.cases.models import Case
 from boernesag.cases.services import ConflictError, NotAllowed
 from boernesag.deadlines.calendar import add_months
 from boernesag.deadlines.models import Clock
@@ -266,11 +266,7 @@ def _check_recipients(case: Case, recipients) -> list[Person]:
     allowed = {p.pk for p in family_recipients(case)}
     if any(p.pk not in allowed for p in recipients):
         raise ValidationError(
-            {
-                "recipients": _(
-                    "Vælg kun forældremyndighedsindehavere og barnet selv (fra 10 år)."
-                )
-            }
+            {"recipients": _("Vælg kun forældremyndighedsindehavere og barnet selv (fra 10 år).")}
         )
     return recipients
 
@@ -644,7 +640,11 @@ def activity_add(
     if relation is not None:
         organisation = relation_organisation(relation, None, case.child)
         masked = relation_masked(relation, None, case.child)
-        name = person.full_name if masked or not organisation else f"{person.full_name}, {organisation}"
+        name = (
+            person.full_name
+            if masked or not organisation
+            else f"{person.full_name}, {organisation}"
+        )
         activity.request_letter = _letter(
             LetterKind.STATEMENT_REQUEST,
             case,
@@ -705,10 +705,7 @@ def activity_record(
             ]
         elif held_on < locked.decided_on:
             errors["held_on"] = [
-                _(
-                    "Aktiviteten kan ikke være gennemført før afgørelsen om undersøgelsen "
-                    "(%(day)s)."
-                )
+                _("Aktiviteten kan ikke være gennemført før afgørelsen om undersøgelsen (%(day)s).")
                 % {"day": _day(locked.decided_on)}
             ]
         if not summary:
@@ -829,9 +826,7 @@ def _text_letters(
     rows = []
     for person in recipients:
         for n, part in enumerate(parts, start=1):
-            label = (
-                _("del %(n)s af %(of)s") % {"n": n, "of": len(parts)} if len(parts) > 1 else ""
-            )
+            label = _("del %(n)s af %(of)s") % {"n": n, "of": len(parts)} if len(parts) > 1 else ""
             letter = _letter(
                 kind,
                 case,
@@ -921,9 +916,7 @@ def comments_record(
         raise ValidationError(_("Send udkastet til familien, før bemærkningerne registreres."))
     if not _text(comments):
         raise ValidationError({"comments": _("Skriv familiens bemærkninger.")})
-    _save(
-        locked, assessment, family_comments=_text(comments), comments_recorded_at=timezone.now()
-    )
+    _save(locked, assessment, family_comments=_text(comments), comments_recorded_at=timezone.now())
     event_write(
         ev.AssessmentCommentsRecorded(assessment=locked.pk),
         case=assessment.case,

@@ -77,9 +77,7 @@ def _part_get(request, pk, a_pk, model, part_pk, *, what: str, action: str):
     not on this investigation of this case answers 404, logged only after every check."""
     part = None
     if _valid_id(pk) and _valid_id(a_pk) and _valid_id(part_pk):
-        part = model.objects.filter(
-            pk=part_pk, assessment_id=a_pk, assessment__case_id=pk
-        ).first()
+        part = model.objects.filter(pk=part_pk, assessment_id=a_pk, assessment__case_id=pk).first()
     if part is None:
         gate.refuse(
             request,
@@ -190,9 +188,9 @@ def detail(request, pk: int, a_pk: int):
 
 
 def _consent_choices(case: Case):
-    rows = Consent.objects.filter(case=case, withdrawn_on__isnull=True).select_related(
-        "given_by"
-    )[:50]
+    rows = Consent.objects.filter(case=case, withdrawn_on__isnull=True).select_related("given_by")[
+        :50
+    ]
     return [
         (
             str(c.pk),
@@ -264,13 +262,18 @@ def decide(request, pk: int):
 
 def _professionals(case: Case):
     return [
-        (str(r.person_id), f"{r.person.full_name} ({r.get_professional_role_display() or _('fagperson')})")
+        (
+            str(r.person_id),
+            f"{r.person.full_name} ({r.get_professional_role_display() or _('fagperson')})",
+        )
         for r in services.professional_relations(case)
     ]
 
 
 def plan(request, pk: int, a_pk: int):
-    case, assessment = _get(request, pk, a_pk, what="assessment_plan", action=_on_post(request, EDIT))
+    case, assessment = _get(
+        request, pk, a_pk, what="assessment_plan", action=_on_post(request, EDIT)
+    )
     initial = {
         "focus_areas": assessment.focus_areas,
         "start_date": assessment.start_date,
@@ -478,7 +481,9 @@ def section_edit(request, pk: int, a_pk: int, section_pk: int):
 
 
 def midway(request, pk: int, a_pk: int):
-    case, assessment = _get(request, pk, a_pk, what="assessment_midway", action=_on_post(request, EDIT))
+    case, assessment = _get(
+        request, pk, a_pk, what="assessment_midway", action=_on_post(request, EDIT)
+    )
     initial = {
         "focus_holds": {True: "yes", False: "no"}.get(assessment.midway_focus_holds),
         "text": assessment.midway_text,
@@ -526,7 +531,9 @@ def midway(request, pk: int, a_pk: int):
 
 
 def draft(request, pk: int, a_pk: int):
-    case, assessment = _get(request, pk, a_pk, what="assessment_draft", action=_on_post(request, SEND))
+    case, assessment = _get(
+        request, pk, a_pk, what="assessment_draft", action=_on_post(request, SEND)
+    )
     recipients = [(str(p.pk), p.full_name) for p in services.family_recipients(case)]
     form = DraftForm(
         _posted(request),
@@ -537,7 +544,9 @@ def draft(request, pk: int, a_pk: int):
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            chosen = [p for p in services.family_recipients(case) if str(p.pk) in data["recipients"]]
+            chosen = [
+                p for p in services.family_recipients(case) if str(p.pk) in data["recipients"]
+            ]
             try:
                 services.draft_send(
                     assessment=assessment,

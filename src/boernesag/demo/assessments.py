@@ -165,9 +165,7 @@ def demo_assessments_seed(*, seed: int = 1120) -> dict[str, int]:
             deadline = services.legal_deadline(aware)
             if deadline < today and state != "concluded":
                 continue  # its 4 months have passed: not a "just decided" example
-            decided_on = (
-                today if state == "decided" else min(today, aware_day + timedelta(days=3))
-            )
+            decided_on = today if state == "decided" else min(today, aware_day + timedelta(days=3))
             a = decide(case, decided_on=max(decided_on, aware_day))
             by = case.caseworker
             if state != "decided":
@@ -211,7 +209,9 @@ def demo_assessments_seed(*, seed: int = 1120) -> dict[str, int]:
             if Assessment.objects.filter(case=case).exclude(status="concluded").exists():
                 continue
             aware = timezone.now() - timedelta(days=150)
-            a = decide(case, decided_on=timezone.localdate(aware) + timedelta(days=2), aware_at=aware)
+            a = decide(
+                case, decided_on=timezone.localdate(aware) + timedelta(days=2), aware_at=aware
+            )
             work(a, by=case.caseworker)
             services.provisional_record(
                 assessment=a,

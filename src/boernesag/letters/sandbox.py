@@ -65,6 +65,7 @@ _COMMON = (
     LetterVariable("municipality", gettext_lazy("kommunens navn"), "Demo Kommune"),
 )
 
+
 def _v(name, description, sample):
     return LetterVariable(name, description, sample)
 

@@ -158,7 +158,10 @@ def test_the_investigation_page_queries_do_not_grow():
     counts = []
     for n in (1, 6):
         _grow(w, a, n)
-        for url in (f"/sager/{w.case.pk}/undersoegelse/{a.pk}/", f"/sager/{w.case.pk}/undersoegelse/{a.pk}/plan/"):
+        for url in (
+            f"/sager/{w.case.pk}/undersoegelse/{a.pk}/",
+            f"/sager/{w.case.pk}/undersoegelse/{a.pk}/plan/",
+        ):
             client.get(url)  # warm caches (session, permissions)
             with CaptureQueriesContext(connection) as ctx:
                 assert client.get(url).status_code == 200

@@ -150,7 +150,10 @@ def test_activities_cannot_be_before_the_decision_nor_held_in_the_future():
         not_held_reason="Familien aflyste to gange.",
     )
     visit.refresh_from_db()
-    assert (visit.status, visit.not_held_reason) == (ActivityStatus.NOT_HELD, "Familien aflyste to gange.")
+    assert (visit.status, visit.not_held_reason) == (
+        ActivityStatus.NOT_HELD,
+        "Familien aflyste to gange.",
+    )
     a.refresh_from_db()
     assert a.status == AssessmentStatus.IN_PROGRESS
     with pytest.raises(services.ConflictError):
@@ -300,7 +303,10 @@ def test_midway_draft_comments_and_conclusion_stop_the_clock_at_recording():
     assert a.status == AssessmentStatus.CONCLUDED
     assert a.concluded_on == timezone.localdate() - timedelta(days=3)
     stop = Event.objects.get(case=w.case, kind="assessment_concluded")
-    assert stop.occurred_at >= before and stop.payload == {"assessment": a.pk, "needs_support": True}
+    assert stop.occurred_at >= before and stop.payload == {
+        "assessment": a.pk,
+        "needs_support": True,
+    }
     clock = Clock.objects.get(case=w.case, rule_key="assessment_duration")
     assert clock.stopped_at == stop.occurred_at
     reports = AssessmentLetter.objects.filter(assessment=a, purpose="report")
