@@ -84,6 +84,14 @@ def test_the_section_conflict_keeps_what_was_typed():
     assert "Det jeg skrev" in html and "Kollegaens" in html
 
 
+def test_the_case_page_and_its_timeline_link_to_the_investigation():
+    w = build_world()
+    decided(w)
+    html = client_for(w.caseworker).get(f"/sager/{w.case.pk}/").content.decode()
+    link = f'href="/sager/{w.case.pk}/undersoegelse/"'
+    assert html.count(link) >= 3  # the tab, and the started and decided events
+
+
 def test_user_text_is_escaped_on_the_page():
     w = build_world()
     decided(w, reasons="<script>alert(1)</script>")
@@ -144,6 +152,15 @@ def _grow(w, a, n):
         )
     if person:
         w._teacher = person
+    else:
+        # more sections too: the municipality adds areas to its template (admin)
+        from boernesag.assessments.models import AssessmentSection, TemplateSection
+
+        for i in range(4):
+            extra = TemplateSection.objects.create(
+                template=a.template, key=f"extra-{i}", title=f"Ekstra {i}", order=20 + i
+            )
+            AssessmentSection.objects.create(assessment=a, section=extra)
     for section in a.sections.all():
         section.refresh_from_db()
         services.section_save(
@@ -168,4 +185,4 @@ def test_the_investigation_page_queries_do_not_grow():
             counts.append((url, len(ctx.captured_queries)))
     assert counts[0][1] == counts[2][1], counts
     assert counts[1][1] == counts[3][1], counts
-    assert a.activities.count() == 14
+    assert a.activities.count() == 14 and a.sections.count() == 12
