@@ -406,3 +406,25 @@ def test_law_follows_awareness_sel_before_2024():
 
     assert services.law_for(timezone.make_aware(datetime(2023, 12, 31, 12))) == Law.SEL
     assert services.law_for(timezone.make_aware(datetime(2024, 1, 1, 0, 1))) == Law.BL
+
+
+def test_the_draft_for_a_protected_child_needs_the_confirmation_and_prints_no_address():
+    w = build_world()
+    w.child.address_protected = True
+    w.child.save()
+    a = decided(w)
+    send = dict(
+        assessment=a,
+        by=w.caseworker,
+        expected_version=a.version,
+        recipients=[w.parent, w.child],
+        comments_by=timezone.localdate() + timedelta(days=7),
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.draft_send(**send)
+    assert "navne- og adressebeskyttelse" in exc.value.message_dict["confirm_protected"][0]
+    assert not AssessmentLetter.objects.filter(purpose="draft").exists()
+    rows = services.draft_send(**send, confirm_protected=True)
+    to_child = next(r.letter for r in rows if r.person_id == w.child.pk)
+    assert to_child.recipient_address == ""
+    assert "Skolevej" not in to_child.body
