@@ -424,6 +424,14 @@ def assessment_decide(
             )
             % {"day": _day(deadline)}
         ]
+    if not family_recipients(case):
+        errors.setdefault("__all__", []).append(
+            _(
+                "Afgørelsen skal sendes til familien, men der er ingen "
+                "forældremyndighedsindehavere registreret. Registrér dem under Personer "
+                "omkring barnet først."
+            )
+        )
     if errors:
         raise ValidationError(errors)
     chosen = _check_consents(case, consent_route, consents, without_consent_reasons, today)

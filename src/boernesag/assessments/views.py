@@ -242,6 +242,8 @@ def decide(request, pk: int):
                 return redirect(_url(assessment))
         else:
             status = 400
+    if aware is not None:
+        form.fields.pop("aware_at")  # the clock runs from the intake's awareness
     return render(
         request,
         "assessments/decide.html",

@@ -155,6 +155,8 @@ def demo_assessments_seed(*, seed: int = 1120) -> dict[str, int]:
         a.refresh_from_db()
 
     for team_cases in by_team.values():
+        # the decision goes to the family: only cases with someone to send it to
+        team_cases = [c for c in team_cases if services.family_recipients(c)]
         running = [c for c in team_cases if services.running_start(c) is not None]
         idle = [c for c in team_cases if services.running_start(c) is None]
         for state, case in zip(STATES, running, strict=False):

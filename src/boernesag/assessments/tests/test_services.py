@@ -428,3 +428,15 @@ def test_the_draft_for_a_protected_child_needs_the_confirmation_and_prints_no_ad
     to_child = next(r.letter for r in rows if r.person_id == w.child.pk)
     assert to_child.recipient_address == ""
     assert "Skolevej" not in to_child.body
+
+
+def test_the_decision_needs_someone_in_the_family_to_send_it_to():
+    from boernesag.persons.models import Relation
+
+    w = build_world()
+    Relation.objects.filter(child=w.child).update(valid_to=timezone.localdate() - timedelta(days=1))
+    w.child.birth_date = timezone.localdate() - timedelta(days=365 * 4)  # under 10: no party
+    w.child.save()
+    with pytest.raises(ValidationError, match="ingen forældremyndighedsindehavere registreret"):
+        decided(w, consent_route=ConsentRoute.WITHOUT_CONSENT, without_consent_reasons="x")
+    assert not Assessment.objects.exists()
