@@ -224,4 +224,42 @@ def demo_assessments_seed(*, seed: int = 1120) -> dict[str, int]:
                 "skolegang; undersøgelsen afsluttes, så snart udtalelserne er modtaget.",
             )
             counts["overdue_provisional"] += 1
+        # a concluded one in every team: aware two months ago, the whole course
+        for case in idle[1:2]:
+            if Assessment.objects.filter(case=case).exclude(status="concluded").exists():
+                continue
+            aware = timezone.now() - timedelta(days=60)
+            a = decide(
+                case, decided_on=timezone.localdate(aware) + timedelta(days=3), aware_at=aware
+            )
+            by = case.caseworker
+            work(a, by=by)
+            services.draft_send(
+                assessment=a,
+                by=by,
+                expected_version=a.version,
+                recipients=services.family_recipients(case),
+                comments_by=today + timedelta(days=1),
+                confirm_protected=True,
+            )
+            a.refresh_from_db()
+            services.comments_record(
+                assessment=a,
+                by=by,
+                expected_version=a.version,
+                comments="Far mener, at skolen overdriver fraværet, men er enig i resten.",
+            )
+            a.refresh_from_db()
+            services.assessment_conclude(
+                assessment=a,
+                by=by,
+                expected_version=a.version,
+                concluded_on=today,
+                needs_support=False,
+                reasons="Familien har selv fundet en løsning på morgenerne, og fraværet er "
+                "faldet. Der er ikke grundlag for støtte efter Barnets Lov §§ 32, 46 eller 47.",
+                child_view="»Det er blevet bedre. Jeg cykler selv i skole nu.«",
+                parents_view="Forældrene er glade for, at sagen kan lukkes.",
+            )
+            counts["concluded"] += 1
     return {f"assessments_{k}": v for k, v in counts.items()}
