@@ -64,6 +64,7 @@ bench: install
 	$(PY) bench/run.py
 	$(PY) bench/casework.py
 	$(PY) bench/audit_log.py
+	$(PY) bench/plans.py
 
 clean:
 	rm -rf var/static .pytest_cache

@@ -856,6 +856,209 @@ PROBES: list[Probe] = [
 ]
 
 
+# --- decisions, hearings, approvals and appeals (docs/decisions.md) ---------------------
+
+
+def approves(role: str, rel: str) -> bool:
+    """``decisions.approve_decision``: the team leader of the case's team (team A)."""
+    return role == "team_leader" and rel in ("own", "team")
+
+
+def _decision_form(w, rel):
+    return {"kind": "support", "outcome": "grant", "version": _v(w, rel, "decision")}
+
+
+def _today() -> str:
+    from django.utils import timezone
+
+    return timezone.localdate().isoformat()
+
+
+def _in_two_weeks() -> str:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return (timezone.localdate() + timedelta(days=14)).isoformat()
+
+
+def _parent_pk(w, rel) -> int:
+    return 1 if rel == "none" else w.target(rel).parent.pk
+
+
+PROBES += [
+    Probe(
+        "decisions:list",
+        read(),
+        kwargs=case_kw(),
+        relations=RELATIONS,
+        log=Detail("decisions"),
+    ),
+    Probe(
+        "decisions:create",
+        write(ok=200),
+        kwargs=case_kw(),
+        relations=RELATIONS,
+        log=Detail("decision_new"),
+    ),
+    Probe(
+        "decisions:create",
+        write(),
+        method="POST",
+        kwargs=case_kw(),
+        data=lambda w, rel: {"kind": "support", "outcome": "refusal"},
+        relations=RELATIONS,
+    ),
+    Probe(
+        "decisions:detail",
+        read(),
+        kwargs=case_kw(decision_pk="decision"),
+        relations=RELATIONS,
+        log=Detail("decision", obj="decision"),
+    ),
+    Probe(
+        "decisions:detail",
+        write(),
+        method="POST",
+        kwargs=case_kw(decision_pk="decision"),
+        data=_decision_form,
+        relations=RELATIONS,
+    ),
+    Probe(
+        "decisions:decide",
+        write(),
+        method="POST",
+        kwargs=case_kw(decision_pk="decision"),
+        data=lambda w, rel: {"version": _v(w, rel, "decision")},
+        relations=RELATIONS,
+    ),
+    Probe(
+        "decisions:approve",
+        write(ok=200, may=approves),
+        kwargs=case_kw(decision_pk="pending"),
+        relations=RELATIONS,
+        log=Detail("decision_approval", obj="pending"),
+    ),
+    Probe(
+        "decisions:approve",
+        write(may=approves),
+        method="POST",
+        kwargs=case_kw(decision_pk="pending"),
+        data=lambda w, rel: {"approved": "yes", "reasons": "Indsatsen er nødvendig."},
+        relations=RELATIONS,
+    ),
+    Probe(
+        "decisions:send",
+        write(),
+        method="POST",
+        kwargs=case_kw(decision_pk="decided"),
+        relations=RELATIONS,
+    ),
+    Probe(
+        "decisions:letter_sent",
+        write(),
+        method="POST",
+        kwargs=case_kw(decision_pk="decided"),
+        data=lambda w, rel: {"letter": "1", "channel": "printed"},
+        relations=RELATIONS,
+    ),
+    Probe(
+        "decisions:resolve",
+        write(),
+        method="POST",
+        kwargs=case_kw(decision_pk="decided"),
+        data=lambda w, rel: {"resolution": "confirmed"},
+        relations=RELATIONS,
+    ),
+    Probe(
+        "decisions:change",
+        write(),
+        method="POST",
+        kwargs=case_kw(decision_pk="decided"),
+        relations=RELATIONS,
+    ),
+    Probe(
+        "decisions:hearing",
+        write(ok=200),
+        kwargs=case_kw(decision_pk="decision"),
+        relations=RELATIONS,
+        log=Detail("hearing_new", obj="decision"),
+    ),
+    Probe(
+        "decisions:hearing",
+        write(),
+        method="POST",
+        kwargs=case_kw(decision_pk="decision"),
+        data=lambda w, rel: {"information": "Lægens udtalelse", "answer_due": _in_two_weeks()},
+        relations=RELATIONS,
+    ),
+    Probe(
+        "decisions:hearing_answer",
+        write(ok=200),
+        kwargs=case_kw(hearing_pk="hearing"),
+        relations=RELATIONS,
+        log=Detail("hearing_answer", obj="hearing"),
+    ),
+    Probe(
+        "decisions:hearing_answer",
+        write(),
+        method="POST",
+        kwargs=case_kw(hearing_pk="hearing"),
+        data=lambda w, rel: {"answered_on": _today(), "answer": "Far er enig."},
+        relations=RELATIONS,
+    ),
+    Probe(
+        "decisions:appeal_add",
+        write(ok=200),
+        kwargs=case_kw(decision_pk="decided"),
+        relations=RELATIONS,
+        log=Detail("appeal_new", obj="decided"),
+    ),
+    Probe(
+        "decisions:appeal_add",
+        write(),
+        method="POST",
+        kwargs=case_kw(decision_pk="decided"),
+        data=lambda w, rel: {
+            "appellant": str(_parent_pk(w, rel)),
+            "received_on": _today(),
+            "content": "Klage over omfanget",
+        },
+        relations=RELATIONS,
+    ),
+    Probe(
+        "decisions:appeal",
+        read(),
+        kwargs=case_kw(appeal_pk="appeal"),
+        relations=RELATIONS,
+        log=Detail("appeal", obj="appeal"),
+    ),
+    Probe(
+        "decisions:appeal",
+        write(),
+        method="POST",
+        kwargs=case_kw(appeal_pk="appeal"),
+        data=lambda w, rel: {
+            "upheld": "no",
+            "reconsideration": "Kommunen giver medhold.",
+            "version": _v(w, rel, "appeal"),
+        },
+        relations=RELATIONS,
+    ),
+    Probe(
+        "decisions:queue",
+        page({"team_leader"}),
+        log=Listing("decision_queue", _team_children),
+    ),
+    Probe(
+        "decisions:overview",
+        page({"team_leader", "manager"}),
+        log=NOTHING,
+    ),
+    Probe("decisions:authority", page(STAFF), log=NOTHING),
+]
+
+
 # --- changes of staff access (separation of duties): no child's data -------------------
 
 CONFIRMERS = {"admin", "manager"}
@@ -921,7 +1124,15 @@ ADMIN_MODELS = {
     "accounts_loginattempt": (lambda w: w.extra.login_attempt.pk, False),
     "catalogue_targetgroup": (lambda w: w.extra.target_group.pk, True),
     "catalogue_legalsection": (lambda w: w.extra.legal_section.pk, True),
+    # read-only in the admin: the matrix is changed by data migration
+    "decisions_authorityrule": (lambda w: _authority_rule(), False),
 }
+
+
+def _authority_rule() -> int:
+    from boernesag.decisions.models import AuthorityRule
+
+    return AuthorityRule.objects.order_by("pk").first().pk
 
 
 def _unit_type() -> int:
@@ -1000,6 +1211,11 @@ LITERAL_PATHS: dict[str, Callable[[World], str]] = {
     "route:administration/(?P<url>.*)$": lambda w: "/administration/findes-ikke/",
 }
 PROBES += _admin_probes()
+
+# the plans app (barnets plan / ungeplan / handleplan): tests/authz/plans.py
+from tests.authz.plans import plan_probes  # noqa: E402
+
+PROBES += plan_probes()
 
 # the children's investigation (børnefaglig undersøgelse): tests/authz/assessments.py
 from tests.authz.assessments import assessment_probes  # noqa: E402

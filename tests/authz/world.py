@@ -81,6 +81,11 @@ class Target:
     parent: object = None
     person_relation: object = None  # a grandparent (people around the child)
     agreement: object = None  # a resource-person agreement with that grandparent
+    decision: object = None  # a draft decision (decisions app)
+    decided: object = None  # a decision made and sent
+    pending: object = None  # a decision waiting for the team leader's approval
+    hearing: object = None  # an open hearing on the draft decision
+    appeal: object = None  # an appeal against the decided decision, being reconsidered
     item: object = None
     item_row: object = None
     grant_reason: str = ""
@@ -99,6 +104,11 @@ class Target:
             item_row=self.item_row.pk,
             person_relation=self.person_relation.pk,
             agreement=self.agreement.pk,
+            decision=self.decision.pk,
+            decided=self.decided.pk,
+            pending=self.pending.pk,
+            hearing=self.hearing.pk,
+            appeal=self.appeal.pk,
         )
 
 
@@ -132,6 +142,11 @@ class World:
                 item_row=MISSING + 7,
                 person_relation=MISSING + 8,
                 agreement=MISSING + 9,
+                decision=MISSING + 10,
+                decided=MISSING + 11,
+                pending=MISSING + 12,
+                hearing=MISSING + 13,
+                appeal=MISSING + 14,
             )
         return self.targets[relation].ids
 
@@ -352,6 +367,7 @@ def build_matrix_world() -> World:
     w.extra.service = version.service
     w.extra.version = version
     w.extra.provider = catalogue_services.provider_create(name="Matrix Familiecenter")
+    _decisions(w, responsible)
     # administration objects
     w.extra.lockout = LoginLockout.objects.create(
         email="laast@matrixkommune.dk", locked_until=now + timedelta(minutes=30)
@@ -369,6 +385,10 @@ def build_matrix_world() -> World:
         unit=team_b,
         reason="Ny medarbejder i Team Syd",
     )
+    # plans (tests/authz/plans.py)
+    from tests.authz.plans import plans_build
+
+    plans_build(w)
     # the children's investigation (tests/authz/assessments.py)
     from boernesag.assessments.models import AssessmentTemplate
     from tests.authz.assessments import assessments_build
@@ -376,3 +396,50 @@ def build_matrix_world() -> World:
     assessments_build(w)
     w.extra.assessment_template = AssessmentTemplate.objects.filter(law="BL").first()
     return w
+
+
+def _decisions(w: World, responsible) -> None:
+    """Per relation: a draft decision with an open hearing, a decision made and sent with an
+    appeal being reconsidered, and one above the caseworker's authority waiting for the team
+    leader (decisions app)."""
+    from boernesag.decisions import services as decisions
+    from boernesag.decisions.models import Decision
+    from boernesag.decisions.tests.helpers import build_catalogue, complete, decide
+
+    cat = build_catalogue(w.users["admin"])
+    w.extra.decision_catalogue = cat
+    for relation, target in w.targets.items():
+        _team, worker = responsible[relation]
+
+        def make(target=target, worker=worker, **overrides):
+            return decisions.decision_create(
+                case=target.case, by=worker, **complete(cat, **overrides)
+            )
+
+        target.decision = make(outcome="refusal", plan_needed=None)
+        target.hearing = decisions.hearing_send(
+            decision=target.decision,
+            by=worker,
+            answer_due=timezone.localdate() + timedelta(days=14),
+            information="Skolens udtalelse",
+        )
+        target.decision.refresh_from_db()
+        if relation == "intake":
+            # the case must stay in intake (phase 2) for the intake coordinator to know it:
+            # its decided decision is stored without its decision_made event
+            target.decided = make()
+            Decision.objects.filter(pk=target.decided.pk).update(
+                status="decided", decided_at=timezone.now(), decided_by=worker
+            )
+        else:
+            target.decided = decide(make(), worker)
+        decisions.decision_send(decision=target.decided, by=worker)
+        target.decided.refresh_from_db()
+        target.appeal = decisions.appeal_register(
+            decision=target.decided,
+            by=worker,
+            received_on=timezone.localdate(),
+            appellant=target.parent,
+            content="Forælderen er uenig i omfanget.",
+        )
+        target.pending = decide(make(hours_per_week=8), worker)

@@ -68,8 +68,9 @@ def page(browser, live_server, csp_watch):
     page.set_default_timeout(10_000)
     page.on("console", csp_watch.on_console)
     yield page
-    # no request may still be running on the live server when the database is flushed
-    page.wait_for_load_state("networkidle")
+    # no request may still be running on the live server when the database is flushed (a
+    # PDF rendered on a loaded machine may take longer than a page's default timeout)
+    page.wait_for_load_state("networkidle", timeout=60_000)
     context.close()
 
 

@@ -6,8 +6,10 @@ from boernesag.catalogue.urls import public_urlpatterns
 urlpatterns = [
     path("", include("boernesag.web.urls")),
     path("", include("boernesag.cases.urls")),
+    path("", include("boernesag.plans.urls")),
     path("", include("boernesag.rights.urls")),
     path("", include("boernesag.cases.urls_persons")),
+    path("", include("boernesag.decisions.urls")),
     path("", include("boernesag.assessments.urls")),
     path("frister/", include("boernesag.deadlines.urls")),
     path("modtagelse/", include("boernesag.intake.urls")),

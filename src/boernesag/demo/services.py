@@ -94,6 +94,12 @@ def demo_catalogue() -> dict[str, int]:
     return demo_catalogue_seed()
 
 
+def demo_decisions() -> dict[str, int]:
+    from boernesag.demo.decisions import demo_decisions_seed
+
+    return demo_decisions_seed()
+
+
 CHILDREN_PER_CASEWORKER = 35
 SCALE_TEAMS = [
     "distrikt-nord",

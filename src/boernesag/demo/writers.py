@@ -94,7 +94,7 @@ def write_through_services(
     plan: CasePlan, *, rng: random.Random, child, parents, team, caseworker, coordinators
 ):
     """Write one planned history with the real services, each at its own moment."""
-    case = row = meeting = None
+    case = row = meeting = demo_plan = None
     registrar, triager = coordinators[0], coordinators[rng.randrange(len(coordinators))]
     for step in plan.steps:
         data = step.data
@@ -186,6 +186,28 @@ def write_through_services(
                     "Næste møde om seks uger.",
                     expected_version=meeting.version,
                 )
+            elif step.action == "plan":
+                from boernesag.demo.plans import plan_write
+
+                case.refresh_from_db()
+                if case.is_open:
+                    # an rng of its own: the plan's choices do not move the other steps'
+                    plan_rng = random.Random(case.pk)
+                    demo_plan = plan_write(
+                        case=case,
+                        caseworker=caseworker,
+                        at=step.at,
+                        rng=plan_rng,
+                        send=plan_rng.random() < 0.1,
+                    )
+            elif step.action == "follow_up" and demo_plan is not None:
+                from boernesag.demo.plans import plan_revise_at_follow_up
+
+                event_write(
+                    _plain_event(step, data), case=case, actor=caseworker, occurred_at=step.at
+                )
+                plan_revise_at_follow_up(plan=demo_plan, caseworker=caseworker, at=step.at)
+                demo_plan = None  # one revision per demo case
             elif step.action == "close":
                 case.refresh_from_db()
                 if case.is_open:

@@ -428,12 +428,53 @@ class AssessmentProvisionalRecorded(CaseScoped):
     assessment: Ref
 
 
+PlanKindCode = Literal["action", "child", "youth"]
+
+
 @declare
 class PlanMade(CaseScoped):
+    """A plan is made (version 1): barnets plan (Barnets Lov § 91), ungeplan (§ 108) or a
+    handleplan (Serviceloven § 140). Stops the plan deadlines; the content is on
+    ``plans.PlanVersion``."""
+
     kind = "plan_made"
     label = _("Plan udarbejdet")
     phase = Phase.PLAN
-    plan_kind: Literal["action", "child", "youth"] | None = None
+    # no subject: a stop without subject stops the decision's plan clock whatever the
+    # decision's own subject (the plan is named in ``plan``)
+    plan_kind: PlanKindCode | None = None
+    plan: Ref | None = None
+
+    def summary(self) -> str:
+        return _choice_label("plans.Plan", "kind", self.plan_kind) if self.plan_kind else ""
+
+
+@declare
+class PlanRevised(CaseScoped):
+    """A plan is revised: a new version (``number``); what changed and why are on the
+    ``plans.PlanVersion``. Counts as the plan for a new decision's plan deadline."""
+
+    kind = "plan_revised"
+    label = _("Plan revideret")
+    plan_kind: PlanKindCode
+    plan: Ref
+    number: int
+
+    def summary(self) -> str:
+        return _choice_label("plans.Plan", "kind", self.plan_kind)
+
+
+@declare
+class PlanSent(CaseScoped):
+    """A version of a plan is sent: ``family`` letters to the custody holders (and the young
+    person), ``professionals`` letters to professionals with consent to share the plan."""
+
+    kind = "plan_sent"
+    label = _("Plan sendt")
+    plan: Ref
+    number: int
+    family: int = 0
+    professionals: int = 0
 
 
 @declare
@@ -448,6 +489,14 @@ class DecisionMade(CaseScoped):
     outcome: Literal["grant", "refusal"] = "grant"
     measure_kind: MeasureKind | None = None
     plan_needed: bool | None = None
+    decision: Ref | None = None
+    temporary: bool = False
+    committee: bool = False
+
+    def summary(self) -> str:
+        outcome = _("Bevilling") if self.outcome == "grant" else _("Afslag")
+        label = _choice_label("decisions.Decision", "kind", self.measure_kind)
+        return f"{outcome}: {label}" if label else str(outcome)
 
 
 @declare
@@ -496,8 +545,12 @@ class NotifierInformed(CaseScoped):
 
 @declare
 class YouthPlanDecided(CaseScoped):
+    """The position on a youth plan (Barnets Lov § 108, stk. 1): ``plan`` when it is the
+    youth plan itself being made (``plans``)."""
+
     kind = "youth_plan_decided"
     label = _("Stillingtagen til ungeplan")
+    plan: Ref | None = None
 
 
 @declare
@@ -552,21 +605,127 @@ class AccessRequestDecided(CaseScoped):
 
 @declare
 class DecisionSent(CaseScoped):
+    """The decision letter was sent to the parties; the family's appeal window starts
+    (Retssikkerhedsloven § 67). Subject: the decision, so the window is one per decision."""
+
     kind = "decision_sent"
     label = _("Afgørelse sendt")
+    subject = "decisions.decision"
     letter: Ref | None = None
+    decision: Ref | None = None
 
 
 @declare
 class AppealReceived(CaseScoped):
+    """An appeal against a decision (subject: the decision); ``late``: received after the
+    4-week window, accepted and flagged. The appeal's text is on the appeal row."""
+
     kind = "appeal_received"
     label = _("Klage modtaget")
+    subject = "decisions.decision"
+    appeal: Ref | None = None
+    late: bool = False
 
 
 @declare
 class AppealReconsidered(CaseScoped):
+    """The municipality reconsidered the decision (Retssikkerhedsloven § 66): changed (a new
+    decision) or upheld (then forwarded to Ankestyrelsen). Subject: the decision."""
+
     kind = "appeal_reconsidered"
     label = _("Klage genvurderet")
+    subject = "decisions.decision"
+    appeal: Ref | None = None
+    outcome: Literal["changed", "upheld"] | None = None
+
+    def summary(self) -> str:
+        return {"changed": _("Afgørelsen ændret"), "upheld": _("Afgørelsen fastholdt")}.get(
+            self.outcome or "", ""
+        )
+
+
+@declare
+class AppealForwarded(CaseScoped):
+    """An upheld appeal sent to Ankestyrelsen; what was sent is on the appeal row."""
+
+    kind = "appeal_forwarded"
+    label = _("Klage sendt til Ankestyrelsen")
+    subject = "decisions.appeal"
+    appeal: Ref
+    forwarded_on: date
+
+
+@declare
+class AppealRuled(CaseScoped):
+    """Ankestyrelsen's ruling on a forwarded appeal."""
+
+    kind = "appeal_ruled"
+    label = _("Ankestyrelsens afgørelse modtaget")
+    subject = "decisions.appeal"
+    appeal: Ref
+    ruling: Literal["upheld", "changed", "set_aside", "sent_back"]
+
+    def summary(self) -> str:
+        return _choice_label("decisions.Appeal", "ruling", self.ruling)
+
+
+@declare
+class HearingSent(CaseScoped):
+    """Partshøring sent before a decision (forvaltningsloven § 19); the letter holds the text."""
+
+    kind = "hearing_sent"
+    label = _("Partshøring sendt")
+    subject = "decisions.hearing"
+    decision: Ref
+    answer_due: date
+
+
+@declare
+class HearingAnswered(CaseScoped):
+    """The parties' answer to a hearing was recorded (or none came by the answer date)."""
+
+    kind = "hearing_answered"
+    label = _("Svar på partshøring registreret")
+    subject = "decisions.hearing"
+    decision: Ref
+    answered: bool = True
+    new_information: bool = False
+
+
+@declare
+class DecisionSubmitted(CaseScoped):
+    """A decision above the author's authority waits for approval (kompetenceplan)."""
+
+    kind = "decision_submitted"
+    label = _("Afgørelse sendt til godkendelse")
+    subject = "decisions.decision"
+    level: Literal["caseworker", "team_leader", "committee"]
+
+
+@declare
+class DecisionApprovalRecorded(CaseScoped):
+    """Approval or rejection of a decision (reasons on the approval row)."""
+
+    kind = "decision_approval_recorded"
+    label = _("Godkendelse af afgørelse")
+    subject = "decisions.decision"
+    approval: Ref
+    approved: bool
+    level: Literal["caseworker", "team_leader", "committee"]
+
+    def summary(self) -> str:
+        return _("Godkendt") if self.approved else _("Afvist")
+
+
+@declare
+class TemporaryDecisionResolved(CaseScoped):
+    """A temporary decision made during an investigation was confirmed, changed (a new
+    decision) or stopped by the investigation's conclusion."""
+
+    kind = "temporary_decision_resolved"
+    label = _("Midlertidig afgørelse afklaret")
+    subject = "decisions.decision"
+    resolution: Literal["confirmed", "changed", "stopped"]
 
 
 @declare

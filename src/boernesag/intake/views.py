@@ -21,7 +21,7 @@ from boernesag.intake.forms import (
 )
 from boernesag.intake.models import IntakeChild, IntakeItem
 from boernesag.letters import selectors as letter_selectors
-from boernesag.letters.models import Letter, SendChannel
+from boernesag.letters.models import SendChannel
 from boernesag.letters.services import letter_mark_sent, letter_retry
 from boernesag.lib.forms import form_add_validation_error
 from boernesag.persons.services import AgeNeedsConfirmation
@@ -280,7 +280,7 @@ def outbox(request):
         letter_id = request.POST.get("letter", "")
         if not letter_id.isdigit():
             raise Http404
-        letter = get_object_or_404(Letter, pk=int(letter_id))
+        letter = get_object_or_404(letter_selectors.outbox_scope(), pk=int(letter_id))
         try:
             if request.POST.get("action") == "retry":
                 letter_retry(letter=letter, by=request.user)
@@ -318,7 +318,7 @@ def letter_pdf(request, pk: int):
     """The PDF of a letter in the outbox. It names the notifier and the children: intake
     coordinators only, and one access-log row naming the children of the cases it is filed
     on."""
-    letter = Letter.objects.filter(pk=pk).first() if 0 < pk < 2**63 else None
+    letter = letter_selectors.outbox_scope().filter(pk=pk).first() if 0 < pk < 2**63 else None
     documents = list(letter.documents.select_related("case").order_by("pk")) if letter else []
     if not documents:
         gate.refuse(request, status=404, what="letter_pdf", object_ref=f"letter:{pk}")

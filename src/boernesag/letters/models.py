@@ -15,6 +15,12 @@ from django.utils.translation import gettext_lazy as _
 class LetterKind(models.TextChoices):
     RECEIPT = "receipt", _("Kvittering til underretter")
     FEEDBACK = "feedback", _("Tilbagemelding til underretter")
+    # decisions (docs/decisions.md)
+    HEARING = "hearing", _("Partshøring før afgørelse")
+    DECISION = "decision", _("Afgørelse med klagevejledning")
+    APPEAL_FORWARDED = "appeal_forwarded", _("Klage sendt videre til Ankestyrelsen")
+    PLAN = "plan", _("Barnets plan, ungeplan eller handleplan")
+    # the children's investigation (docs/investigation.md)
     ASSESSMENT_DECISION = "assessment_decision", _("Afgørelse om børnefaglig undersøgelse")
     STATEMENT_REQUEST = "statement_request", _("Anmodning om udtalelse")
     ASSESSMENT_DRAFT = "assessment_draft", _("Udkast til børnefaglig undersøgelse")

@@ -65,6 +65,37 @@ _COMMON = (
     LetterVariable("municipality", gettext_lazy("kommunens navn"), "Demo Kommune"),
 )
 
+_PLAN = (
+    LetterVariable("recipient_name", gettext_lazy("modtagerens navn"), "Maria Jensen"),
+    LetterVariable("child_name", gettext_lazy("barnets fornavn"), "Alma"),
+    LetterVariable(
+        "plan_title",
+        gettext_lazy("»barnets plan«, »ungeplan« eller »handleplan«"),
+        "barnets plan",
+    ),
+    LetterVariable(
+        "plan_law", gettext_lazy("lovgrundlaget, fx »Barnets Lov §§ 91–92«"), "Barnets Lov §§ 91–92"
+    ),
+    LetterVariable("plan_version", gettext_lazy("planens versionsnummer"), "2"),
+    LetterVariable("plan_date", gettext_lazy("datoen planen er udarbejdet/revideret"), "3.2.2026"),
+    LetterVariable(
+        "plan_content",
+        gettext_lazy("planen: formål, mål og delmål, hvem gør hvad, forventet varighed"),
+        "Formål: Alma kommer i skole hver dag.\n\nMål 1 (Skole og dagtilbud): Alma møder i "
+        "skole mindst 9 ud af 10 dage.\n  Sådan ved vi det: skolens fraværsliste.\n  "
+        "Hvornår: 1.6.2026",
+    ),
+    LetterVariable(
+        "professional",
+        gettext_lazy("»ja« når brevet går til en fagperson (med samtykke), ellers tom"),
+        "",
+    ),
+    LetterVariable(
+        "caseworker", gettext_lazy("navnet på den medarbejder, der sender brevet"), "Mette Hansen"
+    ),
+    LetterVariable("municipality", gettext_lazy("kommunens navn"), "Demo Kommune"),
+)
+
 
 def _v(name, description, sample):
     return LetterVariable(name, description, sample)
@@ -117,6 +148,7 @@ _ASSESSMENT_DRAFT = (
 )
 
 VARIABLES: dict[str, tuple[LetterVariable, ...]] = {
+    LetterKind.PLAN: _PLAN,
     LetterKind.ASSESSMENT_DECISION: _ASSESSMENT_DECISION,
     LetterKind.STATEMENT_REQUEST: _STATEMENT_REQUEST,
     LetterKind.ASSESSMENT_DRAFT: _ASSESSMENT_DRAFT,
@@ -131,6 +163,72 @@ VARIABLES: dict[str, tuple[LetterVariable, ...]] = {
         ),
     ),
 }
+
+_PARTY = (
+    LetterVariable("recipient_name", gettext_lazy("modtagerens navn"), "Mette Hansen"),
+    LetterVariable("child_name", gettext_lazy("barnets fulde navn"), "Alma Hansen"),
+    LetterVariable("case_reference", gettext_lazy("sagsnummer"), "2026-0012"),
+    LetterVariable(
+        "caseworker", gettext_lazy("navnet på den medarbejder, der sender brevet"), "Anne Lund"
+    ),
+    LetterVariable("municipality", gettext_lazy("kommunens navn"), "Demo Kommune"),
+)
+_DECISION_TEXT = LetterVariable(
+    "decision_text",
+    gettext_lazy("hvad der er (eller påtænkes) besluttet: indsats, leverandør, omfang, start"),
+    "Kommunen bevilger Familiebehandling hos Familiecentret, 4 timer om ugen fra den "
+    "1. marts 2026. Indsatsen forventes at vare 26 uger.",
+)
+_LEGAL_BASIS = LetterVariable(
+    "legal_basis", gettext_lazy("lovgrundlaget"), "Barnets Lov § 32, stk. 1, nr. 3"
+)
+
+VARIABLES[LetterKind.HEARING] = (
+    *_PARTY,
+    _DECISION_TEXT,
+    _LEGAL_BASIS,
+    LetterVariable(
+        "information",
+        gettext_lazy("de oplysninger, parterne høres over"),
+        "Skolens udtalelse af 3. februar 2026 om Almas fravær.",
+    ),
+    LetterVariable("answer_due", gettext_lazy("svarfristen"), "17. februar 2026"),
+)
+VARIABLES[LetterKind.DECISION] = (
+    *_PARTY,
+    _DECISION_TEXT,
+    _LEGAL_BASIS,
+    LetterVariable("decided_date", gettext_lazy("datoen afgørelsen blev truffet"), "3.2.2026"),
+    LetterVariable("purpose", gettext_lazy("formålet med indsatsen"), "At styrke Almas trivsel"),
+    LetterVariable(
+        "reasons", gettext_lazy("begrundelsen"), "Undersøgelsen viser, at Alma har brug for …"
+    ),
+    LetterVariable(
+        "appeal_guidance",
+        gettext_lazy("klagevejledningen med fristens datoer (dannes af Børnesag)"),
+        "Du kan klage over afgørelsen inden 4 uger efter, at du har modtaget den …",
+    ),
+)
+VARIABLES[LetterKind.APPEAL_FORWARDED] = (
+    *_PARTY,
+    LetterVariable("received_date", gettext_lazy("datoen klagen kom"), "10.2.2026"),
+    LetterVariable("decided_date", gettext_lazy("datoen afgørelsen blev truffet"), "3.2.2026"),
+    LetterVariable("forwarded_date", gettext_lazy("datoen klagen blev sendt videre"), "3.3.2026"),
+    LetterVariable(
+        "reconsideration",
+        gettext_lazy("kommunens genvurdering"),
+        "Kommunen har genvurderet afgørelsen og fastholder den, fordi …",
+    ),
+)
+
+# Variables a letter kind cannot do without: the text must use them outside any
+# {% if %}. A decision letter without its legal basis, reasons and appeal guidance may not
+# be sent (forvaltningsloven §§ 22–25; Retssikkerhedsloven § 67).
+REQUIRED: dict[str, tuple[str, ...]] = {
+    LetterKind.DECISION: ("decision_text", "legal_basis", "reasons", "appeal_guidance"),
+    LetterKind.HEARING: ("information", "answer_due"),
+}
+
 
 # An engine of our own: no loaders (nothing to include or extend), no tag libraries (nothing
 # to load), debug on for line numbers in error messages, no autoescaping (plain text).
@@ -233,6 +331,20 @@ def body_compile(kind: str, body: str) -> Template:
         for condition, _nodelist in node.conditions_nodelists:
             for expression in _condition_expressions(condition):
                 errors += _expression_errors(expression, allowed, _line(node.token))
+    top_level = {
+        node.filter_expression.var.var
+        for node in template.nodelist
+        if isinstance(node, VariableNode) and isinstance(node.filter_expression.var, Variable)
+    }
+    for name in REQUIRED.get(kind, ()):
+        if name not in top_level:
+            errors.append(
+                _("Brevet skal altid indeholde {{ %(name)s }} (%(what)s) – uden for {%% if %%}.")
+                % {
+                    "name": name,
+                    "what": next(v.description for v in VARIABLES[kind] if v.name == name),
+                }
+            )
     if errors:
         raise ValidationError(errors)
     return template

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Case, IntegerField, Value, When
 
-from boernesag.letters.models import Letter, LetterStatus, LetterTemplate
+from boernesag.letters.models import NOTIFIER_KINDS, Letter, LetterStatus, LetterTemplate
 
 # what needs a person first: failed, then waiting to be sent, then in progress, then sent
 _ORDER = Case(
@@ -17,14 +17,22 @@ _ORDER = Case(
 
 
 def outbox_letters():
-    """Every letter, those that need a person first, newest first within each group. The
-    case references come with one extra query, however many letters are shown."""
+    """The intake outbox: receipts and feedback to notifiers, those that need a person
+    first, newest first within each group. The case references come with one extra query,
+    however many letters are shown. Letters to the parties of a case (hearings, decisions,
+    plans) are sent from the case's own pages, under need-to-know, never listed here."""
     return (
-        Letter.objects.annotate(_needs=_ORDER)
+        outbox_scope()
+        .annotate(_needs=_ORDER)
         .select_related("created_by", "sent_by")
         .prefetch_related("cases", "documents")
         .order_by("_needs", "-created_at", "-id")
     )
+
+
+def outbox_scope():
+    """The letters the intake outbox may show, open and mark sent."""
+    return Letter.objects.filter(kind__in=NOTIFIER_KINDS)
 
 
 def letters_for_intake_item(item_id: int):

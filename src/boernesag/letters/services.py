@@ -63,6 +63,52 @@ DEFAULT_TEXTS = {
         "Af hensyn til familiens fortrolighed kan vi ikke oplyse mere om sagen.\n\n"
         "Med venlig hilsen\n{{ caseworker }}\n{{ municipality }}",
     ),
+    LetterKind.HEARING: (
+        "Partshøring før afgørelse",
+        "Kære {{ recipient_name }}\n\n"
+        "Vi forventer at træffe følgende afgørelse om {{ child_name }} (sag {{ case_reference }}):"
+        "\n\n{{ decision_text }}\n\nLovgrundlag: {{ legal_basis }}\n\n"
+        "Før vi træffer afgørelsen, vil vi gerne høre dine bemærkninger til disse oplysninger "
+        "(partshøring efter forvaltningslovens § 19):\n\n{{ information }}\n\n"
+        "Du kan sende dine bemærkninger til os senest den {{ answer_due }}. Hører vi ikke fra "
+        "dig inden da, træffer vi afgørelsen på det foreliggende grundlag.\n\n"
+        "Med venlig hilsen\n{{ caseworker }}\n{{ municipality }}",
+    ),
+    LetterKind.DECISION: (
+        "Afgørelse",
+        "Kære {{ recipient_name }}\n\n"
+        "Vi har den {{ decided_date }} truffet afgørelse om {{ child_name }} "
+        "(sag {{ case_reference }}).\n\n"
+        "Afgørelse\n{{ decision_text }}\n\n"
+        "{% if purpose %}Formål\n{{ purpose }}\n\n{% endif %}"
+        "Lovgrundlag\n{{ legal_basis }}\n\n"
+        "Begrundelse\n{{ reasons }}\n\n"
+        "{{ appeal_guidance }}\n\n"
+        "Med venlig hilsen\n{{ caseworker }}\n{{ municipality }}",
+    ),
+    LetterKind.APPEAL_FORWARDED: (
+        "Din klage er sendt til Ankestyrelsen",
+        "Kære {{ recipient_name }}\n\n"
+        "Vi modtog den {{ received_date }} din klage over afgørelsen af {{ decided_date }} om "
+        "{{ child_name }} (sag {{ case_reference }}).\n\n"
+        "{{ reconsideration }}\n\n"
+        "Vi har derfor den {{ forwarded_date }} sendt klagen og sagens akter til "
+        "Ankestyrelsen, som behandler den videre. Du hører fra Ankestyrelsen.\n\n"
+        "Med venlig hilsen\n{{ caseworker }}\n{{ municipality }}",
+    ),
+    LetterKind.PLAN: (
+        "Plan for barnet",
+        "Kære {{ recipient_name }}\n\n"
+        "{% if professional %}Med familiens samtykke sender vi dig {{ plan_title }} for "
+        "{{ child_name }}, så du kender målene og din del af arbejdet."
+        "{% else %}Her er {{ plan_title }} for {{ child_name }}, som vi har lavet sammen."
+        "{% endif %} Planen er udarbejdet efter {{ plan_law }} (version {{ plan_version }} af "
+        "{{ plan_date }}).\n\n"
+        "{{ plan_content }}\n\n"
+        "Har du spørgsmål til planen, eller er der noget, der ikke passer, er du velkommen til "
+        "at kontakte mig.\n\n"
+        "Med venlig hilsen\n{{ caseworker }}\n{{ municipality }}",
+    ),
     LetterKind.ASSESSMENT_DECISION: (
         "Afgørelse om børnefaglig undersøgelse",
         "Kære {{ recipient_name }}\n\n"
@@ -315,6 +361,7 @@ def letter_create(
         recipient_address=recipient_address,
         recipient_email=recipient_email,
         created_by=by,
+        created_at=timezone.now(),
         intake_item_id=intake_item_id,
         status=LetterStatus.RENDERING,
     )

@@ -83,6 +83,20 @@ NAV_ITEMS: list[NavItem] = [
         url_name="deadlines:team",
     ),
     NavItem(
+        "afgoerelser-godkendelse",
+        _("Til godkendelse"),
+        _("Afgørelser over sagsbehandlerens kompetence, der venter på dig."),
+        "decisions.view_queue",
+        url_name="decisions:queue",
+    ),
+    NavItem(
+        "klager",
+        _("Klager"),
+        _("Klager og Ankestyrelsens afgørelser fordelt på afgørelsestype og team."),
+        "decisions.view_appeal_overview",
+        url_name="decisions:overview",
+    ),
+    NavItem(
         "ledelsestilsyn",
         _("Ledelsestilsyn"),
         _("Stikprøver af sager gennemgået efter spørgeliste."),

@@ -13,7 +13,7 @@ KINDS = ("assessment_decision", "statement_request", "assessment_draft", "assess
 
 
 def test_the_migrated_defaults_are_the_defaults_and_compile():
-    migration = importlib.import_module("boernesag.letters.migrations.0004_assessment_letter_kinds")
+    migration = importlib.import_module("boernesag.letters.migrations.0006_assessment_letter_kinds")
     assert {k: DEFAULT_TEXTS[k] for k in KINDS} == migration.TEXTS
     for kind in KINDS:
         sandbox.body_compile(kind, DEFAULT_TEXTS[kind][1])

@@ -248,6 +248,34 @@ def test_demo_children_have_people_around_them(demo, client):
 
 
 @pytest.mark.django_db
+def test_demo_plans_are_made_through_the_plans_services(demo):
+    from boernesag.events.models import Event
+    from boernesag.letters.models import Letter, LetterKind
+    from boernesag.plans.models import Plan, PlanDispatch, PlanGoal, PlanTask, PlanVersion
+
+    made = Event.objects.filter(kind="plan_made")
+    plans = Plan.objects.filter(status="made")
+    # every plan_made of the demo has its plan (written by plans.services.plan_make)
+    assert made.count() == plans.count() > 10
+    assert set(made.values_list("payload__plan", flat=True)) == set(
+        plans.values_list("pk", flat=True)
+    )
+    assert PlanGoal.objects.filter(parent__isnull=False).exists()  # sub-goals
+    assert set(PlanTask.objects.values_list("responsible", flat=True)) >= {
+        "family",
+        "provider",
+        "caseworker",
+    }
+    assert PlanVersion.objects.filter(number=2).exclude(reason="").exists()  # revisions
+    assert PlanDispatch.objects.exists()
+    assert Letter.objects.filter(kind=LetterKind.PLAN).count() == PlanDispatch.objects.count()
+    for plan in plans.filter(made_on__lt="2024-01-01"):
+        assert plan.kind == "action"  # a handleplan only for Serviceloven-era plans
+    for plan in plans.filter(made_on__gte="2024-01-01"):
+        assert plan.kind in ("child", "youth")
+
+
+@pytest.mark.django_db
 def test_demo_children_have_network_maps_and_genograms(demo, client):
     """Issue 11 item 4 in the demo: maps drawn through the services on Mette's cases first,
     some with the parents' relationship on the genogram; the pages show them."""
@@ -284,3 +312,19 @@ def test_demo_has_two_administrators_and_a_request_waiting_for_the_second(demo):
     assert not kirsten.has_perm("rights.confirm_access_change", waiting)
     assert anders.has_perm("rights.confirm_access_change", waiting)
     assert AccessChange.objects.filter(status="rejected", user=kirsten).exists()
+
+
+@pytest.mark.django_db
+def test_demo_decisions_cover_every_path(demo):
+    from boernesag.decisions.models import Appeal, Approval, Decision, Hearing
+
+    assert Decision.objects.filter(outcome="grant", status="sent", replaces=None).exists()
+    refused = Decision.objects.get(outcome="refusal")
+    assert refused.status == "sent" and Hearing.objects.filter(decision=refused).exists()
+    assert Approval.objects.filter(approved=True, level="team_leader").exists()
+    assert Decision.objects.filter(status="awaiting_approval").exists()
+    changed = Appeal.objects.get(status="changed")
+    assert changed.new_decision.status == "sent"
+    ruled = Appeal.objects.get(status="ruled")
+    assert ruled.ruling == "upheld" and ruled.forwarded_on is not None
+    assert Decision.objects.filter(temporary=True).exists()

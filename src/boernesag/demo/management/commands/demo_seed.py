@@ -3,7 +3,12 @@ from django.core.management.base import BaseCommand
 from boernesag.accounts.models import Municipality
 from boernesag.demo.access import demo_access_changes_seed
 from boernesag.demo.management.commands.demo_logins import print_logins
-from boernesag.demo.services import demo_casework_seed, demo_catalogue, demo_organisation_seed
+from boernesag.demo.services import (
+    demo_casework_seed,
+    demo_catalogue,
+    demo_decisions,
+    demo_organisation_seed,
+)
 
 
 class Command(BaseCommand):
@@ -22,9 +27,11 @@ class Command(BaseCommand):
             self.stdout.write("Databasen har allerede en kommune; demodata oprettes ikke.")
             return
         created = demo_organisation_seed()
-        created.update(demo_casework_seed())
+        # the catalogue first: case histories name its providers (plans: who does what)
         created.update(demo_catalogue())
+        created.update(demo_casework_seed())
         created.update(demo_access_changes_seed())
+        created.update(demo_decisions())
         summary = ", ".join(f"{key}: {count}" for key, count in created.items())
         self.stdout.write(self.style.SUCCESS(f"Demo Kommune er klar (oprettet {summary})."))
         if not quiet_logins:

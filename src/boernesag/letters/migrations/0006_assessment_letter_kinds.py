@@ -32,7 +32,7 @@ def seed(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("letters", "0003_outbox_states_and_template_history"),
+        ("letters", "0005_decision_letter_kinds"),
     ]
 
     operations = [
@@ -43,6 +43,10 @@ class Migration(migrations.Migration):
                 choices=[
                     ("receipt", "Kvittering til underretter"),
                     ("feedback", "Tilbagemelding til underretter"),
+                    ("hearing", "Partshøring før afgørelse"),
+                    ("decision", "Afgørelse med klagevejledning"),
+                    ("appeal_forwarded", "Klage sendt videre til Ankestyrelsen"),
+                    ("plan", "Barnets plan, ungeplan eller handleplan"),
                     ("assessment_decision", "Afgørelse om børnefaglig undersøgelse"),
                     ("statement_request", "Anmodning om udtalelse"),
                     ("assessment_draft", "Udkast til børnefaglig undersøgelse"),
@@ -59,6 +63,10 @@ class Migration(migrations.Migration):
                 choices=[
                     ("receipt", "Kvittering til underretter"),
                     ("feedback", "Tilbagemelding til underretter"),
+                    ("hearing", "Partshøring før afgørelse"),
+                    ("decision", "Afgørelse med klagevejledning"),
+                    ("appeal_forwarded", "Klage sendt videre til Ankestyrelsen"),
+                    ("plan", "Barnets plan, ungeplan eller handleplan"),
                     ("assessment_decision", "Afgørelse om børnefaglig undersøgelse"),
                     ("statement_request", "Anmodning om udtalelse"),
                     ("assessment_draft", "Udkast til børnefaglig undersøgelse"),
@@ -76,6 +84,10 @@ class Migration(migrations.Migration):
                 choices=[
                     ("receipt", "Kvittering til underretter"),
                     ("feedback", "Tilbagemelding til underretter"),
+                    ("hearing", "Partshøring før afgørelse"),
+                    ("decision", "Afgørelse med klagevejledning"),
+                    ("appeal_forwarded", "Klage sendt videre til Ankestyrelsen"),
+                    ("plan", "Barnets plan, ungeplan eller handleplan"),
                     ("assessment_decision", "Afgørelse om børnefaglig undersøgelse"),
                     ("statement_request", "Anmodning om udtalelse"),
                     ("assessment_draft", "Udkast til børnefaglig undersøgelse"),
