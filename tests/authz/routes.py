@@ -1115,6 +1115,7 @@ PROBES += [
 
 ADMIN = {"admin"}
 ADMIN_MODELS = {
+    "assessments_assessmenttemplate": (lambda w: w.extra.assessment_template.pk, True),
     # model admin → (object for change/history/delete, add allowed)
     "accounts_municipality": (lambda w: w.municipality.pk, False),  # one municipality
     "accounts_unit": (lambda w: w.team_a.pk, True),
@@ -1215,3 +1216,8 @@ PROBES += _admin_probes()
 from tests.authz.plans import plan_probes  # noqa: E402
 
 PROBES += plan_probes()
+
+# the children's investigation (børnefaglig undersøgelse): tests/authz/assessments.py
+from tests.authz.assessments import assessment_probes  # noqa: E402
+
+PROBES += assessment_probes()

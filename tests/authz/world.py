@@ -389,6 +389,12 @@ def build_matrix_world() -> World:
     from tests.authz.plans import plans_build
 
     plans_build(w)
+    # the children's investigation (tests/authz/assessments.py)
+    from boernesag.assessments.models import AssessmentTemplate
+    from tests.authz.assessments import assessments_build
+
+    assessments_build(w)
+    w.extra.assessment_template = AssessmentTemplate.objects.filter(law="BL").first()
     return w
 
 

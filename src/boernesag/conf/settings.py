@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "boernesag.deadlines",
     "boernesag.letters",
     "boernesag.intake",
+    "boernesag.assessments",
     "boernesag.catalogue",
     "boernesag.plans",
     "boernesag.rights",

@@ -82,6 +82,9 @@ def demo_casework_seed() -> dict[str, int]:
     from boernesag.demo.networkmap import demo_network_map_seed
 
     counts.update(demo_network_map_seed())
+    from boernesag.demo.assessments import demo_assessments_seed
+
+    counts.update(demo_assessments_seed())
     return counts
 
 

@@ -318,9 +318,114 @@ class AssessmentStarted(CaseScoped):
 
 @declare
 class AssessmentConcluded(CaseScoped):
+    """The investigation is concluded (Barnets Lov § 22, stk. 6); stops the 4-month clock
+    at the moment it is recorded. The reasons and views are on ``assessments.Assessment``."""
+
     kind = "assessment_concluded"
     label = _("Børnefaglig undersøgelse afsluttet")
     phase = Phase.ASSESSMENT
+    subject = "assessments.assessment"
+    assessment: Ref | None = None
+    needs_support: bool | None = None
+
+
+AssessmentLaw = Literal["BL", "SEL"]
+
+
+@declare
+class AssessmentDecided(CaseScoped):
+    """The decision to carry out a children's investigation (Barnets Lov § 20; Serviceloven
+    § 50 before 2024) with its legal basis; reasons are on ``assessments.Assessment``."""
+
+    kind = "assessment_decided"
+    label = _("Afgørelse om børnefaglig undersøgelse")
+    subject = "assessments.assessment"
+    assessment: Ref
+    law: AssessmentLaw
+    legal_basis: Code
+    with_consent: bool
+
+    def summary(self) -> str:
+        return _choice_label("assessments.Assessment", "legal_basis", self.legal_basis)
+
+
+@declare
+class AssessmentActivityPlanned(CaseScoped):
+    kind = "assessment_activity_planned"
+    label = _("Aktivitet i undersøgelsen planlagt")
+    subject = "assessments.assessmentactivity"
+    assessment: Ref
+    activity_kind: Code
+
+    def summary(self) -> str:
+        return _choice_label("assessments.AssessmentActivity", "kind", self.activity_kind)
+
+
+@declare
+class AssessmentSectionSaved(CaseScoped):
+    """A section of the investigation saved (the text is on ``assessments.AssessmentSection``
+    and its history)."""
+
+    kind = "assessment_section_saved"
+    label = _("Afsnit i undersøgelsen gemt")
+    subject = "assessments.assessmentsection"
+    assessment: Ref
+    section_key: Code
+
+
+@declare
+class AssessmentActivityRecorded(CaseScoped):
+    """An activity of the investigation recorded as held or not held (what came out of it
+    and why not are on ``assessments.AssessmentActivity``)."""
+
+    kind = "assessment_activity_recorded"
+    label = _("Aktivitet i undersøgelsen registreret")
+    subject = "assessments.assessmentactivity"
+    assessment: Ref
+    activity_kind: Code
+    held: bool
+
+    def summary(self) -> str:
+        kind = _choice_label("assessments.AssessmentActivity", "kind", self.activity_kind)
+        return f"{kind} – {_('gennemført') if self.held else _('ikke gennemført')}"
+
+
+@declare
+class AssessmentMidwayRecorded(CaseScoped):
+    kind = "assessment_midway_recorded"
+    label = _("Midtvejsstatus på undersøgelsen")
+    subject = "assessments.assessment"
+    assessment: Ref
+    focus_holds: bool
+
+
+@declare
+class AssessmentDraftSent(CaseScoped):
+    kind = "assessment_draft_sent"
+    label = _("Udkast til undersøgelsen sendt til familien")
+    subject = "assessments.assessment"
+    assessment: Ref
+    recipients: int
+
+
+@declare
+class AssessmentCommentsRecorded(CaseScoped):
+    kind = "assessment_comments_recorded"
+    label = _("Familiens bemærkninger til udkastet")
+    subject = "assessments.assessment"
+    assessment: Ref
+
+
+@declare
+class AssessmentProvisionalRecorded(CaseScoped):
+    """The provisional assessment (foreløbig vurdering) when the investigation cannot be
+    concluded within 4 months (Barnets Lov § 20, stk. 3, 2. pkt.). It does not stop the
+    clock: the investigation is still to be concluded as soon as possible."""
+
+    kind = "assessment_provisional_recorded"
+    label = _("Foreløbig vurdering (undersøgelsen over 4 måneder)")
+    subject = "assessments.assessment"
+    assessment: Ref
 
 
 PlanKindCode = Literal["action", "child", "youth"]

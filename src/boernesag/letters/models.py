@@ -20,6 +20,11 @@ class LetterKind(models.TextChoices):
     DECISION = "decision", _("Afgørelse med klagevejledning")
     APPEAL_FORWARDED = "appeal_forwarded", _("Klage sendt videre til Ankestyrelsen")
     PLAN = "plan", _("Barnets plan, ungeplan eller handleplan")
+    # the children's investigation (docs/investigation.md)
+    ASSESSMENT_DECISION = "assessment_decision", _("Afgørelse om børnefaglig undersøgelse")
+    STATEMENT_REQUEST = "statement_request", _("Anmodning om udtalelse")
+    ASSESSMENT_DRAFT = "assessment_draft", _("Udkast til børnefaglig undersøgelse")
+    ASSESSMENT_REPORT = "assessment_report", _("Børnefaglig undersøgelse")
 
 
 # Letters addressed to the notifier name the notifier: they are filed on the cases for the

@@ -96,8 +96,63 @@ _PLAN = (
     LetterVariable("municipality", gettext_lazy("kommunens navn"), "Demo Kommune"),
 )
 
+
+def _v(name, description, sample):
+    return LetterVariable(name, description, sample)
+
+
+_SIGNATURE = (
+    _v("caseworker", gettext_lazy("navnet på den medarbejder, der sender brevet"), "Anne Lund"),
+    _v("municipality", gettext_lazy("kommunens navn"), "Demo Kommune"),
+)
+# The children's investigation (boernesag.assessments): the decision (Barnets Lov § 20), the
+# request for a statement, the draft to the family and the finished investigation.
+_ASSESSMENT = (
+    _v("recipient_name", gettext_lazy("modtagerens navn"), "Maria Jensen"),
+    _v("child_name", gettext_lazy("barnets fornavn"), "Alma"),
+    *_SIGNATURE,
+)
+_ASSESSMENT_DECISION = (
+    *_ASSESSMENT,
+    _v("decision_date", gettext_lazy("datoen for afgørelsen"), "3.2.2026"),
+    _v(
+        "legal_basis",
+        gettext_lazy("lovgrundlaget"),
+        "Barnets Lov § 20, stk. 2: nødvendig af hensyn til barnets eller den unges støttebehov",
+    ),
+    _v("reasons", gettext_lazy("begrundelsen for afgørelsen"), "Skolen har underrettet om …"),
+    _v("focus_areas", gettext_lazy("undersøgelsens fokusområder"), "Fravær i skolen"),
+    _v("planned_end", gettext_lazy("den planlagte afslutning"), "1.6.2026"),
+    _v("deadline", gettext_lazy("lovens frist (4 måneder)"), "27.5.2026"),
+    _v(
+        "consent_text",
+        gettext_lazy("samtykke, eller at undersøgelsen gennemføres uden samtykke, og hvorfor"),
+        "I har givet samtykke til, at vi indhenter oplysninger.",
+    ),
+    _v("appeal_guidance", gettext_lazy("klagevejledningen med datoer"), "Klagevejledning …"),
+)
+_STATEMENT_REQUEST = (
+    *_ASSESSMENT,
+    _v("source", gettext_lazy("hvad udtalelsen kommer fra, fx »skole«"), "skole"),
+    _v("answer_by", gettext_lazy("svarfristen"), "1.3.2026"),
+    _v("focus_areas", gettext_lazy("undersøgelsens fokusområder"), "Fravær i skolen"),
+)
+_ASSESSMENT_TEXT = (
+    *_ASSESSMENT,
+    _v("assessment_content", gettext_lazy("undersøgelsen: afsnit, aktiviteter og kilder"), "…"),
+    _v("part", gettext_lazy("»del 1 af 2« når undersøgelsen fylder flere breve"), ""),
+)
+_ASSESSMENT_DRAFT = (
+    *_ASSESSMENT_TEXT,
+    _v("comments_by", gettext_lazy("dato for familiens bemærkninger"), "20.5.2026"),
+)
+
 VARIABLES: dict[str, tuple[LetterVariable, ...]] = {
     LetterKind.PLAN: _PLAN,
+    LetterKind.ASSESSMENT_DECISION: _ASSESSMENT_DECISION,
+    LetterKind.STATEMENT_REQUEST: _STATEMENT_REQUEST,
+    LetterKind.ASSESSMENT_DRAFT: _ASSESSMENT_DRAFT,
+    LetterKind.ASSESSMENT_REPORT: _ASSESSMENT_TEXT,
     LetterKind.RECEIPT: _COMMON,
     LetterKind.FEEDBACK: (
         *_COMMON,

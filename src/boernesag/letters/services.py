@@ -109,6 +109,54 @@ DEFAULT_TEXTS = {
         "at kontakte mig.\n\n"
         "Med venlig hilsen\n{{ caseworker }}\n{{ municipality }}",
     ),
+    LetterKind.ASSESSMENT_DECISION: (
+        "Afgørelse om børnefaglig undersøgelse",
+        "Kære {{ recipient_name }}\n\n"
+        "Vi har den {{ decision_date }} truffet afgørelse om at gennemføre en børnefaglig "
+        "undersøgelse af {{ child_name }}s forhold.\n\n"
+        "Lovgrundlag: {{ legal_basis }}.\n\n"
+        "Begrundelse:\n{{ reasons }}\n\n"
+        "{% if focus_areas %}Undersøgelsen vil især se på:\n{{ focus_areas }}\n\n{% endif %}"
+        "Sådan foregår undersøgelsen: Vi gennemfører undersøgelsen så vidt muligt i samarbejde "
+        "med jer (Barnets Lov § 22, stk. 2). Vi taler med {{ child_name }} (Barnets Lov § 5), "
+        "besøger jer og kan bede fagpersoner om udtalelser. I får et udkast til undersøgelsen, "
+        "så I kan komme med bemærkninger, før den afsluttes. Undersøgelsen skal være afsluttet "
+        "senest {{ deadline }} (4 måneder, Barnets Lov § 20, stk. 3); vi forventer at være "
+        "færdige {{ planned_end }}.\n\n"
+        "{{ consent_text }}\n\n"
+        "Jeres rettigheder: I kan have en bisidder med til møder, I har ret til aktindsigt i "
+        "sagen, og I kan til enhver tid kontakte mig.\n\n"
+        "{{ appeal_guidance }}\n\n"
+        "Med venlig hilsen\n{{ caseworker }}\n{{ municipality }}",
+    ),
+    LetterKind.STATEMENT_REQUEST: (
+        "Anmodning om udtalelse",
+        "Kære {{ recipient_name }}\n\n"
+        "Vi er i gang med en børnefaglig undersøgelse af {{ child_name }} og beder dig om en "
+        "udtalelse som {{ source }}.\n\n"
+        "{% if focus_areas %}Vi er især interesserede i:\n{{ focus_areas }}\n\n{% endif %}"
+        "Beskriv gerne både barnets ressourcer og udfordringer, og skriv hvor dine oplysninger "
+        "kommer fra. Vi beder om udtalelsen senest {{ answer_by }}.\n\n"
+        "Med venlig hilsen\n{{ caseworker }}\n{{ municipality }}",
+    ),
+    LetterKind.ASSESSMENT_DRAFT: (
+        "Udkast til børnefaglig undersøgelse",
+        "Kære {{ recipient_name }}\n\n"
+        "Her er udkastet til den børnefaglige undersøgelse af {{ child_name }}"
+        "{% if part %} ({{ part }}){% endif %}. Læs det gerne, og giv os jeres bemærkninger "
+        "senest {{ comments_by }}. Jeres bemærkninger kommer med i undersøgelsen.\n\n"
+        "{{ assessment_content }}\n\n"
+        "Med venlig hilsen\n{{ caseworker }}\n{{ municipality }}",
+    ),
+    LetterKind.ASSESSMENT_REPORT: (
+        "Børnefaglig undersøgelse",
+        "Kære {{ recipient_name }}\n\n"
+        "Den børnefaglige undersøgelse af {{ child_name }} er afsluttet"
+        "{% if part %} ({{ part }}){% endif %}. Her er undersøgelsen.\n\n"
+        "{{ assessment_content }}\n\n"
+        "Har I spørgsmål, er I velkomne til at kontakte mig.\n\n"
+        "Med venlig hilsen\n{{ caseworker }}\n{{ municipality }}",
+    ),
 }
 
 CONFLICT = _(
