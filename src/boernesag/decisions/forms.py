@@ -6,7 +6,7 @@ import uuid
 
 from django import forms
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from boernesag.catalogue.models import LegalSection, Provider
@@ -43,6 +43,18 @@ class DecisionForm(DkfdsFormMixin, forms.Form):
     """A decision being prepared. What is missing for deciding is listed on the decision's
     page (``services.decision_problems``); a draft may be saved incomplete."""
 
+    assessment = forms.ModelChoiceField(
+        label=_("Den børnefaglige undersøgelse, afgørelsen bygger på"),
+        queryset=None,
+        required=False,
+        empty_label=_("Ingen (fx en midlertidig afgørelse under undersøgelsen)"),
+    )
+    plan = forms.ModelChoiceField(
+        label=_("Barnets plan, afgørelsen bygger på"),
+        queryset=None,
+        required=False,
+        empty_label=_("Ingen plan endnu"),
+    )
     kind = forms.ChoiceField(
         label=_("Afgørelsen gælder"), choices=DecisionKind.choices, error_messages=REQUIRED
     )
@@ -111,9 +123,27 @@ class DecisionForm(DkfdsFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     submit_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, case=None, **kwargs):
         super().__init__(*args, **kwargs)
+        from boernesag.decisions.services import concluded_assessments, made_plans
+
         today = timezone.localdate()
+        # only this case's concluded investigations and made plans can be chosen
+        self.fields["assessment"].queryset = (
+            concluded_assessments(case) if case is not None else self._none("assessment")
+        )
+        self.fields["assessment"].label_from_instance = lambda a: (
+            _("Afsluttet den %(d)s")
+            % {"d": formats.date_format(a.concluded_on, "j. F Y") if a.concluded_on else "–"}
+        )
+        self.fields["plan"].queryset = made_plans(case) if case is not None else self._none("plan")
+        self.fields["plan"].label_from_instance = lambda p: (
+            _("%(kind)s af %(d)s")
+            % {
+                "kind": p.get_kind_display(),
+                "d": formats.date_format(p.made_on, "j. F Y") if p.made_on else "–",
+            }
+        )
         self.fields["service"].queryset = services_selectable().order_by("key")
         self.fields["provider"].queryset = Provider.objects.order_by("name")
         self.fields["legal_sections"].queryset = LegalSection.objects.filter(
@@ -121,6 +151,12 @@ class DecisionForm(DkfdsFormMixin, forms.Form):
         ).order_by("law", "paragraph", "stk", "nr")
         if not self.is_bound and not self.initial.get("submit_token"):
             self.initial["submit_token"] = uuid.uuid4()
+
+    def _none(self, name):
+        from boernesag.assessments.models import Assessment
+        from boernesag.plans.models import Plan
+
+        return (Assessment if name == "assessment" else Plan).objects.none()
 
     def clean_plan_needed(self):
         return {"yes": True, "no": False}.get(self.cleaned_data.get("plan_needed"))

@@ -134,6 +134,24 @@ class Decision(models.Model):
         blank=True,
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
+    # what the decision rests on (its reasons cite them): the concluded children's
+    # investigation and the child's plan of the same case
+    assessment = models.ForeignKey(
+        "assessments.Assessment",
+        verbose_name=_("børnefaglig undersøgelse"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    plan = models.ForeignKey(
+        "plans.Plan",
+        verbose_name=_("barnets plan"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     replaces = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,

@@ -57,6 +57,8 @@ __all__ = ["ConflictError", "NotAllowed"]
 WEEKS_PER_YEAR = 52
 # the fields of a decision a caseworker fills in (the form and the services share them)
 FIELDS = (
+    "assessment",
+    "plan",
     "kind",
     "outcome",
     "service",
@@ -148,6 +150,36 @@ def _clean_fields(fields: dict) -> dict:
     return data
 
 
+def concluded_assessments(case):
+    from boernesag.assessments.constants import AssessmentStatus
+    from boernesag.assessments.models import Assessment
+
+    return Assessment.objects.filter(case=case, status=AssessmentStatus.CONCLUDED).order_by(
+        "-concluded_at", "-id"
+    )
+
+
+def made_plans(case):
+    from boernesag.plans.constants import PlanStatus
+    from boernesag.plans.models import Plan
+
+    return Plan.objects.filter(case=case, status=PlanStatus.MADE).order_by("-made_on", "-id")
+
+
+def _check_basis(case, data: dict) -> None:
+    """The investigation and plan a decision rests on belong to its own case (an id from
+    another case is refused, never linked)."""
+    errors = {}
+    assessment = data.get("assessment")
+    if assessment is not None and not concluded_assessments(case).filter(pk=assessment.pk).exists():
+        errors["assessment"] = _("Vælg en afsluttet børnefaglig undersøgelse på denne sag.")
+    plan = data.get("plan")
+    if plan is not None and not made_plans(case).filter(pk=plan.pk).exists():
+        errors["plan"] = _("Vælg en udarbejdet plan på denne sag.")
+    if errors:
+        raise ValidationError(errors)
+
+
 def _derive(decision: Decision) -> None:
     """Fields computed from others: the frame, the cost (if not entered), who must decide."""
     if decision.outcome == Outcome.REFUSAL and decision.kind != DecisionKind.SUPPORT:
@@ -198,12 +230,18 @@ def decision_create(*, case, by, submit_token=None, legal_sections=(), **fields)
         existing = Decision.objects.filter(case=case, submit_token=submit_token).first()
         if existing is not None:
             return existing
+    data = _clean_fields(fields)
+    if "assessment" not in fields:
+        # a decision after an investigation rests on it: the latest concluded one unless
+        # another is chosen
+        data["assessment"] = concluded_assessments(case).first()
+    _check_basis(case, data)
     decision = Decision(
         case=case,
         created_by=by,
         created_at=timezone.now(),
         submit_token=submit_token,
-        **_clean_fields(fields),
+        **data,
     )
     _derive(decision)
     decision.save()
@@ -222,7 +260,9 @@ def decision_update(
         raise ConflictError()
     if locked.status != DecisionStatus.DRAFT:
         raise ValidationError(_("Afgørelsen er ikke en kladde længere og kan ikke ændres."))
-    for key, value in _clean_fields(fields).items():
+    data = _clean_fields(fields)
+    _check_basis(locked.case, data)
+    for key, value in data.items():
         setattr(locked, key, value)
     _derive(locked)
     locked.version = F("version") + 1
@@ -278,6 +318,14 @@ def decision_problems(decision: Decision, *, today: date | None = None) -> list[
         problems.append(_("Vælg lovgrundlaget (lovhjemmel fra indsatskataloget)."))
     if not decision.reasons:
         problems.append(_("Skriv begrundelsen for afgørelsen."))
+    if (
+        decision.assessment_id is None
+        and not decision.temporary
+        and concluded_assessments(decision.case).exists()
+    ):
+        problems.append(
+            _("Vælg den børnefaglige undersøgelse, afgørelsen bygger på (Barnets Lov § 20).")
+        )
     if not decision.child_view and not decision.child_view_absent_reason:
         problems.append(
             _(
@@ -566,6 +614,16 @@ def decision_text(decision: Decision, *, hide_provider: bool | None = None) -> s
             text += " " + _("Indsatsen starter den %(d)s.") % {"d": _day(decision.starts_on)}
         if decision.duration_weeks:
             text += " " + _("Den forventes at vare %(w)s uger.") % {"w": decision.duration_weeks}
+    basis = []
+    if decision.assessment_id and decision.assessment.concluded_on:
+        basis.append(
+            _("den børnefaglige undersøgelse afsluttet den %(d)s")
+            % {"d": _day(decision.assessment.concluded_on)}
+        )
+    if decision.plan_id and decision.plan.made_on:
+        basis.append(_("barnets plan af %(d)s") % {"d": _day(decision.plan.made_on)})
+    if basis:
+        text += " " + _("Afgørelsen bygger på %(basis)s.") % {"basis": _(" og ").join(basis)}
     if decision.committee:
         text += " " + _("Afgørelsen er truffet af børne- og ungeudvalget")
         if decision.committee_meeting_on:

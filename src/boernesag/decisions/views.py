@@ -52,7 +52,7 @@ def _decision_get(request, pk, decision_pk, *, what: str, action: str = "view"):
         what=what,
         action=action,
         queryset=Decision.objects.select_related(
-            "service", "provider", "created_by", "decided_by", "replaces"
+            "service", "provider", "created_by", "decided_by", "replaces", "assessment", "plan"
         ),
     )
 
@@ -90,7 +90,7 @@ def decision_list(request, pk: int):
 
 def decision_create(request, pk: int):
     case = gate.case_get(request, pk, what="decision_new", action=MAKE)
-    form = DecisionForm(_posted(request))
+    form = DecisionForm(_posted(request), case=case)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -119,10 +119,12 @@ def _draft_form(decision: Decision, data=None) -> DecisionForm:
     initial = {name: getattr(decision, name) for name in services.FIELDS}
     initial["service"] = decision.service_id
     initial["provider"] = decision.provider_id
+    initial["assessment"] = decision.assessment_id
+    initial["plan"] = decision.plan_id
     initial["plan_needed"] = _plan_initial(decision.plan_needed)
     initial["legal_sections"] = [s.pk for s in decision.legal_sections.all()]
     initial["version"] = decision.version
-    return DecisionForm(data, initial=initial)
+    return DecisionForm(data, initial=initial, case=decision.case)
 
 
 def decision_detail(request, pk: int, decision_pk: int):
