@@ -215,8 +215,10 @@ def triage_focus(case: Case) -> str:
 
 
 def family_recipients(case: Case) -> list[Person]:
-    """The parties: custody holders, and the child from 10 (Barnets Lov § 3)."""
-    return people.parties(case)
+    """The family the investigation is carried out with and sent to: the custody holders
+    and the young person who has turned 15 (Barnets Lov § 22, stk. 2). A child from 10 is
+    not a party to the § 20 decision: § 3 does not list it."""
+    return people.consent_givers(case)
 
 
 def _letter_address(case: Case, person: Person) -> str:
@@ -266,7 +268,7 @@ def _check_recipients(case: Case, recipients) -> list[Person]:
     allowed = {p.pk for p in family_recipients(case)}
     if any(p.pk not in allowed for p in recipients):
         raise ValidationError(
-            {"recipients": _("Vælg kun forældremyndighedsindehavere og barnet selv (fra 10 år).")}
+            {"recipients": _("Vælg kun forældremyndighedsindehavere og den unge selv (fra 15 år).")}
         )
     return recipients
 
@@ -296,10 +298,7 @@ def appeal_guidance(*, letter_date: date, municipality: str) -> str:
                 "(retssikkerhedslovens §§ 66–67)."
             )
             % {"municipality": municipality or _("kommunen")},
-            _(
-                "Børn og unge, der er fyldt 10 år, kan selv klage (barnets lovs § 3). En klage "
-                "har ikke opsættende virkning: undersøgelsen går i gang."
-            ),
+            _("En klage har ikke opsættende virkning: undersøgelsen går i gang."),
         ]
     )
 
@@ -411,12 +410,16 @@ def assessment_decide(
         ]
     deadline = legal_deadline(aware)
     start_date = start_date or decided_on
-    planned_end = planned_end or deadline
+    # a decision recorded after the 4 months have passed (Faxe: investigations without the
+    # decision) must still be recordable: then the planned end may lie after the deadline,
+    # and the page asks for the provisional assessment
+    passed = bool(start_date and deadline < start_date)
+    planned_end = planned_end or (start_date if passed else deadline)
     if start_date and decided_on and start_date < decided_on:
         errors["start_date"] = [_("Undersøgelsen kan ikke starte før afgørelsen.")]
     if planned_end and start_date and planned_end < start_date:
         errors["planned_end"] = [_("Den planlagte afslutning kan ikke ligge før starten.")]
-    elif planned_end and planned_end > deadline:
+    elif planned_end and planned_end > deadline and not passed:
         errors["planned_end"] = [
             _(
                 "Undersøgelsen skal være afsluttet senest %(day)s (4 måneder efter, at "
@@ -553,7 +556,7 @@ def plan_update(
         errors["start_date"] = [_("Undersøgelsen kan ikke starte før afgørelsen.")]
     if planned_end < start_date:
         errors["planned_end"] = [_("Den planlagte afslutning kan ikke ligge før starten.")]
-    elif planned_end > deadline:
+    elif planned_end > deadline and deadline >= start_date:
         errors["planned_end"] = [
             _("Undersøgelsen skal være afsluttet senest %(day)s (Barnets Lov § 20, stk. 3).")
             % {"day": _day(deadline)}
@@ -1011,7 +1014,10 @@ def assessment_conclude(
         subject=locked,
         occurred_at=now,
     )
-    if by.has_perm(SEND, case):
+    # For a protected child the report is filed but not sent automatically: its sources and
+    # school section may tell where the child is; the caseworker reads it and sends it by
+    # hand (docs/investigation.md)
+    if by.has_perm(SEND, case) and not case.child.address_protected:
         _text_letters(
             assessment,
             by=by,

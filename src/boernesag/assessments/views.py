@@ -660,11 +660,20 @@ def conclude(request, pk: int, a_pk: int):
                 form_add_validation_error(form, exc)
                 status = 400
             else:
+                sent = request.user.has_perm(services.SEND, case) and not (
+                    case.child.address_protected
+                )
                 messages.success(
                     request,
                     _(
                         "Undersøgelsen er afsluttet. Den lægges som PDF i sagens dokumenter og "
                         "sendes til familien."
+                    )
+                    if sent
+                    else _(
+                        "Undersøgelsen er afsluttet og lægges som PDF i sagens dokumenter. Den "
+                        "er ikke sendt til familien: læs den igennem og send den selv (barnet "
+                        "har navne- og adressebeskyttelse, eller du må ikke sende breve)."
                     ),
                 )
                 return redirect(_url(assessment))

@@ -43,9 +43,11 @@ def test_the_decision_records_law_basis_consent_sections_and_letters_with_appeal
     titles = [s.section.title for s in a.sections.order_by("section__order")]
     assert titles[0] == "Udvikling og adfærd" and len(titles) == 8
     assert "Barnets eget syn" in titles and "Forældrenes syn" in titles
-    # a letter to each party: the custody holder and the child (11, Barnets Lov § 3)
+    # a letter to the family: the custody holder — not the child of 11 (§ 3 gives a child
+    # from 10 no party rights in the § 20 decision; the young person from 15 cooperates,
+    # § 22, stk. 2)
     letters = Letter.objects.filter(kind=LetterKind.ASSESSMENT_DECISION).order_by("pk")
-    assert {x.recipient_name for x in letters} == {w.parent.full_name, w.child.full_name}
+    assert {x.recipient_name for x in letters} == {w.parent.full_name}
     body = letters[0].body
     assert "Klagevejledning" in body and "Ankestyrelsen" in body and "inden 4 uger" in body
     assert "kan ikke påklages" not in body
@@ -223,11 +225,11 @@ def test_a_protected_childs_school_is_never_printed_on_the_request():
     for text in (letter.body, letter.recipient_name):
         assert "Demoby Skole" not in text and "Skolegade" not in text
         assert "Adressebeskyttet" not in text
-    # the decision letters to the child print no address either
-    to_child = Letter.objects.get(
-        kind=LetterKind.ASSESSMENT_DECISION, recipient_name=w.child.full_name
+    # the decision letter to the parent prints no address either (the child's protection)
+    to_parent = Letter.objects.get(
+        kind=LetterKind.ASSESSMENT_DECISION, recipient_name=w.parent.full_name
     )
-    assert to_child.recipient_address == "" and "Skolevej" not in to_child.body
+    assert to_parent.recipient_address == "" and "Skolevej" not in to_parent.body
 
 
 def test_sections_use_optimistic_concurrency():
@@ -310,7 +312,7 @@ def test_midway_draft_comments_and_conclusion_stop_the_clock_at_recording():
     clock = Clock.objects.get(case=w.case, rule_key="assessment_duration")
     assert clock.stopped_at == stop.occurred_at
     reports = AssessmentLetter.objects.filter(assessment=a, purpose="report")
-    assert {r.person_id for r in reports} == {w.parent.pk, w.child.pk}
+    assert {r.person_id for r in reports} == {w.parent.pk}
     assert "Mor er enig." in reports[0].letter.body  # the comments, as an addition
     # nothing changes after the conclusion
     section = a.sections.first()
@@ -347,8 +349,9 @@ def test_the_report_pdf_is_filed_once_after_commit(django_capture_on_commit_call
     assert document.file.read(4) == b"%PDF"
     assert services.report_file(a.pk) == "idle"  # a retried task files nothing new
     assert Document.objects.filter(case=w.case, kind="other").count() == 1
-    # the letters to the family are filed too, as outgoing letters (2 parties)
-    assert Document.objects.filter(case=w.case, kind="letter_out").count() >= 2
+    # the report letter to the family (the custody holder) is filed too, as an outgoing
+    # letter
+    assert Document.objects.filter(case=w.case, kind="letter_out").count() == 1
 
 
 def test_the_provisional_assessment_only_when_four_months_passed():
@@ -417,7 +420,7 @@ def test_the_draft_for_a_protected_child_needs_the_confirmation_and_prints_no_ad
         assessment=a,
         by=w.caseworker,
         expected_version=a.version,
-        recipients=[w.parent, w.child],
+        recipients=[w.parent],
         comments_by=timezone.localdate() + timedelta(days=7),
     )
     with pytest.raises(ValidationError) as exc:
@@ -425,9 +428,9 @@ def test_the_draft_for_a_protected_child_needs_the_confirmation_and_prints_no_ad
     assert "navne- og adressebeskyttelse" in exc.value.message_dict["confirm_protected"][0]
     assert not AssessmentLetter.objects.filter(purpose="draft").exists()
     rows = services.draft_send(**send, confirm_protected=True)
-    to_child = next(r.letter for r in rows if r.person_id == w.child.pk)
-    assert to_child.recipient_address == ""
-    assert "Skolevej" not in to_child.body
+    [to_parent] = [r.letter for r in rows]
+    assert to_parent.recipient_address == ""
+    assert "Skolevej" not in to_parent.body
 
 
 def test_the_decision_needs_someone_in_the_family_to_send_it_to():
@@ -440,3 +443,33 @@ def test_the_decision_needs_someone_in_the_family_to_send_it_to():
     with pytest.raises(ValidationError, match="ingen forældremyndighedsindehavere registreret"):
         decided(w, consent_route=ConsentRoute.WITHOUT_CONSENT, without_consent_reasons="x")
     assert not Assessment.objects.exists()
+
+
+def test_a_decision_recorded_after_the_four_months_can_still_be_recorded():
+    """Faxe: investigations ran without the decision. Recording it late must be possible:
+    the planned end then lies after the passed deadline (and the provisional assessment is
+    asked for)."""
+    w = build_world()
+    aware = timezone.now() - timedelta(days=150)
+    a = decided(w, days_ago=0, aware_at=aware)
+    assert a.planned_end >= a.start_date
+    assert services.legal_deadline(aware) < a.start_date
+
+
+def test_the_report_of_a_protected_child_is_filed_but_not_sent_by_itself(
+    django_capture_on_commit_callbacks,
+):
+    w = build_world()
+    w.child.address_protected = True
+    w.child.save()
+    a = decided(w)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.assessment_conclude(
+            assessment=a,
+            by=w.caseworker,
+            expected_version=a.version,
+            **conclusion(child_view="", no_conversation_reason="Barnet ville ikke tale."),
+        )
+    assert not AssessmentLetter.objects.filter(assessment=a, purpose="report").exists()
+    a.refresh_from_db()
+    assert a.report_document is not None  # filed on the case
