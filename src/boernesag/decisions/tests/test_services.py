@@ -512,7 +512,7 @@ def test_a_typed_low_cost_without_a_rate_estimate_cannot_keep_a_decision_with_th
     decision = draft(w, cat, hours_per_week=None, yearly_cost=Decimal(1))
     assert decision.required_level == Level.TEAM_LEADER
     assert any("timer pr. uge" in p for p in services.decision_problems(decision))
-    with pytest.raises(ValidationError, match="timer pr. uge"):
+    with pytest.raises(ValidationError, match=r"timer pr\. uge"):
         decide(decision, w.caseworker)
 
 
