@@ -31,8 +31,12 @@ def _who(activity, relations, child) -> str:
     relation = relations.get(person.pk)
     if relation is None:
         return person.full_name
+    if relation_masked(relation, None, child):
+        # a protected child: the teacher's or pedagogue's name next to "(skole)" is enough to
+        # find the school — the role only
+        return ""
     organisation = relation_organisation(relation, None, child)
-    if relation_masked(relation, None, child) or not organisation:
+    if not organisation:
         return person.full_name
     return f"{person.full_name}, {organisation}"
 

@@ -473,3 +473,27 @@ def test_the_report_of_a_protected_child_is_filed_but_not_sent_by_itself(
     assert not AssessmentLetter.objects.filter(assessment=a, purpose="report").exists()
     a.refresh_from_db()
     assert a.report_document is not None  # filed on the case
+
+
+def test_the_text_of_a_protected_childs_investigation_names_no_teacher():
+    """The teacher's name next to "(skole)" would be enough to find the school."""
+    from boernesag.assessments.content import assessment_text
+
+    w = build_world()
+    w.child.address_protected = True
+    w.child.save()
+    a = decided(w)
+    person = teacher(w)
+    services.activity_add(
+        assessment=a,
+        by=w.caseworker,
+        kind=ActivityKind.STATEMENT,
+        planned_on=timezone.localdate(),
+        statement_source=StatementSource.SCHOOL,
+        person=person,
+        answer_by=timezone.localdate() + timedelta(days=14),
+    )
+    a.refresh_from_db()
+    text = assessment_text(a, draft=True)
+    assert "Udtalelse" in text or "udtalelse" in text
+    assert "Lise Lærer" not in text and "Demoby Skole" not in text
