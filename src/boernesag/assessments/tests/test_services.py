@@ -497,3 +497,15 @@ def test_the_text_of_a_protected_childs_investigation_names_no_teacher():
     text = assessment_text(a, draft=True)
     assert "Udtalelse" in text or "udtalelse" in text
     assert "Lise Lærer" not in text and "Demoby Skole" not in text
+
+
+def test_the_starting_templates_come_back_when_the_table_was_emptied():
+    from boernesag.assessments.models import AssessmentTemplate, TemplateSection
+
+    TemplateSection.objects.all().delete()
+    AssessmentTemplate.objects.all().delete()
+    template = services.template_for("BL")
+    assert template.sections.count() == 8
+    AssessmentTemplate.objects.filter(law="SEL").update(active=False)
+    with pytest.raises(ValidationError, match="ingen aktiv skabelon"):
+        services.template_for("SEL")  # deactivated by the municipality: not put back
