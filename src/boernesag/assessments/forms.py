@@ -34,7 +34,7 @@ def _yes_no(value: str | None) -> bool | None:
     return {"yes": True, "no": False}.get(value or "")
 
 
-class TokenMixin(forms.Form):
+class TokenMixin(DkfdsFormMixin, forms.Form):
     token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -43,11 +43,11 @@ class TokenMixin(forms.Form):
             self.initial.setdefault("token", uuid.uuid4())
 
 
-class VersionMixin(forms.Form):
+class VersionMixin(DkfdsFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
 
-class DecisionForm(DkfdsFormMixin, TokenMixin):
+class DecisionForm(TokenMixin):
     aware_at = BoundedDateTimeField(
         label=_("Kommunen blev opmærksom"),
         required=False,
@@ -105,7 +105,7 @@ class DecisionForm(DkfdsFormMixin, TokenMixin):
         self.setup_fields()
 
 
-class PlanForm(DkfdsFormMixin, VersionMixin):
+class PlanForm(VersionMixin):
     focus_areas = _text(_("Fokusområder"), rows=5)
     start_date = BoundedDateField(
         label=_("Startdato"), window=Window.MEETING, error_messages=REQUIRED
@@ -115,7 +115,7 @@ class PlanForm(DkfdsFormMixin, VersionMixin):
     )
 
 
-class ActivityForm(DkfdsFormMixin, TokenMixin):
+class ActivityForm(TokenMixin):
     kind = forms.ChoiceField(
         label=_("Aktivitet"),
         choices=[("", "—"), *ActivityKind.choices],
@@ -140,7 +140,7 @@ class ActivityForm(DkfdsFormMixin, TokenMixin):
         self.setup_fields()
 
 
-class RecordForm(DkfdsFormMixin, VersionMixin):
+class RecordForm(VersionMixin):
     held = forms.ChoiceField(
         label=_("Blev aktiviteten gennemført?"),
         choices=YES_NO,
@@ -158,11 +158,11 @@ class RecordForm(DkfdsFormMixin, VersionMixin):
     not_held_reason = _text(_("Hvorfor blev den ikke gennemført"))
 
 
-class SectionForm(DkfdsFormMixin, VersionMixin):
+class SectionForm(VersionMixin):
     text = _text(_("Tekst"), rows=14, limit=10_000)
 
 
-class MidwayForm(DkfdsFormMixin, VersionMixin):
+class MidwayForm(VersionMixin):
     focus_holds = forms.ChoiceField(
         label=_("Holder fokusområderne stadig?"),
         choices=YES_NO,
@@ -176,7 +176,7 @@ class MidwayForm(DkfdsFormMixin, VersionMixin):
     )
 
 
-class DraftForm(DkfdsFormMixin, TokenMixin, VersionMixin):
+class DraftForm(TokenMixin, VersionMixin):
     recipients = forms.MultipleChoiceField(
         label=_("Modtagere"),
         widget=forms.CheckboxSelectMultiple,
@@ -199,7 +199,7 @@ class DraftForm(DkfdsFormMixin, TokenMixin, VersionMixin):
         self.setup_fields()
 
 
-class CommentsForm(DkfdsFormMixin, VersionMixin):
+class CommentsForm(VersionMixin):
     comments = _text(
         _("Familiens bemærkninger"),
         required=True,
@@ -209,7 +209,7 @@ class CommentsForm(DkfdsFormMixin, VersionMixin):
     )
 
 
-class ConclusionForm(DkfdsFormMixin, VersionMixin):
+class ConclusionForm(VersionMixin):
     concluded_on = BoundedDateField(
         label=_("Dato for undersøgelsen"),
         window=Window.MEETING,
@@ -229,7 +229,7 @@ class ConclusionForm(DkfdsFormMixin, VersionMixin):
     parents_view = _text(_("Forældrenes syn (med deres egne ord)"), rows=4)
 
 
-class ProvisionalForm(DkfdsFormMixin, VersionMixin):
+class ProvisionalForm(VersionMixin):
     text = _text(
         _("Foreløbig vurdering"),
         required=True,
