@@ -130,10 +130,10 @@ def child_search(request):
     result = None
     if query:
         result = selectors.child_search(user=request.user, query=query)
-        if result.cpr_error:
+        if result.cpr_error or result.query_error:
             form = ChildSearchForm({"q": query})
             form.is_valid()
-            form.add_error("q", result.cpr_error)
+            form.add_error("q", result.cpr_error or result.query_error)
         result.children = gate.list_logged(request, result.children, what="child_search")
         if result.hidden_match is not None:
             if request.user.has_perm("cases.use_reasoned_access"):
