@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -139,10 +141,17 @@ def compliance(request):
             "rows": rows,
             "outcomes": OUTCOMES,
             "labels": OUTCOME_LABELS,
-            "query": request.GET.urlencode(),
+            # the period shown, also when it is the default (no "Vis" pressed yet): the
+            # drill-down links and the CSV link carry it
+            "query": _period_query(form) if period is not None else "",
             "breadcrumbs": [(_("Lovoverholdelse"), None)],
         },
     )
+
+
+def _period_query(form) -> str:
+    fields = ("kind", "year", "number", "group", "basis")
+    return urlencode({name: form.cleaned_data[name] for name in fields})
 
 
 def _compliance_csv(rows, period):

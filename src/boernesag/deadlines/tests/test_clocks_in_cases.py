@@ -405,3 +405,30 @@ def test_calculator_page(w):
         "/frister/beregn/", {"rule_key": "report_assessment", "start": "2026-03-28T18:00"}
     ).content.decode()
     assert "søndag 29. marts 2026 19:00" in html
+
+
+def test_compliance_drilldown_links_work_before_vis_is_pressed(w):
+    """Issue 20: the first visit shows the current quarter by default; its drill-down links
+    must carry that period (they answered 404 until "Vis" had been pressed once)."""
+    import re
+
+    from dateutil.relativedelta import relativedelta
+
+    event_write(
+        ev.AssessmentStarted(),
+        case=w.case,
+        actor=w.caseworker,
+        occurred_at=timezone.now() - relativedelta(months=4),
+    )
+    client = Client()
+    client.force_login(w.manager)
+    page = client.get("/frister/lovoverholdelse/")
+    assert page.status_code == 200
+    links = re.findall(r'href="(/frister/lovoverholdelse/sager/\?[^"]+)"', page.content.decode())
+    assert links
+    for link in links:
+        drill = client.get(link.replace("&amp;", "&"))
+        assert drill.status_code == 200, link
+        assert w.case.reference in drill.content.decode()
+    csv = re.search(r'href="(\?[^"]*format=csv)"', page.content.decode()).group(1)
+    assert client.get("/frister/lovoverholdelse/" + csv.replace("&amp;", "&")).status_code == 200
