@@ -75,6 +75,13 @@ class DkfdsFormMixin:
             if getattr(field, "dkfds_ready", False):
                 continue
             field.dkfds_ready = True
+            if type(field.widget) is forms.SelectMultiple:
+                # a one-line multi-select hides its choices: a readable list of checkboxes
+                boxes = forms.CheckboxSelectMultiple(
+                    attrs={k: v for k, v in field.widget.attrs.items() if k != "size"}
+                )
+                boxes.choices = field.widget.choices
+                field.widget = boxes
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-checkbox"
@@ -103,6 +110,24 @@ class DkfdsFormMixin:
                 field.set_widget_bounds(today)
             if isinstance(field, UploadField):
                 field.setup()
+
+    def error_summary(self) -> list[dict]:
+        """Every error on the form at once, in field order, for the summary at the top: each
+        field error with the id of the control it links to (the first choice of a radio
+        group or checkbox list); form errors without a link."""
+        items = [{"anchor": "", "label": "", "message": m} for m in self.non_field_errors()]
+        for name, field in self.fields.items():
+            if name not in self.errors or field.widget.is_hidden:
+                continue
+            bound = self[name]
+            anchor = bound.id_for_label or (f"{bound.auto_id}_0" if bound.auto_id else "")
+            for message in self.errors[name]:
+                items.append({"anchor": anchor, "label": field.label or "", "message": message})
+        hidden = [
+            m for n, f in self.fields.items() if f.widget.is_hidden for m in self.errors.get(n, [])
+        ]
+        items += [{"anchor": "", "label": "", "message": m} for m in hidden]
+        return items
 
     def _post_clean(self):
         super()._post_clean()

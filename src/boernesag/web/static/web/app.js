@@ -100,3 +100,22 @@ document.addEventListener("DOMContentLoaded", function () {
     }
   }, true);
 })();
+
+// The error summary: each link moves the focus into its field (a fragment link alone only
+// scrolls), and the summary itself takes the focus when a form comes back with errors.
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest(".app-error-summary a[href^='#']");
+    if (!link) return;
+    var target = document.getElementById(link.getAttribute("href").slice(1));
+    if (!target) return;
+    event.preventDefault();
+    target.scrollIntoView({ block: "center" });
+    target.focus();
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    var summary = document.querySelector(".app-error-summary");
+    if (summary) summary.focus();
+  });
+})();
