@@ -1,7 +1,8 @@
 """The front page of each role (issue 20): what needs the user now.
 
 - Caseworker, "Min uge": overdue deadlines and this week's, meetings this week, hearing
-  answers and professionals' statements due, cases newly assigned — grouped per child, with
+  answers and professionals' statements due within 7 days (or overdue), cases assigned to
+  her in the last 7 days — grouped per child, with
   counts; everything further ahead is one click away ("Mine frister").
 - Intake coordinator: the children awaiting the 24-hour assessment, least time left first.
 - Team leader: her team — caseload per caseworker (children and families), overdue
@@ -34,15 +35,14 @@ from boernesag.persons.constants import RelationKind
 from boernesag.persons.models import Relation
 
 NEW_CASE_DAYS = 7
+ANSWER_DAYS = 7  # hearing answers and statements due within a week (or overdue)
 LIST_LIMIT = 200
 
 
 def week_bounds(now: datetime | None = None) -> tuple[datetime, datetime]:
     """Monday 00:00 to the next Monday 00:00, local time."""
     now = timezone.localtime(now or timezone.now())
-    start = (now - timedelta(days=now.weekday())).replace(
-        hour=0, minute=0, second=0, microsecond=0
-    )
+    start = (now - timedelta(days=now.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
     return start, start + timedelta(days=7)
 
 
@@ -76,6 +76,7 @@ def my_week(request) -> MyWeek:
     user = request.user
     now = timezone.now()
     start, end = week_bounds(now)
+    soon = timezone.localdate() + timedelta(days=ANSWER_DAYS)
     clocks = gate.list_logged(
         request,
         deadline_selectors.my_deadlines(user=user).filter(due_at__lt=end)[:LIST_LIMIT],
@@ -101,7 +102,7 @@ def my_week(request) -> MyWeek:
             case__closed_at__isnull=True,
             answered_on__isnull=True,
             no_answer=False,
-            answer_due__lt=end.date(),
+            answer_due__lte=soon,
         )
         .select_related("case", "case__child")
         .order_by("answer_due")[:LIST_LIMIT],
@@ -114,7 +115,7 @@ def my_week(request) -> MyWeek:
             assessment__case__closed_at__isnull=True,
             kind=ActivityKind.STATEMENT,
             status=ActivityStatus.PLANNED,
-            answer_by__lt=end.date(),
+            answer_by__lte=soon,
         )
         .select_related("assessment__case", "assessment__case__child")
         .order_by("answer_by")[:LIST_LIMIT],
@@ -229,9 +230,7 @@ def team_front(request) -> dict:
     overdue_per: dict[int | None, int] = defaultdict(int)
     for clock in overdue:
         overdue_per[clock.case.caseworker_id] += 1
-    workers = {
-        u.pk: u for u in User.objects.filter(pk__in=[w for w in children if w is not None])
-    }
+    workers = {u.pk: u for u in User.objects.filter(pk__in=[w for w in children if w is not None])}
     caseloads = sorted(
         (
             Caseload(workers.get(w), len(children[w]), len(families[w]), overdue_per.get(w, 0))
