@@ -15,9 +15,9 @@ from boernesag.audit.models import AccessLogEntry
 from boernesag.authz.models import AccessLogChild
 from boernesag.cases import services as cases
 from boernesag.cases.tests.factories import build_world, child
+from boernesag.deadlines.tasks import deadlines_escalate
 from boernesag.decisions import services as decisions
 from boernesag.decisions.tests.helpers import build_catalogue, complete
-from boernesag.deadlines.tasks import deadlines_escalate
 from boernesag.events import catalogue as ev
 from boernesag.events.services import event_write
 from boernesag.intake import services as intake
@@ -106,10 +106,10 @@ def test_min_uge_groups_per_child_with_counts_and_logs_every_child(w):
         assert f'id="child-{kid.pk}"' in html and kid.full_name in html
     assert "Børnefaglig undersøgelse" in html and "Overskredet:" in html
     assert "Møde:" in html and "Partshøring, svarfrist:" in html and "Ny sag til dig:" in html
-    assert {k.pk for k in kids} <= _logged_children("front_page_deadlines")
-    assert {k.pk for k in kids} <= _logged_children("front_page_meetings")
-    assert {k.pk for k in kids} <= _logged_children("front_page_hearings")
-    assert {k.pk for k in kids} <= _logged_children("front_page_new_cases")
+    assert {k.pk for k in kids} <= _logged_children("front_page")
+    assert {k.pk for k in kids} <= _logged_children("front_page")
+    assert {k.pk for k in kids} <= _logged_children("front_page")
+    assert {k.pk for k in kids} <= _logged_children("front_page")
     assert "Senere:" in html  # everything further ahead is one click away
     assert 'href="/frister/mine/"' in html or "/frister/" in html
 
@@ -124,8 +124,8 @@ def test_the_team_leader_sees_caseloads_overdue_with_caseworker_escalations_appr
     assert "Afgørelser til godkendelse" in html
     assert "Ingen eskalerede frister." not in html  # the escalation task ran
     assert "assessment_duration" not in html  # titles, never rule keys
-    assert {k.pk for k in kids} <= _logged_children("front_page_team_overdue")
-    assert {k.pk for k in kids} <= _logged_children("front_page_approvals")
+    assert {k.pk for k in kids} <= _logged_children("front_page")
+    assert {k.pk for k in kids} <= _logged_children("front_page")
 
 
 def test_the_intake_coordinator_opens_on_her_queue_with_countdowns(w):
@@ -137,7 +137,7 @@ def test_the_intake_coordinator_opens_on_her_queue_with_countdowns(w):
     assert "tilbage" in html
     for kid in kids:
         assert kid.full_name in html
-    assert {k.pk for k in kids} <= _logged_children("front_page_intake_queue")
+    assert {k.pk for k in kids} <= _logged_children("front_page")
 
 
 def test_other_teams_children_are_not_on_a_leaders_front_page(w):

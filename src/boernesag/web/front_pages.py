@@ -8,8 +8,9 @@
 - Team leader: her team — caseload per caseworker (children and families), overdue
   deadlines with the responsible caseworker, escalations, decisions awaiting approval.
 
-Every list is read with a fixed number of queries whatever the data size, and every list
-that shows children is written to the access log through the gate (``gate.list_logged``)."""
+Every list is read with a fixed number of queries whatever the data size. The children
+shown are collected in ``shown`` and the view writes ONE access-log row naming all of them
+(``gate.list_logged``, what ``front_page``), as every list page does."""
 
 from __future__ import annotations
 
@@ -22,7 +23,6 @@ from django.utils import timezone
 from boernesag.accounts.models import User
 from boernesag.assessments.constants import ActivityKind, ActivityStatus
 from boernesag.assessments.models import AssessmentActivity
-from boernesag.cases import gate
 from boernesag.cases.access import scope_for
 from boernesag.cases.models import Case, Meeting
 from boernesag.deadlines import selectors as deadline_selectors
@@ -37,6 +37,18 @@ from boernesag.persons.models import Relation
 NEW_CASE_DAYS = 7
 ANSWER_DAYS = 7  # hearing answers and statements due within a week (or overdue)
 LIST_LIMIT = 200
+
+
+def _refs(item) -> tuple[int, int]:
+    case = item if isinstance(item, Case) else item.case
+    return case.child_id, case.pk
+
+
+def _collect(shown: set, items, refs=_refs) -> list:
+    """Evaluate a list for the page and remember the (child, case) of every row shown."""
+    rows = list(items)
+    shown.update(pair for pair in map(refs, rows) if pair[0] is not None)
+    return rows
 
 
 def week_bounds(now: datetime | None = None) -> tuple[datetime, datetime]:
@@ -72,19 +84,18 @@ class MyWeek:
     later: int  # running deadlines after this week, within the half-year horizon
 
 
-def my_week(request) -> MyWeek:
+def my_week(request, shown: set) -> MyWeek:
     user = request.user
     now = timezone.now()
     start, end = week_bounds(now)
     soon = timezone.localdate() + timedelta(days=ANSWER_DAYS)
-    clocks = gate.list_logged(
-        request,
+    clocks = _collect(
+        shown,
         deadline_selectors.my_deadlines(user=user).filter(due_at__lt=end)[:LIST_LIMIT],
-        what="front_page_deadlines",
     )
     later = deadline_selectors.my_deadlines(user=user).filter(due_at__gte=end).count()
-    meetings = gate.list_logged(
-        request,
+    meetings = _collect(
+        shown,
         Meeting.objects.filter(
             case__caseworker=user,
             case__closed_at__isnull=True,
@@ -93,10 +104,9 @@ def my_week(request) -> MyWeek:
         )
         .select_related("case", "case__child")
         .order_by("held_at")[:LIST_LIMIT],
-        what="front_page_meetings",
     )
-    hearings = gate.list_logged(
-        request,
+    hearings = _collect(
+        shown,
         Hearing.objects.filter(
             case__caseworker=user,
             case__closed_at__isnull=True,
@@ -106,10 +116,9 @@ def my_week(request) -> MyWeek:
         )
         .select_related("case", "case__child")
         .order_by("answer_due")[:LIST_LIMIT],
-        what="front_page_hearings",
     )
-    statements = gate.list_logged(
-        request,
+    statements = _collect(
+        shown,
         AssessmentActivity.objects.filter(
             assessment__case__caseworker=user,
             assessment__case__closed_at__isnull=True,
@@ -119,7 +128,6 @@ def my_week(request) -> MyWeek:
         )
         .select_related("assessment__case", "assessment__case__child")
         .order_by("answer_by")[:LIST_LIMIT],
-        what="front_page_statements",
         refs=lambda a: (a.assessment.case.child_id, a.assessment.case_id),
     )
     assigned = [
@@ -134,8 +142,9 @@ def my_week(request) -> MyWeek:
         .order_by("-occurred_at")[:LIST_LIMIT]
         if user.pk in (e.payload.get("caseworker"), e.payload.get("to_caseworker"))
     ]
-    new_cases = gate.list_logged(
-        request, list({e.case_id: e.case for e in assigned}.values()), what="front_page_new_cases"
+    new_cases = _collect(
+        shown,
+        list({e.case_id: e.case for e in assigned}.values()),
     )
 
     by_child: dict[int, ChildWeek] = {}
@@ -176,9 +185,9 @@ def my_week(request) -> MyWeek:
     return MyWeek(start, end, children, counts, later)
 
 
-def intake_front(request) -> dict:
+def intake_front(request, shown: set) -> dict:
     rows = list(intake_selectors.queue()[:LIST_LIMIT])
-    gate.list_logged(request, rows, what="front_page_intake_queue")
+    _collect(shown, rows, refs=lambda r: (r.child_id, r.case_id))
     now = timezone.now()
     dues = intake_selectors.triage_dues(rows)
     for row in rows:
@@ -201,7 +210,7 @@ class Caseload:
     overdue: int
 
 
-def team_front(request) -> dict:
+def team_front(request, shown: set) -> dict:
     """The team leader's teams: counts per caseworker (no child is named), overdue deadlines
     and escalations with the responsible caseworker, decisions awaiting her approval."""
     user = request.user
@@ -220,12 +229,11 @@ def team_front(request) -> dict:
     for worker_id, child_id in rows:
         children[worker_id].add(child_id)
         families[worker_id].add(min(holders[child_id]) if holders[child_id] else f"c{child_id}")
-    overdue = gate.list_logged(
-        request,
+    overdue = _collect(
+        shown,
         deadline_selectors.team_deadlines(user=user, within_days=0).filter(due_at__lt=now)[
             :LIST_LIMIT
         ],
-        what="front_page_team_overdue",
     )
     overdue_per: dict[int | None, int] = defaultdict(int)
     for clock in overdue:
@@ -238,13 +246,13 @@ def team_front(request) -> dict:
         ),
         key=lambda c: (c.caseworker is None, c.caseworker.get_full_name() if c.caseworker else ""),
     )
-    escalations = gate.list_logged(
-        request,
+    escalations = _collect(
+        shown,
         deadline_selectors.team_escalations(user=user)[:LIST_LIMIT],
-        what="front_page_team_escalations",
     )
-    approvals = gate.list_logged(
-        request, approval_queue(user)[:LIST_LIMIT], what="front_page_approvals"
+    approvals = _collect(
+        shown,
+        approval_queue(user)[:LIST_LIMIT],
     )
     return {
         "caseloads": caseloads,

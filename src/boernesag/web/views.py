@@ -23,12 +23,15 @@ def home(request):
         "teams": user_teams(user=user),
         "sections": [item for item in nav_for(user)],
     }
+    shown: set[tuple[int, int | None]] = set()
     if user.has_perm("deadlines.view_own") and user.has_perm("cases.view_my_cases"):
-        context["week"] = front_pages.my_week(request)
+        context["week"] = front_pages.my_week(request, shown)
     if user.has_perm("intake.view_queue"):
-        context["intake"] = front_pages.intake_front(request)
+        context["intake"] = front_pages.intake_front(request, shown)
     if user.has_perm("deadlines.view_team"):
-        context["team"] = front_pages.team_front(request)
+        context["team"] = front_pages.team_front(request, shown)
+    # one access-log row naming every child the page shows (nothing when it shows none)
+    gate.list_logged(request, sorted(shown, key=str), what="front_page", refs=lambda p: p)
     context["now"] = timezone.now()
     return render(request, "web/home.html", context)
 
