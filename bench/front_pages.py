@@ -81,9 +81,10 @@ def main():
             .first()
         )
         team_id = (
-            Case.objects.open().values("team_id").annotate(n=Count("id")).order_by("-n")[0][
-                "team_id"
-            ]
+            Case.objects.open()
+            .values("team_id")
+            .annotate(n=Count("id"))
+            .order_by("-n")[0]["team_id"]
         )
         leader = User.objects.filter(
             role_assignments__role=Role.TEAM_LEADER, role_assignments__unit_id=team_id

@@ -20,9 +20,7 @@ def my_deadlines(*, user, horizon_days: int | None = MY_HORIZON_DAYS):
     """Running clocks in the user's own open cases due within about half a year (overdue
     ones always), most urgent first. Deadlines years ahead (a youth plan at 16) are shown
     only when asked for (``horizon_days=None``: the filter "Vis alle")."""
-    clocks = Clock.objects.actionable().filter(
-        case__caseworker=user, case__closed_at__isnull=True
-    )
+    clocks = Clock.objects.actionable().filter(case__caseworker=user, case__closed_at__isnull=True)
     if horizon_days is not None:
         clocks = clocks.filter(due_at__lte=timezone.now() + timedelta(days=horizon_days))
     return clocks.select_related("case", "case__child", "pause").order_by(

@@ -42,14 +42,14 @@ def my_deadlines(request):
     show_all = request.GET.get("vis") == "alle"
     clocks = gate.list_logged(
         request,
-        selectors.my_deadlines(user=request.user, horizon_days=None if show_all else selectors.MY_HORIZON_DAYS)[:200],
+        selectors.my_deadlines(
+            user=request.user, horizon_days=None if show_all else selectors.MY_HORIZON_DAYS
+        )[:200],
         what="my_deadlines",
     )
     later = 0
     if not show_all:
-        later = (
-            selectors.my_deadlines(user=request.user, horizon_days=None).count() - len(clocks)
-        )
+        later = selectors.my_deadlines(user=request.user, horizon_days=None).count() - len(clocks)
     template = (
         "deadlines/partials/my_deadlines.html" if request.htmx else "deadlines/my_deadlines.html"
     )
