@@ -63,7 +63,8 @@ def test_print_hides_navigation_forms_and_buttons_and_says_confidential(page, de
         expect(header).to_contain_text("Fortroligt – indeholder personoplysninger")
         expect(header).to_contain_text("Mette Hansen")
         shown = page.evaluate(
-            """() => [...document.querySelectorAll('nav, form, button, .button, input, select, textarea')]
+            """() => [...document.querySelectorAll(
+                   'nav, form, button, .button, input, select, textarea')]
                  .filter(e => e.getClientRects().length > 0).map(e => e.outerHTML.slice(0, 80))"""
         )
         assert shown == [], path

@@ -10,9 +10,8 @@ does not declare refuses to load. Every error names the file and the line.
 
 from __future__ import annotations
 
-import re
-
 import itertools
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
@@ -105,7 +104,9 @@ class RuleVersion:
     def shown_reference(self) -> str:
         """The reference as users see it: without the rule authors' doubt marks
         ("(verificér)"); administrators see ``reference`` and ``verified`` (issue 20)."""
-        return re.sub(r"\s*\((verificér|verificer|unverified)[^)]*\)", "", self.reference).strip()
+        text = re.sub(r"\s*\((verificér|verificer|unverified)[^)]*\)", "", self.reference)
+        text = re.sub(r"[;,]\s*(verificér|verificer|unverified)[^)]*\)", ")", text)
+        return text.strip()
 
     def describe(self) -> str:
         """The deadline in Danish, as the rule data says it (the rules page, for lawyers):

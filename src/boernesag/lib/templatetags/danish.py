@@ -4,6 +4,7 @@ every template can write ``{{ value|dato }}``."""
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date, datetime
 
 from django import template
@@ -37,10 +38,9 @@ def dato_format(value, style: str = "") -> str:
         return str(value)
     words = set(style.split())
     if isinstance(value, datetime) and timezone.is_aware(value):
-        try:
+        # year 1 or 9999 typed by mistake: shown as stored
+        with contextlib.suppress(OverflowError, ValueError):
             value = timezone.localtime(value)
-        except (OverflowError, ValueError):  # year 1 or 9999 typed by mistake: as stored
-            pass
     text = f"{value.day}. {MONTHS[value.month]}"
     if "kort" not in words:
         text += f" {value.year:04d}"
