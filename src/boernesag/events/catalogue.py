@@ -528,6 +528,17 @@ class MeasureEnded(CaseScoped):
 
 
 @declare
+class MeasureChanged(CaseScoped):
+    """A measure's terms changed by a new decision that replaces the one before (a new
+    version of the measure: more or fewer hours, another provider)."""
+
+    kind = "measure_changed"
+    label = _("Indsats ændret")
+    measure: Ref | None = None
+    decision: Ref | None = None
+
+
+@declare
 class ReceiptSent(CaseScoped):
     kind = "receipt_sent"
     label = _("Kvittering sendt til underretter")
