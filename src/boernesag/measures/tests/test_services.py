@@ -88,12 +88,13 @@ def test_a_double_submit_starts_one_measure(w, cat):
 
 
 def test_a_contract_and_rate_in_force_give_no_warning(w, cat):
-    catalogue.contract_create(
+    catalogue.contract_add(
         provider=cat.provider,
         title="Rammeaftale",
         starts_on=timezone.localdate() - timedelta(days=30),
+        ends_on=None,
         services=[cat.family],
-    ) if hasattr(catalogue, "contract_create") else _contract(cat)
+    )
     result = services.measure_start(
         case=w.case,
         decision=granted(w, cat),
@@ -103,17 +104,6 @@ def test_a_contract_and_rate_in_force_give_no_warning(w, cat):
         volume_unit="hours_per_week",
     )
     assert result.warnings == []
-
-
-def _contract(cat):
-    from boernesag.catalogue.models import Contract
-
-    contract = Contract.objects.create(
-        provider=cat.provider,
-        title="Rammeaftale",
-        starts_on=timezone.localdate() - timedelta(days=30),
-    )
-    contract.services.set([cat.family])
 
 
 def test_no_rate_on_the_start_date_is_a_clear_warning(w, cat):
