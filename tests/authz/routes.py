@@ -1221,3 +1221,8 @@ PROBES += plan_probes()
 from tests.authz.assessments import assessment_probes  # noqa: E402
 
 PROBES += assessment_probes()
+
+# the measures app (indsatser, opfølgning, ophør): tests/authz/measures.py
+from tests.authz.measures import measure_probes  # noqa: E402
+
+PROBES += measure_probes()
