@@ -44,6 +44,15 @@ def _on_post(request, action: str) -> str:
     return action if request.method == "POST" else "view"
 
 
+def _uuid(value):
+    import uuid
+
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
 def _valid_id(value) -> bool:
     try:
         return 0 < int(value) < 2**63
@@ -159,6 +168,12 @@ def measure_start(request, pk: int):
     )
     status = 200
     if request.method == "POST":
+        token = _uuid(request.POST.get("token"))
+        done = (
+            Measure.objects.filter(case=case, submit_token=token).first() if token else None
+        )
+        if done is not None:  # a double submit: the measure the first one started
+            return redirect(_url(done))
         if form.is_valid():
             data = form.cleaned_data
             decision = next((d for d in decisions if str(d.pk) == data["decision"]), None)
