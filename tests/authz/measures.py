@@ -103,7 +103,9 @@ def measure_probes():
     follow_up = {"follow_up_pk": ("follow_up", MISSING + 61)}
     today = timezone.localdate().isoformat()
     return [
-        Probe("measures:list", read(), kwargs=case_kw(), relations=RELATIONS, log=Detail("measures")),
+        Probe(
+            "measures:list", read(), kwargs=case_kw(), relations=RELATIONS, log=Detail("measures")
+        ),
         Probe(
             "measures:case_panel",
             read(),

@@ -131,9 +131,7 @@ def _days(start: date, end: date) -> Iterable[date]:
         day += timedelta(days=1)
 
 
-def period_cost(
-    terms: Sequence[Terms], rates: Sequence[RateTerms], start: date, end: date
-) -> Cost:
+def period_cost(terms: Sequence[Terms], rates: Sequence[RateTerms], start: date, end: date) -> Cost:
     """The expected cost of the measure from ``start`` to ``end`` (both included): every day
     a version of the measure covers, at the rate in force that day."""
     total = Fraction(0)
@@ -174,11 +172,7 @@ def running_month_cost(
     full month would (the figure the case page shows): 365 ÷ 12 days at the day's cost;
     a monthly rate is its price. None when the day cannot be priced."""
     version = next(
-        (
-            t
-            for t in terms
-            if t.starts_on <= on and (t.ends_on is None or on <= t.ends_on)
-        ),
+        (t for t in terms if t.starts_on <= on and (t.ends_on is None or on <= t.ends_on)),
         None,
     )
     if version is None:

@@ -87,8 +87,9 @@ class StartForm(TokenForm, VolumeMixin):
 
     def __init__(self, *args, decisions=(), providers=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["decision"].choices = [("", _("Vælg"))] + [
-            (str(d.pk), decision_label(d)) for d in decisions
+        self.fields["decision"].choices = [
+            ("", _("Vælg")),
+            *((str(d.pk), decision_label(d)) for d in decisions),
         ]
         self.fields["provider"].queryset = providers or Provider.objects.none()
         self.order_fields(self.field_order)
@@ -109,8 +110,9 @@ class ChangeForm(DkfdsFormMixin, VolumeMixin):
 
     def __init__(self, *args, decisions=(), providers=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["decision"].choices = [("", _("Vælg"))] + [
-            (str(d.pk), decision_label(d)) for d in decisions
+        self.fields["decision"].choices = [
+            ("", _("Vælg")),
+            *((str(d.pk), decision_label(d)) for d in decisions),
         ]
         self.fields["provider"].queryset = providers or Provider.objects.none()
         self.order_fields(
@@ -196,7 +198,7 @@ class FollowUpRecordForm(DkfdsFormMixin, forms.Form):
         for goal in self.goals:
             self.fields[f"score_{goal.pk}"] = forms.TypedChoiceField(
                 label=goal.what,
-                choices=[("", _("Vælg"))] + list(Score.choices),
+                choices=[("", _("Vælg")), *Score.choices],
                 coerce=int,
                 required=True,
                 error_messages={"required": _("Giv målet en score.")},

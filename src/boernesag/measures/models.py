@@ -138,7 +138,10 @@ class MeasureVersion(models.Model):
     measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField(_("version"))
     decision = models.OneToOneField(
-        "decisions.Decision", on_delete=models.PROTECT, related_name="+", verbose_name=_("afgørelse")
+        "decisions.Decision",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("afgørelse"),
     )
     service = models.ForeignKey("catalogue.Service", on_delete=models.PROTECT, related_name="+")
     provider = models.ForeignKey("catalogue.Provider", on_delete=models.PROTECT, related_name="+")
@@ -184,18 +187,14 @@ class FollowUp(models.Model):
         related_name="+",
         verbose_name=_("statusmøde"),
     )
-    report_requested_on = models.DateField(
-        _("statusrapport bedt om den"), null=True, blank=True
-    )
+    report_requested_on = models.DateField(_("statusrapport bedt om den"), null=True, blank=True)
     report_due_on = models.DateField(_("statusrapport senest"), null=True, blank=True)
     report_received_on = models.DateField(_("statusrapport modtaget"), null=True, blank=True)
     report_source = models.CharField(_("rapportens kilde"), max_length=200, blank=True)
     report_summary = models.TextField(_("leverandørens status"), blank=True)
     child_talked_on = models.DateField(_("samtale med barnet"), null=True, blank=True)
     child_view = models.TextField(_("barnets syn"), blank=True)
-    child_not_talked_reason = models.TextField(
-        _("hvorfor der ikke er talt med barnet"), blank=True
-    )
+    child_not_talked_reason = models.TextField(_("hvorfor der ikke er talt med barnet"), blank=True)
     held_on = models.DateField(_("opfølgning holdt"), null=True, blank=True)
     plan_version = models.ForeignKey(
         "plans.PlanVersion",

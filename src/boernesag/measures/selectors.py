@@ -136,9 +136,7 @@ def case_panel(case) -> Panel:
     # made plan; its newest version's active goals
     plan_ids = [m.plan_id for m in active if m.plan_id]
     version = (
-        PlanVersion.objects.filter(
-            Q(plan_id__in=plan_ids) if plan_ids else Q(plan__case=case)
-        )
+        PlanVersion.objects.filter(Q(plan_id__in=plan_ids) if plan_ids else Q(plan__case=case))
         .order_by("-made_on", "-number", "-id")
         .first()
     )
@@ -199,7 +197,9 @@ def measure_view(measure: Measure) -> MeasureView:
         FollowUp.objects.filter(measure=measure)
         .select_related("meeting", "plan_version")
         .prefetch_related(
-            Prefetch("scores", queryset=GoalScore.objects.select_related("goal").order_by("goal_id"))
+            Prefetch(
+                "scores", queryset=GoalScore.objects.select_related("goal").order_by("goal_id")
+            )
         )
         .order_by("-created_at", "-id")
     )

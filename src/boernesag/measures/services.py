@@ -464,8 +464,7 @@ def measure_change(
         raise ValidationError(
             {
                 "valid_from": _(
-                    "Ændringen kan tidligst gælde fra %(day)s (afgørelsen og den gældende "
-                    "version)."
+                    "Ændringen kan tidligst gælde fra %(day)s (afgørelsen og den gældende version)."
                 )
                 % {"day": _day(max(granted, current.valid_from))}
             }
@@ -473,9 +472,7 @@ def measure_change(
     _not_future(valid_from, "valid_from", _("Datoen"))
     provider = provider or decision.provider or measure.provider
     if decision.provider_id and provider.pk != decision.provider_id:
-        raise ValidationError(
-            {"provider": _("Leverandøren skal være den, afgørelsen nævner.")}
-        )
+        raise ValidationError({"provider": _("Leverandøren skal være den, afgørelsen nævner.")})
     service = decision.service or measure.service
     _check_volume(decision, service, volume, volume_unit)
     if expected_end_on is not None and expected_end_on < valid_from:
@@ -655,9 +652,8 @@ def follow_up_record(
             err("next_follow_up_on", _("Sæt datoen for næste opfølgning."))
         elif next_follow_up_on <= held_on:
             err("next_follow_up_on", _("Næste opfølgning skal ligge efter denne."))
-        elif (
-            measure.starts_on < BARNETS_LOV_FROM
-            and next_follow_up_on > add_months(held_on, SEL_MAX_INTERVAL_MONTHS)
+        elif measure.starts_on < BARNETS_LOV_FROM and next_follow_up_on > add_months(
+            held_on, SEL_MAX_INTERVAL_MONTHS
         ):
             err(
                 "next_follow_up_on",
@@ -778,9 +774,7 @@ def supervision_visit_record(
         recorded_by=by,
         submit_token=token,
     )
-    event_write(
-        ev.SupervisionVisitHeld(), case=measure.case, actor=by, occurred_at=_at(visited_on)
-    )
+    event_write(ev.SupervisionVisitHeld(), case=measure.case, actor=by, occurred_at=_at(visited_on))
     return visit
 
 
@@ -819,7 +813,9 @@ def measure_end(
     if ended_on < max(measure.starts_on, current.valid_from):
         errors["ended_on"] = _("Ophøret kan ikke ligge før indsatsens start eller seneste ændring.")
     elif ended_on > timezone.localdate():
-        errors["ended_on"] = _("Registrér ophøret, når indsatsen er ophørt (datoen er i fremtiden).")
+        errors["ended_on"] = _(
+            "Registrér ophøret, når indsatsen er ophørt (datoen er i fremtiden)."
+        )
     if reason == EndReason.TURNS_18:
         born = measure.case.child.birth_date
         if born is not None and ended_on < add_months(born, 18 * 12):

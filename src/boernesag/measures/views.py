@@ -163,15 +163,11 @@ def measure_start(request, pk: int):
             volume_unit=services.default_unit(decision=picked, provider=picked.provider, on=today),
             starts_on=picked.starts_on if picked.starts_on and picked.starts_on <= today else today,
         )
-    form = StartForm(
-        _posted(request), decisions=decisions, providers=_providers(), initial=initial
-    )
+    form = StartForm(_posted(request), decisions=decisions, providers=_providers(), initial=initial)
     status = 200
     if request.method == "POST":
         token = _uuid(request.POST.get("token"))
-        done = (
-            Measure.objects.filter(case=case, submit_token=token).first() if token else None
-        )
+        done = Measure.objects.filter(case=case, submit_token=token).first() if token else None
         if done is not None:  # a double submit: the measure the first one started
             return redirect(_url(done))
         if form.is_valid():
@@ -279,7 +275,9 @@ def measure_change(request, pk: int, measure_pk: int):
                 form_add_validation_error(form, exc)
                 status = 400
             else:
-                messages.success(request, _("Indsatsen er ændret. Den tidligere version er bevaret."))
+                messages.success(
+                    request, _("Indsatsen er ændret. Den tidligere version er bevaret.")
+                )
                 _warn(request, changed.warnings)
                 return redirect(_url(measure))
         else:

@@ -8,9 +8,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from boernesag.decisions import services as decisions
 from boernesag.decisions.models import Decision
 from boernesag.decisions.tests.helpers import complete, decide
-from boernesag.decisions import services as decisions
 from boernesag.measures import services
 
 

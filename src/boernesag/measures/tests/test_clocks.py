@@ -5,7 +5,6 @@ Barnets Lov § 95, stk. 2–3 and § 156, stk. 5 from 2024."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -105,14 +104,22 @@ def test_the_follow_up_clock_runs_while_any_measure_runs(w, cat):
     assert len(_clocks(w.case, "measure_follow_up")) == 1  # the second joins the first
     today = timezone.localdate()
     services.measure_end(
-        measure=one, by=w.caseworker, ended_on=today, reason="goal_met",
-        final_attainment="met", expected_version=one.version,
+        measure=one,
+        by=w.caseworker,
+        ended_on=today,
+        reason="goal_met",
+        final_attainment="met",
+        expected_version=one.version,
     )
     [clock] = _clocks(w.case, "measure_follow_up")
     assert clock.is_running
     services.measure_end(
-        measure=two, by=w.caseworker, ended_on=today, reason="consent_withdrawn",
-        final_attainment="partly", expected_version=two.version,
+        measure=two,
+        by=w.caseworker,
+        ended_on=today,
+        reason="consent_withdrawn",
+        final_attainment="partly",
+        expected_version=two.version,
     )
     [clock] = _clocks(w.case, "measure_follow_up")
     assert clock.cancelled_at is not None and not clock.is_running
@@ -133,8 +140,12 @@ def test_a_placement_starts_the_supervision_clock_and_a_visit_restarts_it(w, cat
     assert second.is_running and _due(second) == add_months(today, 6)
     # ending the placement ends its supervision, though the support measure runs on
     services.measure_end(
-        measure=placement, by=w.caseworker, ended_on=today, reason="goal_met",
-        final_attainment="met", expected_version=placement.version,
+        measure=placement,
+        by=w.caseworker,
+        ended_on=today,
+        reason="goal_met",
+        final_attainment="met",
+        expected_version=placement.version,
     )
     second = _clocks(w.case, "supervision_visits")[-1]
     assert second.cancelled_at is not None

@@ -93,7 +93,9 @@ def test_days_without_a_rate_or_with_a_rate_in_another_unit_are_counted_not_pric
     assert cost.amount == Decimal("2857.14")  # 10 × 2.000/7
     assert not cost.complete
     daily = [RateTerms(1, 2, "day", Decimal(2500), date(2024, 1, 1), None)]
-    assert costing.period_cost([terms()], daily, date(2026, 1, 1), date(2026, 1, 7)).unpriced_days == 7
+    assert (
+        costing.period_cost([terms()], daily, date(2026, 1, 1), date(2026, 1, 7)).unpriced_days == 7
+    )
 
 
 def test_the_running_month_cost():
@@ -120,7 +122,10 @@ def test_a_measures_cost_uses_the_catalogues_rate_change(db):
         valid_to=change - timedelta(days=1)
     )
     catalogue.rate_add(
-        provider=cat.provider, service=cat.family, unit="hour", price=Decimal(550),
+        provider=cat.provider,
+        service=cat.family,
+        unit="hour",
+        price=Decimal(550),
         valid_from=change,
     )
     cost = selectors.measure_cost(measure, today, today + timedelta(days=13))

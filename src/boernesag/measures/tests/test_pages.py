@@ -63,8 +63,10 @@ def test_starting_on_the_page_twice_with_one_token_starts_one_measure(w, cat):
     second = client.post(url, data)
     measure = Measure.objects.get()
     assert first.status_code == second.status_code == 302
-    assert first["Location"] == second["Location"] == reverse(
-        "measures:detail", args=[w.case.pk, measure.pk]
+    assert (
+        first["Location"]
+        == second["Location"]
+        == reverse("measures:detail", args=[w.case.pk, measure.pk])
     )
     # the warning (no contract) follows the user to the measure's page
     page = client.get(first["Location"])

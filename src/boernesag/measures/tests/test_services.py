@@ -15,12 +15,11 @@ from django.utils import timezone
 from boernesag.cases.tests.factories import build_world
 from boernesag.catalogue import services as catalogue
 from boernesag.decisions import services as decisions
-from boernesag.decisions.models import Decision
 from boernesag.decisions.tests.helpers import build_catalogue, complete, decide
 from boernesag.events.models import Event
 from boernesag.measures import selectors, services
 from boernesag.measures.constants import FollowUpDecision, MeasureStatus
-from boernesag.measures.models import FollowUp, GoalScore, Measure, MeasureVersion
+from boernesag.measures.models import FollowUp, GoalScore, Measure
 from boernesag.measures.tests.helpers import approved, granted, placement_granted, start
 from boernesag.plans.tests.helpers import made_plan
 
@@ -66,8 +65,7 @@ def test_a_measure_starts_from_a_granted_decision_with_its_event_and_first_versi
     assert (version.number, version.decision, version.volume) == (1, decision, Decimal(4))
     # no contract with the provider: a warning, not a refusal
     assert result.warnings == [
-        f"Familiecentret har ingen gyldig kontrakt om indsatsen den "
-        f"{services._day(today)}."
+        f"Familiecentret har ingen gyldig kontrakt om indsatsen den {services._day(today)}."
     ]
     assert _payloads(w.case, "measure_started") == [
         {"measure_kind": "support", "measure": measure.pk}
@@ -143,7 +141,9 @@ def test_a_measure_cannot_start_from_a_decision_not_granted(w, cat, state):
     else:
         # 8 h a week × 500 kr. × 52 = 208.000 kr.: above the caseworker's authority
         decision = decide(
-            decisions.decision_create(case=w.case, by=w.caseworker, **complete(cat, hours_per_week=8)),
+            decisions.decision_create(
+                case=w.case, by=w.caseworker, **complete(cat, hours_per_week=8)
+            ),
             w.caseworker,
         )
         assert decision.status == "awaiting_approval"
@@ -186,7 +186,9 @@ def test_a_change_is_a_new_decision_and_a_new_version(w, cat):
     measure = start(w, first)
     change = decisions.decision_change_start(decision=first, by=w.caseworker)
     decisions.decision_update(
-        decision=change, by=w.caseworker, expected_version=change.version,
+        decision=change,
+        by=w.caseworker,
+        expected_version=change.version,
         **complete(cat, hours_per_week=5),
     )
     change = decide(change, w.caseworker)
@@ -212,14 +214,16 @@ def test_a_change_is_a_new_decision_and_a_new_version(w, cat):
         (1, Decimal(4), first.pk),
         (2, Decimal(5), change.pk),
     ]
-    assert _payloads(w.case, "measure_changed") == [
-        {"measure": measure.pk, "decision": change.pk}
-    ]
+    assert _payloads(w.case, "measure_changed") == [{"measure": measure.pk, "decision": change.pk}]
     # a stale form (the version it was based on) is a conflict
     with pytest.raises(services.ConflictError):
         services.measure_end(
-            measure=measure, by=w.caseworker, ended_on=timezone.localdate(),
-            reason="goal_met", final_attainment="met", expected_version=1,
+            measure=measure,
+            by=w.caseworker,
+            ended_on=timezone.localdate(),
+            reason="goal_met",
+            final_attainment="met",
+            expected_version=1,
         )
 
 
@@ -281,12 +285,17 @@ def test_a_follow_up_scores_every_goal_of_the_plan_version_in_force(w, cat):
     from boernesag.plans import services as plans
 
     stranger = plans.goal_add(
-        plan=plan, by=w.caseworker, area="school", what="Nyt mål efter versionen",
-        measure="Skolen", due_on=timezone.localdate() + timedelta(days=60),
+        plan=plan,
+        by=w.caseworker,
+        area="school",
+        what="Nyt mål efter versionen",
+        measure="Skolen",
+        due_on=timezone.localdate() + timedelta(days=60),
     )
     with pytest.raises(ValidationError) as exc:
         _record(
-            w, follow_up,
+            w,
+            follow_up,
             scores={goals[0].pk: (3, ""), goals[1].pk: (4, ""), stranger.pk: (5, "")},
         )
     assert "ikke med i den gældende version af planen" in " ".join(exc.value.messages)
@@ -315,16 +324,18 @@ def test_a_follow_up_needs_the_childs_view_or_why_not_and_reasons_for_the_interv
     [goal] = plan.goals.all()
     follow_up = _plan_follow_up(w, measure)
     with pytest.raises(ValidationError) as exc:
-        _record(
-            w, follow_up, scores={goal.pk: (2, "")}, child_talked_on=None, interval_reasons=""
-        )
+        _record(w, follow_up, scores={goal.pk: (2, "")}, child_talked_on=None, interval_reasons="")
     messages = exc.value.message_dict
     assert "Barnets Lov § 5" in " ".join(messages["child_talked_on"])
     assert "§ 95, stk. 3" in " ".join(messages["interval_reasons"])
     # an ending needs no next date
     _record(
-        w, follow_up, scores={goal.pk: (5, "")}, decision=FollowUpDecision.END,
-        next_follow_up_on=None, interval_reasons="",
+        w,
+        follow_up,
+        scores={goal.pk: (5, "")},
+        decision=FollowUpDecision.END,
+        next_follow_up_on=None,
+        interval_reasons="",
     )
     assert _payloads(w.case, "follow_up_held") == [{"next_follow_up_due": None}]
 
@@ -344,22 +355,35 @@ def test_ending_a_measure_records_reason_duration_and_attainment(w, cat):
     measure = start(w, granted(w, cat))
     with pytest.raises(ValidationError) as exc:
         services.measure_end(
-            measure=measure, by=w.caseworker, ended_on=timezone.localdate(),
-            reason="other", reasons=" ", final_attainment="", expected_version=measure.version,
+            measure=measure,
+            by=w.caseworker,
+            ended_on=timezone.localdate(),
+            reason="other",
+            reasons=" ",
+            final_attainment="",
+            expected_version=measure.version,
         )
     assert set(exc.value.message_dict) == {"reasons", "final_attainment"}
     with pytest.raises(ValidationError) as exc:
         services.measure_end(
-            measure=measure, by=w.caseworker, ended_on=timezone.localdate(),
-            reason="turns_18", final_attainment="partly", expected_version=measure.version,
+            measure=measure,
+            by=w.caseworker,
+            ended_on=timezone.localdate(),
+            reason="turns_18",
+            final_attainment="partly",
+            expected_version=measure.version,
         )
     assert "ikke fyldt 18" in " ".join(exc.value.messages)
     token = uuid.uuid4()
     for _ in range(2):  # a double submit ends it once
         services.measure_end(
-            measure=Measure.objects.get(pk=measure.pk), by=w.caseworker,
-            ended_on=timezone.localdate(), reason="goal_met", final_attainment="met",
-            expected_version=measure.version, token=token,
+            measure=Measure.objects.get(pk=measure.pk),
+            by=w.caseworker,
+            ended_on=timezone.localdate(),
+            reason="goal_met",
+            final_attainment="met",
+            expected_version=measure.version,
+            token=token,
         )
     measure.refresh_from_db()
     assert measure.status == MeasureStatus.ENDED
@@ -382,12 +406,17 @@ def test_supervision_visits_are_for_placements_and_need_a_reason_when_not_alone(
     placement = start(w, placement_granted(w, cat), volume=7, unit="days_per_week")
     with pytest.raises(ValidationError) as exc:
         services.supervision_visit_record(
-            measure=placement, by=w.caseworker, visited_on=timezone.localdate(),
+            measure=placement,
+            by=w.caseworker,
+            visited_on=timezone.localdate(),
             talked_alone=False,
         )
     assert "§ 156, stk. 5" in " ".join(exc.value.messages)
     services.supervision_visit_record(
-        measure=placement, by=w.caseworker, visited_on=timezone.localdate(),
-        talked_alone=False, not_alone_reason="Barnet ønskede plejemor med",
+        measure=placement,
+        by=w.caseworker,
+        visited_on=timezone.localdate(),
+        talked_alone=False,
+        not_alone_reason="Barnet ønskede plejemor med",
     )
     assert "supervision_visit_held" in _kinds(w.case)
