@@ -126,11 +126,6 @@ def _providers():
     return Provider.objects.order_by("name")
 
 
-def _warn(request, warnings) -> None:
-    for warning in warnings:
-        messages.warning(request, warning)
-
-
 # --- the case's measures -------------------------------------------------------------------
 
 
@@ -198,8 +193,8 @@ def measure_start(request, pk: int):
                 form_add_validation_error(form, exc)
                 status = 400
             else:
+                # the warnings (contract, rate) stay on the measure's page while it runs
                 messages.success(request, _("Indsatsen er iværksat."))
-                _warn(request, started.warnings)
                 return redirect(_url(started.measure))
         else:
             status = 400
@@ -256,7 +251,7 @@ def measure_change(request, pk: int, measure_pk: int):
                     raise ValidationError(
                         {"decision": _("Vælg en truffet afgørelse, der ændrer indsatsen.")}
                     )
-                changed = services.measure_change(
+                services.measure_change(
                     measure=measure,
                     decision=decision,
                     by=request.user,
@@ -278,7 +273,6 @@ def measure_change(request, pk: int, measure_pk: int):
                 messages.success(
                     request, _("Indsatsen er ændret. Den tidligere version er bevaret.")
                 )
-                _warn(request, changed.warnings)
                 return redirect(_url(measure))
         else:
             status = 400
