@@ -45,7 +45,7 @@ class TokenForm(DkfdsFormMixin, forms.Form):
             self.initial.setdefault("token", uuid.uuid4())
 
 
-class VolumeMixin(forms.Form):
+class VolumeMixin(DkfdsFormMixin, forms.Form):
     volume = forms.DecimalField(
         label=_("Omfang"),
         min_value=0,
@@ -95,7 +95,7 @@ class StartForm(TokenForm, VolumeMixin):
         self.order_fields(self.field_order)
 
 
-class ChangeForm(DkfdsFormMixin, VolumeMixin):
+class ChangeForm(VolumeMixin):
     decision = forms.ChoiceField(
         label=_("Den nye afgørelse"),
         error_messages={"required": _("Vælg den afgørelse, der ændrer indsatsen.")},
