@@ -297,3 +297,26 @@ class SupervisionVisit(models.Model):
 
     def __str__(self) -> str:
         return f"Tilsynsbesøg {self.visited_on:%d.%m.%Y}"
+
+
+@append_only
+class MeasureLetter(models.Model):
+    """A letter to the provider about a measure (``letters.Letter`` through the outbox):
+    the start, a status report request for a follow-up, the end."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="letters")
+    follow_up = models.ForeignKey(
+        FollowUp, on_delete=models.PROTECT, null=True, blank=True, related_name="letters"
+    )
+    provider = models.ForeignKey("catalogue.Provider", on_delete=models.PROTECT, related_name="+")
+    letter = models.OneToOneField("letters.Letter", on_delete=models.PROTECT, related_name="+")
+    # the consent to share with the provider the letter relied on (none: terms only)
+    consent = models.ForeignKey(
+        "cases.Consent", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"Brev {self.letter_id} til {self.provider_id}"

@@ -44,10 +44,12 @@ from boernesag.decisions.constants import DecisionStatus, Level, Outcome
 from boernesag.decisions.models import Decision
 from boernesag.events import catalogue as ev
 from boernesag.events.services import event_write
+from boernesag.measures import provider_letters
 from boernesag.measures.constants import (
     FIRST_FOLLOW_UP_MONTHS,
     PLACEMENT_KINDS,
     REPORT_DAYS_BEFORE,
+    Attainment,
     EndReason,
     FollowUpDecision,
     FollowUpStatus,
@@ -413,6 +415,7 @@ def measure_start(
         actor=by,
         occurred_at=_at(starts_on),
     )
+    provider_letters.start_letter(measure, by=by, on=starts_on)
     return Started(measure, warnings)
 
 
@@ -481,6 +484,7 @@ def measure_change(
         )
     warnings = supply_warnings(provider=provider, service=service, unit=volume_unit, on=valid_from)
     number = measure.current_number + 1
+    old_provider = measure.provider
     _bump(
         Measure,
         measure,
@@ -513,6 +517,18 @@ def measure_change(
         actor=by,
         occurred_at=_at(valid_from),
     )
+    if provider.pk != old_provider.pk:
+        # the former provider is told the measure ends with it, the new one that it starts
+        measure.ended_on = valid_from
+        provider_letters.end_letter(
+            measure,
+            by=by,
+            provider=old_provider,
+            reason_label=_("Indsatsen fortsætter hos en anden leverandør"),
+            contract=contract_in_force(old_provider, service, valid_from),
+        )
+        measure.ended_on = None
+        provider_letters.start_letter(measure, by=by, on=valid_from)
     return Started(measure, warnings)
 
 
@@ -556,7 +572,7 @@ def follow_up_plan(
         second_caseworker_absent_reason=_("Opfølgning på en iværksat indsats"),
     )
     today = timezone.localdate()
-    return FollowUp.objects.create(
+    follow_up = FollowUp.objects.create(
         case=measure.case,
         measure=measure,
         meeting=meeting,
@@ -565,6 +581,8 @@ def follow_up_plan(
         created_by=by,
         submit_token=token,
     )
+    provider_letters.report_request_letter(follow_up, by=by)
+    return follow_up
 
 
 def plan_goals(measure: Measure, plan=None):
@@ -807,7 +825,7 @@ def measure_end(
         errors["reason"] = _("Vælg årsagen til ophøret.")
     if reason == EndReason.OTHER and not (reasons or "").strip():
         errors["reasons"] = _("Skriv begrundelsen for ophøret.")
-    if not final_attainment:
+    if final_attainment not in Attainment.values:
         errors["final_attainment"] = _("Angiv målopfyldelsen ved ophør.")
     current = measure.versions.order_by("-number").first()
     if ended_on < max(measure.starts_on, current.valid_from):
@@ -837,5 +855,8 @@ def measure_end(
     )
     event_write(
         ev.MeasureEnded(measure=measure.pk), case=measure.case, actor=by, occurred_at=_at(ended_on)
+    )
+    provider_letters.end_letter(
+        measure, by=by, contract=contract_in_force(measure.provider, measure.service, ended_on)
     )
     return measure
