@@ -20,7 +20,13 @@ from django.utils import timezone
 from boernesag.catalogue.models import Rate
 from boernesag.measures import costing
 from boernesag.measures.constants import FOLLOW_UP_RULE, SUPERVISION_RULE, MeasureStatus
-from boernesag.measures.models import FollowUp, GoalScore, Measure, MeasureVersion
+from boernesag.measures.models import (
+    FollowUp,
+    GoalScore,
+    Measure,
+    MeasureLetter,
+    MeasureVersion,
+)
 
 
 def measures_open(case) -> list[Measure]:
@@ -183,6 +189,7 @@ class MeasureView:
     year_cost: object = None
     warnings: list[str] = field(default_factory=list)
     changes: list = field(default_factory=list)
+    letters: list = field(default_factory=list)
 
 
 def measure_view(measure: Measure) -> MeasureView:
@@ -215,4 +222,9 @@ def measure_view(measure: Measure) -> MeasureView:
         year_cost=costing.year_cost(mine, rates, today.year),
         warnings=list(versions[-1].warnings) if versions else [],
         changes=change_decisions(measure) if measure.is_active else [],
+        letters=list(
+            MeasureLetter.objects.filter(measure=measure)
+            .select_related("letter", "provider")
+            .order_by("id")
+        ),
     )
