@@ -169,6 +169,17 @@ def startable_decisions(case) -> list[Decision]:
     return list(decisions)
 
 
+def waiting_decisions(case) -> list[tuple[Decision, list[str]]]:
+    """Grants of the case that cannot be started yet (a draft, awaiting approval), with
+    why — the measures tab says so instead of hiding them."""
+    waiting = Decision.objects.filter(
+        case=case,
+        outcome=Outcome.GRANT,
+        status__in=[DecisionStatus.DRAFT, DecisionStatus.AWAITING_APPROVAL],
+    ).order_by("-created_at", "-id")[:20]
+    return [(d, decision_problems(d)) for d in waiting]
+
+
 def change_decisions(measure: Measure) -> list[Decision]:
     """Granted decisions replacing the measure's decision in force, not yet applied."""
     used = MeasureVersion.objects.filter(measure__case_id=measure.case_id).values("decision_id")

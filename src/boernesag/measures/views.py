@@ -136,7 +136,13 @@ def measure_list(request, case: Case):
     return render(
         request,
         "measures/list.html",
-        _context(request, case, measures=measures, startable=startable),
+        _context(
+            request,
+            case,
+            measures=measures,
+            startable=startable,
+            waiting=services.waiting_decisions(case),
+        ),
     )
 
 

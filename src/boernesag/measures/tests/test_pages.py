@@ -241,3 +241,18 @@ def test_the_case_page_includes_the_measures_panel(w, cat):
     assert "Familiecentret" in panel
     # 4 h × 500 kr. ÷ 7 × 365/12 = 8.690,48 kr. a month
     assert "8.690,48 kr." in panel
+
+
+def test_the_measures_tab_says_why_a_grant_awaiting_approval_cannot_start(w, cat):
+    from boernesag.decisions import services as decisions
+    from boernesag.decisions.tests.helpers import complete, decide
+
+    pending = decide(
+        decisions.decision_create(case=w.case, by=w.caseworker, **complete(cat, hours_per_week=8)),
+        w.caseworker,
+    )
+    assert pending.status == "awaiting_approval"
+    text = login(w.caseworker).get(reverse("measures:list", args=[w.case.pk])).content.decode()
+    assert "Bevillinger, der endnu ikke kan iværksættes" in text
+    assert "venter på godkendelse efter kompetenceplanen" in text
+    assert "Iværksæt en indsats" not in text
