@@ -94,6 +94,14 @@ def test_a_measure_from_start_to_end_with_a_scored_follow_up(page, world, axe, c
     expect(panel.get_by_role("link", name="Familiebehandling")).to_be_visible()
     assert axe(page, page.url) == []
 
+    # the change page (no changing decision yet: it says where to make one) and the
+    # supervision visit form
+    page.goto(f"/sager/{w.case.pk}/indsatser/{measure.pk}/aendr/")
+    expect(page.get_by_text("Der er ingen truffet afgørelse")).to_be_visible()
+    assert axe(page, page.url) == []
+    page.goto(f"/sager/{w.case.pk}/indsatser/{measure.pk}/tilsyn/ny/")
+    assert axe(page, page.url) == []
+
     # end it
     page.goto(f"/sager/{w.case.pk}/indsatser/{measure.pk}/afslut/")
     page.get_by_label("Ophørt den").fill(today)
