@@ -15,7 +15,7 @@ function registered with ``closure_check``; importing the module that holds it f
 
 ``check(case, answers)`` returns what is missing as Danish sentences (an empty list, or None,
 when the item is in order). ``answers`` is the unsaved ``CaseClosure`` with what the
-caseworker filled in, and ``answers.explanations`` the explanations typed for the items
+caseworker filled in, and ``answers.typed_explanations`` the explanations typed for the items
 that checks with ``explain`` list. A check with ``explain=items(case)`` lists things that
 must each be resolved or explained (``ExplainItem``); the checklist page shows a text field
 per item, and the item is missing while its explanation is empty.
@@ -106,7 +106,7 @@ def closure_missing(case, answers, *, items: dict | None = None) -> list[Missing
 
     ``items``: the explain items already computed for the page (else computed here)."""
     items = explain_items(case) if items is None else items
-    explanations = getattr(answers, "explanations", {}) or {}
+    explanations = getattr(answers, "typed_explanations", {}) or {}
     missing = []
     for check in closure_checks():
         messages = list(check.check(case, answers) or [])

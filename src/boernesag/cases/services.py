@@ -245,7 +245,7 @@ def case_close_checked(
         day = getattr(closure, name)
         if day is not None and day > today:
             raise ValidationError({name: _("Datoen kan ikke ligge i fremtiden.")})
-    closure.explanations = {
+    closure.typed_explanations = {
         key: (text or "").strip() for key, text in (explanations or {}).items()
     }
     items = explain_items(case)
@@ -266,7 +266,7 @@ def case_close_checked(
             check_key=key,
             ref=item.ref,
             label=item.label[:300],
-            text=closure.explanations[(key, item.ref)],
+            text=closure.typed_explanations[(key, item.ref)],
         )
         for key, found in items.items()
         for item in found
@@ -303,14 +303,14 @@ def case_reopen(
         existing = CaseReopening.objects.filter(submit_token=token, case=case).first()
         if existing is not None:
             return existing
+    case.refresh_from_db()
+    if case.closed_at is None:
+        raise ValidationError(_("Sagen er ikke afsluttet."))
     if cause == ReopenCause.MANUAL and not by.has_perm("cases.reopen_case", case):
         raise PermissionDenied
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Skriv hvorfor sagen genåbnes.")})
-    case.refresh_from_db()
-    if case.closed_at is None:
-        raise ValidationError(_("Sagen er ikke afsluttet."))
     other = Case.objects.open().filter(child_id=case.child_id).exclude(pk=case.pk).first()
     if other is not None:
         raise ValidationError(
@@ -423,8 +423,11 @@ def step_record(
         recorded_by=by,
         submit_token=token,
     )
+    # the engine pairs a stop with its start by subject (one clock per police documentation,
+    # per request); the youth positions stop the measure's clock, so they name no subject
+    subject = answers if spec.answers else (step if spec.starts else None)
     event_write(
-        spec.event(step), case=case, actor=by, occurred_at=_occurred_at(occurred_on), subject=step
+        spec.event(step), case=case, actor=by, occurred_at=_occurred_at(occurred_on), subject=subject
     )
     return step
 

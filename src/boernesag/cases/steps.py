@@ -45,6 +45,7 @@ class StepSpec:
     answers: str | None = None  # the start this step stops (required on the case)
     outcome: bool = False
     rule_key: str = ""
+    starts: bool = False  # opens its own clock (the subject its stop names)
 
 
 SPECS: dict[str, StepSpec] = {
@@ -60,6 +61,7 @@ SPECS: dict[str, StepSpec] = {
             note_label=_("Hvad dokumentationen handler om"),
             note_required=False,
             rule_key="youth_crime_network_meeting",
+            starts=True,
         ),
         StepSpec(
             kind=StepKind.NETWORK_MEETING,
@@ -82,6 +84,7 @@ SPECS: dict[str, StepSpec] = {
             note_label=_("Hvad den unge beder om"),
             note_required=False,
             rule_key="substance_treatment",
+            starts=True,
         ),
         StepSpec(
             kind=StepKind.TREATMENT_OFFER,
