@@ -1221,3 +1221,8 @@ PROBES += plan_probes()
 from tests.authz.assessments import assessment_probes  # noqa: E402
 
 PROBES += assessment_probes()
+
+# closing, reopening, closures and deadline steps on a case: tests/authz/closure.py
+from tests.authz.closure import closure_probes  # noqa: E402
+
+PROBES += closure_probes()

@@ -109,9 +109,7 @@ def step_record(request, pk: int, kind: str):
     spec = BY_SLUG.get(kind)
     if spec is None:
         raise Http404
-    case = gate.case_get(
-        request, pk, what="case_step", action="cases.record_step", object_ref=spec.kind
-    )
+    case = gate.case_get(request, pk, what="case_step", action="cases.record_step")
     form = StepForm(request.POST or None, spec=spec)
     status = 200
     if request.method == "POST":

@@ -617,7 +617,7 @@ def test_the_step_and_reopen_pages(w):
     page = client.get(url)
     assert page.status_code == 200 and "ikke verificeret" in page.content.decode()
     row = AccessLogEntry.objects.filter(what="case_step").latest("id")
-    assert (row.case_id, row.object_ref) == (w.case.pk, "police_documentation")
+    assert (row.user, row.case_id, row.child_id) == (w.caseworker, w.case.pk, w.child.pk)
     bad = client.post(url, {"token": str(uuid.uuid4()), "occurred_on": "", "note": "Vold"})
     assert bad.status_code == 400 and "Vold" in bad.content.decode()
     token = str(uuid.uuid4())
