@@ -55,35 +55,38 @@ class ClosureForm(_Tokened):
     version = forms.IntegerField(widget=forms.HiddenInput)
     reason = _text(_("Hvorfor afsluttes sagen"), help_text=_("Kort, fx 'Målene er nået'."))
     child_dialogue = _radio(_("Har der været dialog med barnet eller den unge?"), StatusAnswer.choices)
-    child_dialogue_on = _day(_("Dato for dialogen"))
-    child_dialogue_how = _text(_("Hvordan (samtale, hjemmebesøg …)"))
-    child_dialogue_why_not = _text(_("Hvorfor ikke"))
+    child_dialogue_on = _day(_("Dato for dialogen med barnet"))
+    child_dialogue_how = _text(_("Hvordan dialogen med barnet foregik (samtale, hjemmebesøg …)"))
+    child_dialogue_why_not = _text(_("Hvorfor har der ikke været dialog med barnet"))
     parents_dialogue = _radio(_("Har der været dialog med forældrene?"), StatusAnswer.choices)
-    parents_dialogue_on = _day(_("Dato for dialogen"))
-    parents_dialogue_how = _text(_("Hvordan"))
-    parents_dialogue_why_not = _text(_("Hvorfor ikke"))
+    parents_dialogue_on = _day(_("Dato for dialogen med forældrene"))
+    parents_dialogue_how = _text(_("Hvordan dialogen med forældrene foregik"))
+    parents_dialogue_why_not = _text(_("Hvorfor har der ikke været dialog med forældrene"))
     school_status = _radio(
         _("Er der modtaget aktuel status fra skole eller dagtilbud?"), StatusAnswer.choices
     )
-    school_status_on = _day(_("Modtaget"))
-    school_status_source = forms.CharField(label=_("Fra hvem"), required=False, max_length=SOURCE)
-    school_status_why_not = _text(_("Hvorfor ikke"))
+    school_status_on = _day(_("Status fra skole/dagtilbud modtaget"))
+    school_status_source = forms.CharField(
+        label=_("Status fra skole/dagtilbud: fra hvem"), required=False, max_length=SOURCE
+    )
+    school_status_why_not = _text(_("Hvorfor er der ikke status fra skole/dagtilbud"))
     provider_status = _radio(
         _("Er der modtaget aktuel status fra leverandøren?"), StatusAnswer.choices
     )
-    provider_status_on = _day(_("Modtaget"))
+    provider_status_on = _day(_("Status fra leverandøren modtaget"))
     provider_status_source = forms.CharField(
-        label=_("Fra hvem"), required=False, max_length=SOURCE
+        label=_("Status fra leverandøren: fra hvem"), required=False, max_length=SOURCE
     )
     provider_status_why_not = _text(
-        _("Hvorfor ikke"), help_text=_("Fx 'Sagen har ikke haft en indsats'.")
+        _("Hvorfor er der ikke status fra leverandøren"),
+        help_text=_("Fx 'Sagen har ikke haft en indsats'."),
     )
     final_assessment = _text(
         _("Afsluttende vurdering"), limit=TextLimit.DESCRIPTION, rows=5
     )
     parties_told_on = _day(_("Parterne orienteret om afslutningen"))
-    notifier_told = _radio(_("Underretteren"), TellAnswer.choices)
-    provider_told = _radio(_("Leverandøren"), TellAnswer.choices)
+    notifier_told = _radio(_("Er underretteren orienteret?"), TellAnswer.choices)
+    provider_told = _radio(_("Er leverandøren orienteret?"), TellAnswer.choices)
 
     def __init__(self, *args, items: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
