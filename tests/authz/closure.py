@@ -63,9 +63,11 @@ def closure_probes():
         return {"pk": w.ids(rel).case, "closure_pk": pk}
 
     def version(w, rel):
-        return 1 if rel == "none" else type(w.target(rel).case).objects.get(
-            pk=w.target(rel).case.pk
-        ).version
+        return (
+            1
+            if rel == "none"
+            else type(w.target(rel).case).objects.get(pk=w.target(rel).case.pk).version
+        )
 
     step = {"kind": "politiets-dokumentation"}
 

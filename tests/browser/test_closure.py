@@ -47,7 +47,9 @@ def test_closing_a_case_through_the_checklist_and_reopening_it(page, world, axe,
     page.goto(f"/sager/{w.case.pk}/")
     course = page.get_by_role("region", name="Forløb")
     expect(course.get_by_text("3. Børnefaglig undersøgelse")).to_be_visible()
-    expect(course.get_by_text("Børnefaglig undersøgelse afsluttet inden for 4 måneder")).to_be_visible()
+    expect(
+        course.get_by_text("Børnefaglig undersøgelse afsluttet inden for 4 måneder")
+    ).to_be_visible()
     assert axe(page, page.url) == []
 
     # a deadline-starting step from the action list

@@ -113,7 +113,10 @@ def closure_missing(case, answers, *, items: dict | None = None) -> list[Missing
         for item in items.get(check.key, ()):
             if not item.explainable:
                 messages.append(
-                    _("%(item)s: fristen ophører ikke med sagen og skal overholdes, før sagen kan afsluttes.")
+                    _(
+                        "%(item)s: fristen ophører ikke med sagen og skal overholdes, "
+                        "før sagen kan afsluttes."
+                    )
                     % {"item": item.label}
                 )
             elif not (explanations.get((check.key, item.ref)) or "").strip():
@@ -196,7 +199,12 @@ def provider_status(case, a):
 @closure_check("final_assessment", gettext_lazy("Afsluttende vurdering"), order=50)
 def final_assessment(case, a):
     if not (a.final_assessment or "").strip():
-        return [_("Skriv den afsluttende vurdering: hvordan går det barnet nu, og hvorfor kan sagen afsluttes.")]
+        return [
+            _(
+                "Skriv den afsluttende vurdering: hvordan går det barnet nu, og hvorfor "
+                "kan sagen afsluttes."
+            )
+        ]
     return []
 
 
@@ -210,7 +218,12 @@ def _had_measure(case) -> bool:
 def told(case, a):
     out = []
     if a.parties_told_on is None:
-        out.append(_("Skriv hvornår parterne (forældremyndighedsindehaverne og barnet fra 10 år) blev orienteret."))
+        out.append(
+            _(
+                "Skriv hvornår parterne (forældremyndighedsindehaverne og barnet fra 10 år) "
+                "blev orienteret."
+            )
+        )
     # whether the notifier is told is the caseworker's judgement (no rule found that
     # requires it at closure): answered, either way
     if not a.notifier_told:

@@ -27,9 +27,7 @@ def _text(label, *, limit=TextLimit.REASON, rows=2, required=False, help_text=""
 
 
 def _radio(label, choices):
-    return forms.ChoiceField(
-        label=label, required=False, choices=choices, widget=forms.RadioSelect
-    )
+    return forms.ChoiceField(label=label, required=False, choices=choices, widget=forms.RadioSelect)
 
 
 def _day(label):
@@ -54,7 +52,9 @@ class ClosureForm(_Tokened):
 
     version = forms.IntegerField(widget=forms.HiddenInput)
     reason = _text(_("Hvorfor afsluttes sagen"), help_text=_("Kort, fx 'Målene er nået'."))
-    child_dialogue = _radio(_("Har der været dialog med barnet eller den unge?"), StatusAnswer.choices)
+    child_dialogue = _radio(
+        _("Har der været dialog med barnet eller den unge?"), StatusAnswer.choices
+    )
     child_dialogue_on = _day(_("Dato for dialogen med barnet"))
     child_dialogue_how = _text(_("Hvordan dialogen med barnet foregik (samtale, hjemmebesøg …)"))
     child_dialogue_why_not = _text(_("Hvorfor har der ikke været dialog med barnet"))
@@ -81,9 +81,7 @@ class ClosureForm(_Tokened):
         _("Hvorfor er der ikke status fra leverandøren"),
         help_text=_("Fx 'Sagen har ikke haft en indsats'."),
     )
-    final_assessment = _text(
-        _("Afsluttende vurdering"), limit=TextLimit.DESCRIPTION, rows=5
-    )
+    final_assessment = _text(_("Afsluttende vurdering"), limit=TextLimit.DESCRIPTION, rows=5)
     parties_told_on = _day(_("Parterne orienteret om afslutningen"))
     notifier_told = _radio(_("Er underretteren orienteret?"), TellAnswer.choices)
     provider_told = _radio(_("Er leverandøren orienteret?"), TellAnswer.choices)
@@ -96,7 +94,8 @@ class ClosureForm(_Tokened):
                 name = explain_field(key, item.ref)
                 if item.explainable:
                     self.fields[name] = _text(
-                        item.label, help_text=_("Hvorfor kan sagen afsluttes, selv om fristen løber?")
+                        item.label,
+                        help_text=_("Hvorfor kan sagen afsluttes, selv om fristen løber?"),
                     )
                 self.explain.append((key, item, name if item.explainable else None))
         self.setup_fields()
@@ -106,7 +105,11 @@ class ClosureForm(_Tokened):
 
     def answers(self) -> dict:
         data = self.cleaned_data
-        return {name: data.get(name) for name in self.base_fields if name not in ("token", "version", "reason")}
+        return {
+            name: data.get(name)
+            for name in self.base_fields
+            if name not in ("token", "version", "reason")
+        }
 
     def explanations(self) -> dict:
         return {

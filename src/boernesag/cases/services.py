@@ -148,9 +148,7 @@ def case_close(
     closed_at = closed_at or timezone.now()
     if Case.objects.filter(pk=case.pk, closed_at__isnull=False).exists():
         raise ValidationError(_("Sagen er allerede afsluttet."))
-    _bump(
-        Case, case, expected_version, closed_at=closed_at, closed_reason=(reason or "").strip()
-    )
+    _bump(Case, case, expected_version, closed_at=closed_at, closed_reason=(reason or "").strip())
     # the follow-up of resource-person agreements ends with the case (their own clocks)
     resource_person_agreements_end_for_case(
         case=case, by=by, ended_on=timezone.localtime(closed_at).date()
@@ -427,7 +425,11 @@ def step_record(
     # per request); the youth positions stop the measure's clock, so they name no subject
     subject = answers if spec.answers else (step if spec.starts else None)
     event_write(
-        spec.event(step), case=case, actor=by, occurred_at=_occurred_at(occurred_on), subject=subject
+        spec.event(step),
+        case=case,
+        actor=by,
+        occurred_at=_occurred_at(occurred_on),
+        subject=subject,
     )
     return step
 

@@ -94,9 +94,7 @@ def closure_detail(request, pk: int, closure_pk: int):
         CaseClosure,
         closure_pk,
         what="case_closure",
-        queryset=CaseClosure.objects.select_related("closed_by").prefetch_related(
-            "explanations"
-        ),
+        queryset=CaseClosure.objects.select_related("closed_by").prefetch_related("explanations"),
     )
     return render(
         request,

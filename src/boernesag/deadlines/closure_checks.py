@@ -53,9 +53,7 @@ def open_clock_items(case) -> list[ExplainItem]:
     for access to files, an appeal's reconsideration, the receipt to a professional notifier:
     duties towards others that outlive the case) cannot be explained away: it must be met."""
     return [
-        ExplainItem(
-            ref=f"{c.rule_key}:{c.sequence}", label=_label(c), explainable=_explainable(c)
-        )
+        ExplainItem(ref=f"{c.rule_key}:{c.sequence}", label=_label(c), explainable=_explainable(c))
         for c in _running([case.pk])
         if not c.rule.window
     ]

@@ -592,7 +592,9 @@ def test_the_closure_page_lists_what_is_missing_and_keeps_what_was_typed(w):
 def test_a_closure_under_another_case_is_not_found(w):
     closure = close(w, explanations=clock_explained(w))
     kid = child(first="Ida", born="010116")
-    other = services.case_open(child=kid, caseworker=w.caseworker, team=w.team_a, opened_by=w.intake)
+    other = services.case_open(
+        child=kid, caseworker=w.caseworker, team=w.team_a, opened_by=w.intake
+    )
     client = _client(w.caseworker)
     assert client.get(f"/sager/{other.pk}/afslutninger/{closure.pk}/").status_code == 404
     assert client.get(f"/sager/{w.case.pk}/registrer/ukendt/").status_code == 404
@@ -625,15 +627,13 @@ def test_the_step_and_reopen_pages(w):
     assert ok.status_code == 302
     client.post(url, {"token": token, "occurred_on": TODAY().isoformat(), "note": ""})
     assert CaseStep.objects.filter(case=w.case).count() == 1
-    assert _clock(w.case, "youth_crime_network_meeting").is_running
+    meeting = _clock(w.case, "youth_crime_network_meeting")
+    assert meeting.is_running
     close(
         w,
         explanations={
             **clock_explained(w),
-            (
-                "open_deadlines",
-                f"youth_crime_network_meeting:{_clock(w.case, 'youth_crime_network_meeting').sequence}",
-            ): "Den unge er flyttet",
+            ("open_deadlines", f"{meeting.rule_key}:{meeting.sequence}"): "Den unge er flyttet",
         },
     )
     assert client.get(url).status_code == 403  # a closed case records nothing
@@ -642,5 +642,7 @@ def test_the_step_and_reopen_pages(w):
     bad = client.post(reopen, {"version": 99, "reason": "Ny bekymring", "token": str(uuid.uuid4())})
     assert bad.status_code == 409 and "Ny bekymring" in bad.content.decode()
     version = Case.objects.get(pk=w.case.pk).version
-    ok = client.post(reopen, {"version": version, "reason": "Ny bekymring", "token": str(uuid.uuid4())})
+    ok = client.post(
+        reopen, {"version": version, "reason": "Ny bekymring", "token": str(uuid.uuid4())}
+    )
     assert ok.status_code == 302 and Case.objects.get(pk=w.case.pk).is_open
