@@ -646,3 +646,58 @@ def test_the_step_and_reopen_pages(w):
         reopen, {"version": version, "reason": "Ny bekymring", "token": str(uuid.uuid4())}
     )
     assert ok.status_code == 302 and Case.objects.get(pk=w.case.pk).is_open
+
+
+def test_the_case_page_answers_with_constant_queries_however_long_the_course(w):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from boernesag.cases.closure import explain_items
+
+    client = _client(w.caseworker)
+    url = f"/sager/{w.case.pk}/"
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    def cycle(day):
+        """A police documentation (a clock on the page), closed and reopened (history)."""
+        services.step_record(
+            case=w.case, by=w.caseworker, kind=StepKind.POLICE_DOCUMENTATION, occurred_on=day
+        )
+        case = Case.objects.get(pk=w.case.pk)
+        explanations = {
+            (key, item.ref): "Forklaret"
+            for key, found in explain_items(case).items()
+            for item in found
+        }
+        services.case_close_checked(
+            case=case,
+            by=w.caseworker,
+            reason="Afsluttet",
+            answers=complete_answers(),
+            explanations=explanations,
+            expected_version=case.version,
+        )
+        case.refresh_from_db()
+        services.case_reopen(
+            case=case, by=w.caseworker, reason="Ny bekymring", expected_version=case.version
+        )
+
+    cycle(TODAY() - timedelta(days=5))
+    services.step_record(
+        case=w.case, by=w.caseworker, kind=StepKind.TREATMENT_REQUEST, occurred_on=TODAY()
+    )
+    client.get(url)
+    small = count()
+    for i in range(4):
+        cycle(TODAY() - timedelta(days=4 - i))
+    for _ in range(3):
+        services.step_record(
+            case=w.case, by=w.caseworker, kind=StepKind.TREATMENT_REQUEST, occurred_on=TODAY()
+        )
+    html = client.get(url).content.decode()
+    assert html.count("Genåbnet") == 5 and html.count("Behandling for misbrug tilbudt") >= 4
+    assert count() == small
