@@ -334,8 +334,17 @@ def test_the_intake_closure_at_triage_needs_no_checklist_and_a_new_report_reopen
         )
 
     first = report()
+    services.case_reassign(  # distributed to a caseworker before the triage
+        case=Case.objects.get(child=kid),
+        caseworker=w.caseworker,
+        team=w.team_a,
+        by=w.intake,
+        reason="Fordelt",
+        expected_version=None,
+    )
     triage(first, Outcome.NO_ACTION)
     case = Case.objects.get(child=kid)
+    assert (case.team, case.caseworker) == (w.team_a, w.caseworker)
     assert case.closed_at is not None and not CaseClosure.objects.filter(case=case).exists()
     second = report()
     assert second.case_id == case.pk  # the same case, reopened through intake
@@ -343,6 +352,7 @@ def test_the_intake_closure_at_triage_needs_no_checklist_and_a_new_report_reopen
     assert case.is_open and case.phase == Phase.INQUIRY
     reopening = CaseReopening.objects.get(case=case)
     assert (reopening.cause, reopening.intake_child_id) == ("report", second.pk)
+    assert (case.team, case.caseworker) == (w.intake_team, None)  # intake's, like a new case
     assert Case.objects.filter(child=kid).count() == 1
     triage(second, Outcome.NO_ACTION)  # reopened for this report: closes again at triage
     case.refresh_from_db()

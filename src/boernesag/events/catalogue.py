@@ -188,6 +188,9 @@ class CaseReopened(CaseScoped):
     cause: Literal["manual", "report"] = "manual"
     intake_child: Ref | None = None
 
+    def summary(self) -> str:
+        return str(_("Ny henvendelse") if self.cause == "report" else _("Af sagsbehandler"))
+
 
 @declare
 class JournalWritten(CaseScoped):
@@ -583,6 +586,9 @@ class YouthSupportDecided(CaseScoped):
     label = _("Afgørelse om efterværn/ungestøtte")
     step: Ref | None = None
     outcome: Literal["granted", "refused", "declined"] | None = None
+
+    def summary(self) -> str:
+        return _choice_label("cases.CaseStep", "outcome", self.outcome) if self.outcome else ""
 
 
 @declare

@@ -152,6 +152,19 @@ def _attach_case(intake_child: IntakeChild, *, by) -> Case:
             at=max(intake_child.item.received_at, closed.closed_at),
         )
         case = closed
+        # like a new case, the reopened case is intake's until the report is triaged and
+        # the case distributed (the caseworker who had it may be someone else by now)
+        team = intake_team_for(by)
+        if case.team_id != team.pk or case.caseworker_id is not None:
+            case.refresh_from_db()
+            case_reassign(
+                case=case,
+                caseworker=None,
+                team=team,
+                by=by,
+                reason=_("Genåbnet af en ny henvendelse, som modtagelsen vurderer"),
+                expected_version=None,
+            )
     elif case is None:
         case = case_open(
             child=child,
