@@ -275,7 +275,11 @@ def test_reopening_needs_a_reason_starts_the_course_again_and_keeps_the_history(
     assert again.pk == row.pk
     case.refresh_from_db()
     assert case.is_open and case.closed_reason == "" and case.phase == Phase.INQUIRY
-    assert row.closed_at == closure.closed_at and row.cause == "manual"
+    assert (row.closed_at, row.closed_reason, row.cause) == (
+        closure.closed_at,
+        "Målene er nået",
+        "manual",
+    )
     event = Event.objects.get(case=case, kind="case_reopened")
     assert event.payload == {"reopening": row.pk, "cause": "manual", "intake_child": None}
     assert [what for _at, what, _row in services.case_course_history(case)] == [
@@ -584,8 +588,12 @@ def test_the_closure_page_lists_what_is_missing_and_keeps_what_was_typed(w):
     assert "Skriv den afsluttende vurdering" in html
     assert "Samtale &lt;b&gt;hjemme&lt;/b&gt;" in html  # kept, as text
     assert Case.objects.get(pk=w.case.pk).closed_at is None
-    response = client.post(f"/sager/{w.case.pk}/afslut/", _post_data(w))
+    data = _post_data(w)
+    response = client.post(f"/sager/{w.case.pk}/afslut/", data)
     assert response.status_code == 302
+    again = client.post(f"/sager/{w.case.pk}/afslut/", data)  # a double submit
+    assert (again.status_code, again["Location"]) == (302, f"/sager/{w.case.pk}/")
+    assert Event.objects.filter(case=w.case, kind="case_closed").count() == 1
     case = Case.objects.get(pk=w.case.pk)
     assert case.closed_at is not None
     closure = CaseClosure.objects.get(case=case)
@@ -652,10 +660,11 @@ def test_the_step_and_reopen_pages(w):
     bad = client.post(reopen, {"version": 99, "reason": "Ny bekymring", "token": str(uuid.uuid4())})
     assert bad.status_code == 409 and "Ny bekymring" in bad.content.decode()
     version = Case.objects.get(pk=w.case.pk).version
-    ok = client.post(
-        reopen, {"version": version, "reason": "Ny bekymring", "token": str(uuid.uuid4())}
-    )
+    data = {"version": version, "reason": "Ny bekymring", "token": str(uuid.uuid4())}
+    ok = client.post(reopen, data)
     assert ok.status_code == 302 and Case.objects.get(pk=w.case.pk).is_open
+    assert client.post(reopen, data).status_code == 302  # a double submit: no refusal
+    assert CaseReopening.objects.filter(case=w.case).count() == 1
 
 
 def test_the_case_page_answers_with_constant_queries_however_long_the_course(w):

@@ -460,6 +460,7 @@ class CaseReopening(models.Model):
     cause = models.CharField(max_length=10, choices=ReopenCause.choices)
     intake_child_id = models.PositiveBigIntegerField(null=True, blank=True)
     closed_at = models.DateTimeField(_("var afsluttet"))
+    closed_reason = models.TextField(_("begrundelse for afslutningen"), blank=True)
     by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=timezone.now)
     submit_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)

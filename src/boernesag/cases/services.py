@@ -322,6 +322,7 @@ def case_reopen(
         cause=cause,
         intake_child_id=intake_child_id,
         closed_at=case.closed_at,
+        closed_reason=case.closed_reason,
         by=by,
         at=at,
         submit_token=token,

@@ -5,6 +5,8 @@ every action a permission in the registry (``cases.close_case``, ``cases.reopen_
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -14,13 +16,31 @@ from django.utils.translation import gettext as _
 from boernesag.cases import gate, services
 from boernesag.cases.closure import explain_items
 from boernesag.cases.forms_course import ClosureForm, ReopenForm, StepForm
-from boernesag.cases.models import CaseClosure, CaseStep
+from boernesag.cases.models import CaseClosure, CaseReopening, CaseStep
 from boernesag.cases.steps import BY_SLUG
 from boernesag.cases.views import CONFLICT, _case_context
 from boernesag.lib.forms import form_add_validation_error
 
 
+def _resubmitted(request, pk: int, model, what: str):
+    """A second submit of a form that already closed/reopened the case (the token is on the
+    row): the case page, as after the first — not a refusal because the case changed."""
+    if request.method != "POST":
+        return None
+    try:
+        token = uuid.UUID(request.POST.get("token", ""))
+    except ValueError:
+        return None
+    if not model.objects.filter(case_id=pk, submit_token=token).exists():
+        return None
+    case = gate.case_get(request, pk, what=what)
+    return redirect("cases:case", pk=case.pk)
+
+
 def case_close(request, pk: int):
+    done = _resubmitted(request, pk, CaseClosure, "case_close")
+    if done is not None:
+        return done
     case = gate.case_get(request, pk, what="case_close", action="cases.close_case")
     items = explain_items(case)
     form = ClosureForm(request.POST or None, items=items, initial={"version": case.version})
@@ -57,6 +77,9 @@ def case_close(request, pk: int):
 
 
 def case_reopen(request, pk: int):
+    done = _resubmitted(request, pk, CaseReopening, "case_reopen")
+    if done is not None:
+        return done
     case = gate.case_get(request, pk, what="case_reopen", action="cases.reopen_case")
     form = ReopenForm(request.POST or None, initial={"version": case.version})
     status = 200

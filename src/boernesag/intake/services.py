@@ -443,8 +443,10 @@ def intake_triage(
             reason=_("Fordelt ved modtagelsen"),
             expected_version=None,
         )
+    case.refresh_from_db()
     if (
         outcome in CLOSING_OUTCOMES
+        and case.is_open
         and _opened_for(case, intake_child)
         and not (
             IntakeChild.objects.filter(case=case, triaged_at__isnull=True).exists()
