@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from boernesag.audit.models import AccessLogEntry
 from boernesag.cases import services
@@ -622,8 +623,8 @@ def test_the_case_page_shows_the_course_phase_what_is_due_and_the_actions(w):
     html = _client(w.caseworker).get(f"/sager/{w.case.pk}/").content.decode()
     assert 'data-testid="course-phase">3. Børnefaglig undersøgelse' in html
     clock = Clock.objects.running().get(case=w.case, rule_key="assessment_duration")
-    due = timezone.localtime(clock.due_at)
-    assert f"frist {due.day}." in html
+    due = date_format(timezone.localtime(clock.due_at), "j. F Y")
+    assert f"4 måneder – <strong>frist {due}</strong>" in html
     for slug in ("politiets-dokumentation", "netvaerksmoede", "ungestoette"):
         assert f"/sager/{w.case.pk}/registrer/{slug}/" in html
     # someone who only reads the case sees no actions
@@ -646,6 +647,9 @@ def test_the_step_and_reopen_pages(w):
     client.post(url, {"token": token, "occurred_on": TODAY().isoformat(), "note": ""})
     assert CaseStep.objects.filter(case=w.case).count() == 1
     meeting = _clock(w.case, "youth_crime_network_meeting")
+    page = client.get(f"/sager/{w.case.pk}/registrer/netvaerksmoede/").content.decode()
+    due = date_format(timezone.localtime(meeting.due_at), "j. F Y")
+    assert f"ungdomskriminalitet – <strong>{due}</strong>" in page  # the clock it stops
     assert meeting.is_running
     close(
         w,

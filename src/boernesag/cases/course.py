@@ -27,6 +27,7 @@ class Due:
     label: str
     due_at: datetime
     reference: str = ""
+    rule_key: str = ""
     overdue: bool = False
     paused: bool = False
 

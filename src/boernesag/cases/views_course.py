@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from boernesag.cases import gate, services
 from boernesag.cases.closure import explain_items
+from boernesag.cases.course import due_for
 from boernesag.cases.forms_course import ClosureForm, ReopenForm, StepForm
 from boernesag.cases.models import CaseClosure, CaseReopening, CaseStep
 from boernesag.cases.steps import BY_SLUG
@@ -152,9 +153,10 @@ def step_record(request, pk: int, kind: str):
                 messages.success(request, _("Registreret: %(what)s.") % {"what": spec.title})
                 return redirect("cases:case", pk=case.pk)
     earlier = CaseStep.objects.filter(case=case, kind=spec.kind).select_related("recorded_by")
+    due = [d for d in due_for(case) if d.rule_key == spec.rule_key]
     return render(
         request,
         "cases/step.html",
-        _case_context(request, case, "overview", form=form, spec=spec, earlier=earlier),
+        _case_context(request, case, "overview", form=form, spec=spec, earlier=earlier, due=due),
         status=status,
     )

@@ -31,6 +31,7 @@ def running_clocks(cases) -> dict[int, list[Due]]:
                 label=str(clock.rule.title),
                 due_at=clock.due_at,
                 reference=clock.version.reference,
+                rule_key=clock.rule_key,
                 overdue=clock.paused_since is None and clock.due_at < now,
                 paused=clock.paused_since is not None,
             )
