@@ -724,3 +724,22 @@ def test_the_case_page_answers_with_constant_queries_however_long_the_course(w):
     html = client.get(url).content.decode()
     assert html.count("Genåbnet") == 5 and html.count("Behandling for misbrug tilbudt") >= 4
     assert count() == small
+
+
+def test_closures_reopenings_and_steps_cannot_be_changed_afterwards(w):
+    from django.db import DatabaseError, connection, transaction
+
+    closure = close(w, explanations=clock_explained(w))
+    case = Case.objects.get(pk=w.case.pk)
+    services.case_reopen(case=case, by=w.caseworker, reason="Ny bekymring", expected_version=None)
+    services.step_record(
+        case=w.case, by=w.caseworker, kind=StepKind.POLICE_DOCUMENTATION, occurred_on=TODAY()
+    )
+    for model in (CaseClosure, ClosureExplanation, CaseReopening, CaseStep):
+        assert model.objects.exists()
+        table = model._meta.db_table
+        for sql in (f"UPDATE {table} SET id = id", f"DELETE FROM {table}"):  # the database refuses
+            with pytest.raises(DatabaseError, match="permission denied|append-only|kun tilføjes"):
+                with transaction.atomic(), connection.cursor() as cursor:
+                    cursor.execute(sql)
+    assert CaseClosure.objects.get().reason == closure.reason

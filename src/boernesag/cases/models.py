@@ -23,6 +23,7 @@ from boernesag.cases.constants import (
     Phase,
 )
 from boernesag.events.models import Event
+from boernesag.lib.append_only import append_only
 from boernesag.lib.media import media_dir
 
 USER = settings.AUTH_USER_MODEL
@@ -353,11 +354,7 @@ class TellAnswer(models.TextChoices):
     NOT_RELEVANT = "not_relevant", _("Ikke relevant")
 
 
-@pghistory.track(
-    pghistory.InsertEvent(),
-    model_name="CaseClosureHistory",
-    obj_field=pghistory.ObjForeignKey(related_name="history"),
-)
+@append_only
 class CaseClosure(models.Model):
     """The closure checklist as it was answered when the caseworker closed the case (issue 13,
     DOMAIN.md §3 phase 8): dialogue with the child and the parents, current status from
@@ -419,6 +416,7 @@ class CaseClosure(models.Model):
         return f"{self.case_id} {self.closed_at:%Y-%m-%d}"
 
 
+@append_only
 class ClosureExplanation(models.Model):
     """An item a closure check listed that the caseworker explained instead of resolving — a
     deadline still running when the case closed (``check_key``: the registry key, ``ref``: what
@@ -450,6 +448,7 @@ class ReopenCause(models.TextChoices):
     REPORT = "report", _("Ny henvendelse i modtagelsen")
 
 
+@append_only
 class CaseReopening(models.Model):
     """Why a closed case was opened again (the event ``case_reopened`` references this row).
     ``intake_child_id``: the report (``intake.IntakeChild``) that reopened it through intake
@@ -491,11 +490,7 @@ class YouthSupportOutcome(models.TextChoices):
     DECLINED = "declined", _("Den unge ønsker ikke støtte efter 18 år")
 
 
-@pghistory.track(
-    pghistory.InsertEvent(),
-    model_name="CaseStepHistory",
-    obj_field=pghistory.ObjForeignKey(related_name="history"),
-)
+@append_only
 class CaseStep(models.Model):
     """A recorded step that starts or stops a legal deadline (police documentation and the
     network meeting; a request for substance-abuse treatment and the offer; the position on a
