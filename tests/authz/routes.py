@@ -1226,3 +1226,8 @@ PROBES += assessment_probes()
 from tests.authz.measures import measure_probes  # noqa: E402
 
 PROBES += measure_probes()
+
+# closing, reopening, closures and deadline steps on a case: tests/authz/closure.py
+from tests.authz.closure import closure_probes  # noqa: E402
+
+PROBES += closure_probes()

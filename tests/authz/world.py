@@ -399,6 +399,10 @@ def build_matrix_world() -> World:
 
     measures_build(w)
     w.extra.assessment_template = AssessmentTemplate.objects.filter(law="BL").first()
+    # closures (tests/authz/closure.py)
+    from tests.authz.closure import closure_build
+
+    closure_build(w)
     return w
 
 
