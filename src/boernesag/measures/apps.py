@@ -5,3 +5,6 @@ class MeasuresConfig(AppConfig):
     name = "boernesag.measures"
     label = "measures"
     verbose_name = "Indsatser, opfølgning og ophør"
+
+    def ready(self):
+        from boernesag.measures import closure_checks  # noqa: F401 (registers)
