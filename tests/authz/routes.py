@@ -1222,3 +1222,13 @@ PROBES += plan_probes()
 from tests.authz.assessments import assessment_probes  # noqa: E402
 
 PROBES += assessment_probes()
+
+# the measures app (indsatser, opfølgning, ophør): tests/authz/measures.py
+from tests.authz.measures import measure_probes  # noqa: E402
+
+PROBES += measure_probes()
+
+# closing, reopening, closures and deadline steps on a case: tests/authz/closure.py
+from tests.authz.closure import closure_probes  # noqa: E402
+
+PROBES += closure_probes()

@@ -394,7 +394,15 @@ def build_matrix_world() -> World:
     from tests.authz.assessments import assessments_build
 
     assessments_build(w)
+    # measures (tests/authz/measures.py)
+    from tests.authz.measures import measures_build
+
+    measures_build(w)
     w.extra.assessment_template = AssessmentTemplate.objects.filter(law="BL").first()
+    # closures (tests/authz/closure.py)
+    from tests.authz.closure import closure_build
+
+    closure_build(w)
     return w
 
 

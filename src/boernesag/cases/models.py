@@ -23,6 +23,7 @@ from boernesag.cases.constants import (
     Phase,
 )
 from boernesag.events.models import Event
+from boernesag.lib.append_only import append_only
 from boernesag.lib.media import media_dir
 
 USER = settings.AUTH_USER_MODEL
@@ -338,3 +339,187 @@ class Consent(models.Model):
     @property
     def is_active(self) -> bool:
         return self.is_active_on(timezone.localdate())
+
+
+class StatusAnswer(models.TextChoices):
+    """A closure checklist item is either done (with its date and how/source) or not done
+    with the reason why not."""
+
+    YES = "yes", _("Ja")
+    NO = "no", _("Nej – begrundelse")
+
+
+class TellAnswer(models.TextChoices):
+    TOLD = "told", _("Orienteret")
+    NOT_RELEVANT = "not_relevant", _("Ikke relevant")
+
+
+@append_only
+class CaseClosure(models.Model):
+    """The closure checklist as it was answered when the caseworker closed the case (issue 13,
+    DOMAIN.md §3 phase 8): dialogue with the child and the parents, current status from
+    school/daycare and from the provider, the final assessment and who was told. Each item is
+    done (date and how/source) or not done with a reason. What is missing is decided by the
+    checklist registry (``cases/closure.py``); the event ``case_closed`` references this row,
+    so the free text stays out of the event log. One row per closure (a case closed, reopened
+    and closed again has two)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="closures")
+    reason = models.TextField(_("begrundelse for afslutning"))
+    child_dialogue = models.CharField(
+        _("dialog med barnet/den unge"), max_length=10, choices=StatusAnswer.choices, blank=True
+    )
+    child_dialogue_on = models.DateField(_("dato for dialogen med barnet"), null=True, blank=True)
+    child_dialogue_how = models.TextField(_("hvordan (samtale, hjemmebesøg …)"), blank=True)
+    child_dialogue_why_not = models.TextField(_("hvorfor ikke"), blank=True)
+    parents_dialogue = models.CharField(
+        _("dialog med forældrene"), max_length=10, choices=StatusAnswer.choices, blank=True
+    )
+    parents_dialogue_on = models.DateField(
+        _("dato for dialogen med forældrene"), null=True, blank=True
+    )
+    parents_dialogue_how = models.TextField(_("hvordan"), blank=True)
+    parents_dialogue_why_not = models.TextField(_("hvorfor ikke"), blank=True)
+    school_status = models.CharField(
+        _("aktuel status fra skole/dagtilbud"),
+        max_length=10,
+        choices=StatusAnswer.choices,
+        blank=True,
+    )
+    school_status_on = models.DateField(_("modtaget"), null=True, blank=True)
+    school_status_source = models.CharField(_("fra hvem"), max_length=200, blank=True)
+    school_status_why_not = models.TextField(_("hvorfor ikke"), blank=True)
+    provider_status = models.CharField(
+        _("aktuel status fra leverandøren"), max_length=10, choices=StatusAnswer.choices, blank=True
+    )
+    provider_status_on = models.DateField(_("modtaget"), null=True, blank=True)
+    provider_status_source = models.CharField(_("fra hvem"), max_length=200, blank=True)
+    provider_status_why_not = models.TextField(_("hvorfor ikke"), blank=True)
+    final_assessment = models.TextField(_("afsluttende vurdering"), blank=True)
+    parties_told_on = models.DateField(_("parterne orienteret"), null=True, blank=True)
+    notifier_told = models.CharField(
+        _("underretteren"), max_length=20, choices=TellAnswer.choices, blank=True
+    )
+    provider_told = models.CharField(
+        _("leverandøren"), max_length=20, choices=TellAnswer.choices, blank=True
+    )
+    closed_at = models.DateTimeField(default=timezone.now)
+    closed_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    submit_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    class Meta:
+        verbose_name = _("afslutning af sag")
+        verbose_name_plural = _("afslutninger af sager")
+        ordering = ["-closed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.closed_at:%Y-%m-%d}"
+
+
+@append_only
+class ClosureExplanation(models.Model):
+    """An item a closure check listed that the caseworker explained instead of resolving — a
+    deadline still running when the case closed (``check_key``: the registry key, ``ref``: what
+    it is about, e.g. ``assessment_duration:1``). ``label`` is the item as it was shown, so
+    the explanation keeps its meaning after the clock was cancelled by ``case_closed``."""
+
+    closure = models.ForeignKey(CaseClosure, on_delete=models.PROTECT, related_name="explanations")
+    check_key = models.CharField(max_length=60)
+    ref = models.CharField(max_length=80)
+    label = models.CharField(max_length=300)
+    text = models.TextField(_("forklaring"))
+
+    class Meta:
+        verbose_name = _("forklaring ved afslutning")
+        verbose_name_plural = _("forklaringer ved afslutning")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["closure", "check_key", "ref"], name="closure_explanation_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class ReopenCause(models.TextChoices):
+    MANUAL = "manual", _("Genåbnet af sagsbehandler")
+    REPORT = "report", _("Ny henvendelse i modtagelsen")
+
+
+@append_only
+class CaseReopening(models.Model):
+    """Why a closed case was opened again (the event ``case_reopened`` references this row).
+    ``intake_child_id``: the report (``intake.IntakeChild``) that reopened it through intake
+    — an id, not a foreign key: intake is built on cases, not the other way round."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="reopenings")
+    reason = models.TextField(_("begrundelse for genåbning"))
+    cause = models.CharField(max_length=10, choices=ReopenCause.choices)
+    intake_child_id = models.PositiveBigIntegerField(null=True, blank=True)
+    closed_at = models.DateTimeField(_("var afsluttet"))
+    closed_reason = models.TextField(_("begrundelse for afslutningen"), blank=True)
+    by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    submit_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    class Meta:
+        verbose_name = _("genåbning af sag")
+        verbose_name_plural = _("genåbninger af sager")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.at:%Y-%m-%d}"
+
+
+class StepKind(models.TextChoices):
+    """Work that starts or stops a legal deadline and has no other home (``cases/steps.py``)."""
+
+    POLICE_DOCUMENTATION = "police_documentation", _("Politiets dokumentation modtaget")
+    NETWORK_MEETING = "network_meeting", _("Netværksmøde og foreløbig plan")
+    TREATMENT_REQUEST = "treatment_request", _("Anmodning om misbrugsbehandling")
+    TREATMENT_OFFER = "treatment_offer", _("Misbrugsbehandling tilbudt")
+    YOUTH_PLAN_POSITION = "youth_plan_position", _("Stillingtagen til ungeplan uden plan")
+    YOUTH_SUPPORT = "youth_support", _("Afgørelse om ungestøtte/efterværn")
+
+
+class YouthSupportOutcome(models.TextChoices):
+    GRANTED = "granted", _("Ungestøtte/efterværn bevilget")
+    REFUSED = "refused", _("Afslag på ungestøtte/efterværn")
+    DECLINED = "declined", _("Den unge ønsker ikke støtte efter 18 år")
+
+
+@append_only
+class CaseStep(models.Model):
+    """A recorded step that starts or stops a legal deadline (police documentation and the
+    network meeting; a request for substance-abuse treatment and the offer; the position on a
+    youth plan without a plan; the position on youth support before 18). The text (what
+    happened, the reasons) is here; the event references the row."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="steps")
+    kind = models.CharField(_("type"), max_length=30, choices=StepKind.choices)
+    occurred_on = models.DateField(_("dato"))
+    note = models.TextField(_("beskrivelse og begrundelse"), blank=True)
+    outcome = models.CharField(
+        _("afgørelse"), max_length=20, choices=YouthSupportOutcome.choices, blank=True
+    )
+    answers = models.ForeignKey(
+        "self",
+        verbose_name=_("svar på"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="answered_by",
+    )
+    recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    submit_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    class Meta:
+        verbose_name = _("registrering")
+        verbose_name_plural = _("registreringer")
+        ordering = ["-occurred_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.occurred_on:%Y-%m-%d}"

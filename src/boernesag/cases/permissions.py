@@ -33,6 +33,11 @@ def is_open_case(user, case) -> bool:
     return case is not None and case.closed_at is None
 
 
+@predicate(doc="sagen er afsluttet")
+def is_closed_case(user, case) -> bool:
+    return case is not None and case.closed_at is not None
+
+
 @predicate(
     doc="leder sagens team (teamleder), eller sagen ligger i den modtagelse, man er "
     "faglig koordinator i"
@@ -115,6 +120,25 @@ permission(
     label="Rette et journalnotat, man selv har skrevet (inden for rettefristen); "
     "kræver også cases.write_journal på sagen",
     obj="journalnotat",
+)
+permission(
+    "cases.close_case",
+    may_edit,
+    label="Afslutte sagen (med tjeklisten for afslutning)",
+    obj="sag",
+)
+permission(
+    "cases.reopen_case",
+    has_editing_role & can_write_case & is_closed_case,
+    label="Genåbne en afsluttet sag med en begrundelse",
+    obj="sag",
+)
+permission(
+    "cases.record_step",
+    may_edit,
+    label="Registrere politiets dokumentation, netværksmøde, anmodning om og tilbud om "
+    "misbrugsbehandling, stillingtagen til ungeplan og til ungestøtte",
+    obj="sag",
 )
 permission("cases.upload_document", may_edit, label="Lægge dokumenter på sagen", obj="sag")
 permission(

@@ -9,7 +9,8 @@ their 24-hour triage only move the phase while the case is still in its first tw
 new report on a case that has come further (an investigation, a plan, a decision, an active
 measure) is handled inside the case — Barnets Lov § 137 re-assessment — and shows as an open
 task (its triage deadline), not as a step back to "2. Afklaring". While a measure is active,
-only follow-ups, the end of the (last) measure and closure move the phase.
+only follow-ups, the end of the (last) measure and closure move the phase. A reopened case
+(``case_reopened``) starts again from phase 1 (docs/closure.md).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ PHASE_KINDS = frozenset(
         "follow_up_held",
         "measure_ended",
         "case_closed",
+        "case_reopened",
     }
 )
 _STORED_PHASE_KINDS = sorted(PHASE_KINDS | {"report_assessed"})
@@ -51,6 +53,11 @@ def fold_phase(kinds: Iterable[str]) -> str:
         early = PHASE_ORDER[phase] <= PHASE_ORDER[Phase.TRIAGE]
         if kind == "case_closed":
             phase = Phase.CLOSURE
+        elif kind == "case_reopened":
+            # a reopened case starts its course again from "1. Henvendelse" (something new
+            # came to the municipality's attention) — unless a measure is still active
+            # (a case closed before the closure checklist existed), then it is followed up
+            phase = Phase.FOLLOW_UP if measures else Phase.INQUIRY
         elif kind == "measure_started":
             if measures == 0:
                 phase = Phase.START

@@ -17,7 +17,19 @@ from boernesag.audit.models import AccessGrant, AccessGrantReview, GrantKind
 from boernesag.cases.access import scope_forget
 from boernesag.cases.constants import ConsentForm, DocumentAudience, JournalKind, MeetingKind
 from boernesag.cases.documents import check_upload
-from boernesag.cases.models import Case, Consent, Document, JournalEntry, Meeting, Reassignment
+from boernesag.cases.models import (
+    Case,
+    CaseClosure,
+    CaseReopening,
+    CaseStep,
+    ClosureExplanation,
+    Consent,
+    Document,
+    JournalEntry,
+    Meeting,
+    Reassignment,
+    ReopenCause,
+)
 from boernesag.events import catalogue as ev
 from boernesag.events.models import Event
 from boernesag.events.services import event_write
@@ -120,16 +132,307 @@ def case_reassign(
 
 
 @transaction.atomic
-def case_close(*, case: Case, by, reason: str, closed_at: datetime | None = None) -> Case:
+def case_close(
+    *,
+    case: Case,
+    by,
+    reason: str,
+    closed_at: datetime | None = None,
+    expected_version: int | None = None,
+    closure: CaseClosure | None = None,
+) -> Case:
+    """Close the case without the checklist — intake's closure at triage ("no further
+    action" on a case opened or reopened for that report; ``intake.services.intake_triage``)
+    and the checklist's own last step (``case_close_checked``). Caseworkers close through
+    ``case_close_checked`` (docs/closure.md)."""
     closed_at = closed_at or timezone.now()
-    _bump(Case, case, None, closed_at=closed_at, closed_reason=(reason or "").strip())
+    if Case.objects.filter(pk=case.pk, closed_at__isnull=False).exists():
+        raise ValidationError(_("Sagen er allerede afsluttet."))
+    _bump(Case, case, expected_version, closed_at=closed_at, closed_reason=(reason or "").strip())
     # the follow-up of resource-person agreements ends with the case (their own clocks)
     resource_person_agreements_end_for_case(
         case=case, by=by, ended_on=timezone.localtime(closed_at).date()
     )
-    event_write(ev.CaseClosed(), case=case, actor=by, occurred_at=closed_at, subject=case)
+    event_write(
+        ev.CaseClosed(closure=getattr(closure, "pk", None)),
+        case=case,
+        actor=by,
+        occurred_at=closed_at,
+        subject=case,
+    )
     case.refresh_from_db()
     return case
+
+
+class ClosureIncomplete(ValidationError):
+    """Closing was refused: ``missing`` lists what the checklist still lacks."""
+
+    def __init__(self, missing):
+        self.missing = missing
+        super().__init__([m for item in missing for m in item.messages])
+
+
+CLOSURE_FIELDS = (
+    "child_dialogue",
+    "child_dialogue_on",
+    "child_dialogue_how",
+    "child_dialogue_why_not",
+    "parents_dialogue",
+    "parents_dialogue_on",
+    "parents_dialogue_how",
+    "parents_dialogue_why_not",
+    "school_status",
+    "school_status_on",
+    "school_status_source",
+    "school_status_why_not",
+    "provider_status",
+    "provider_status_on",
+    "provider_status_source",
+    "provider_status_why_not",
+    "final_assessment",
+    "parties_told_on",
+    "notifier_told",
+    "provider_told",
+)
+CLOSURE_DATES = tuple(name for name in CLOSURE_FIELDS if name.endswith("_on"))
+
+
+@transaction.atomic
+def case_close_checked(
+    *,
+    case: Case,
+    by,
+    reason: str,
+    answers: dict,
+    explanations: dict | None = None,
+    expected_version: int | None,
+    token=None,
+) -> CaseClosure:
+    """The caseworker closes the case through the closure checklist (issue 13; DOMAIN.md §3,
+    phase 8): dialogue with the child (Barnets Lov § 5) and the parents, current status from
+    school/daycare and the provider, the final assessment, who was told, and every check
+    other apps register (``cases/closure.py``: every running deadline stopped or explained,
+    every measure ended). Refused with ``ClosureIncomplete`` listing what is missing.
+
+    ``answers``: the ``CaseClosure`` fields; ``explanations``: ``{(check, ref): text}`` for
+    the items checks list (running deadlines). The explanations are kept on the closure;
+    ``case_closed`` then cancels the clocks that end with the case. A double submit (same
+    ``token``) returns the first closure."""
+    from boernesag.cases.closure import closure_missing, explain_items
+
+    if token is not None:
+        existing = CaseClosure.objects.filter(submit_token=token, case=case).first()
+        if existing is not None:
+            return existing
+    if not by.has_perm("cases.close_case", case):
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    closure = CaseClosure(
+        case=case,
+        reason=reason,
+        closed_by=by,
+        submit_token=token,
+        **{k: v for k, v in answers.items() if k in CLOSURE_FIELDS},
+    )
+    for name in CLOSURE_FIELDS:
+        value = getattr(closure, name)
+        if isinstance(value, str):
+            setattr(closure, name, value.strip())
+    today = timezone.localdate()
+    for name in CLOSURE_DATES:
+        day = getattr(closure, name)
+        if day is not None and day > today:
+            raise ValidationError({name: _("Datoen kan ikke ligge i fremtiden.")})
+    closure.typed_explanations = {
+        key: (text or "").strip() for key, text in (explanations or {}).items()
+    }
+    items = explain_items(case)
+    missing = closure_missing(case, closure, items=items)
+    if not reason:
+        from boernesag.cases.closure import Missing
+
+        missing.insert(
+            0, Missing("reason", _("Begrundelse"), [_("Skriv kort hvorfor sagen afsluttes.")])
+        )
+    if missing:
+        raise ClosureIncomplete(missing)
+    closure.closed_at = timezone.now()
+    closure.save()
+    ClosureExplanation.objects.bulk_create(
+        ClosureExplanation(
+            closure=closure,
+            check_key=key,
+            ref=item.ref,
+            label=item.label[:300],
+            text=closure.typed_explanations[(key, item.ref)],
+        )
+        for key, found in items.items()
+        for item in found
+    )
+    case_close(
+        case=case,
+        by=by,
+        reason=reason,
+        closed_at=closure.closed_at,
+        expected_version=expected_version,
+        closure=closure,
+    )
+    return closure
+
+
+@transaction.atomic
+def case_reopen(
+    *,
+    case: Case,
+    by,
+    reason: str,
+    expected_version: int | None,
+    token=None,
+    cause: str = ReopenCause.MANUAL,
+    intake_child_id: int | None = None,
+    at: datetime | None = None,
+) -> CaseReopening:
+    """Open a closed case again, with the reason (on the ``CaseReopening`` row; the event
+    ``case_reopened`` carries codes only). The case starts its course again from
+    "1. Henvendelse" (``cases/projections.py``). By a caseworker (``cases.reopen_case``), or
+    by a new report about the child through intake (``cause="report"``; the permission is
+    intake's ``intake.register``, checked there). The child may have only one open case."""
+    if token is not None:
+        existing = CaseReopening.objects.filter(submit_token=token, case=case).first()
+        if existing is not None:
+            return existing
+    case.refresh_from_db()
+    if case.closed_at is None:
+        raise ValidationError(_("Sagen er ikke afsluttet."))
+    if cause == ReopenCause.MANUAL and not by.has_perm("cases.reopen_case", case):
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Skriv hvorfor sagen genåbnes.")})
+    other = Case.objects.open().filter(child_id=case.child_id).exclude(pk=case.pk).first()
+    if other is not None:
+        raise ValidationError(
+            _("Barnet har allerede en åben sag (%(ref)s). Arbejd videre i den.")
+            % {"ref": other.reference}
+        )
+    at = at or timezone.now()
+    row = CaseReopening.objects.create(
+        case=case,
+        reason=reason,
+        cause=cause,
+        intake_child_id=intake_child_id,
+        closed_at=case.closed_at,
+        closed_reason=case.closed_reason,
+        by=by,
+        at=at,
+        submit_token=token,
+    )
+    try:
+        with transaction.atomic():
+            _bump(Case, case, expected_version, closed_at=None, closed_reason="")
+    except IntegrityError as exc:  # another case opened meanwhile (one open case per child)
+        raise ValidationError(_("Barnet har allerede en åben sag.")) from exc
+    event_write(
+        ev.CaseReopened(reopening=row.pk, cause=cause, intake_child=intake_child_id),
+        case=case,
+        actor=by,
+        occurred_at=at,
+        subject=case,
+    )
+    case.refresh_from_db()
+    return row
+
+
+def case_course_history(case: Case) -> list[tuple[datetime, str, object]]:
+    """Closures and reopenings of the case, newest first: ``(at, "closed"|"reopened", row)``."""
+    rows = [(c.closed_at, "closed", c) for c in case.closures.select_related("closed_by")]
+    rows += [(r.at, "reopened", r) for r in case.reopenings.select_related("by")]
+    return sorted(rows, key=lambda r: r[0], reverse=True)
+
+
+# --- steps that start or stop a legal deadline (cases/steps.py) ---------------------------
+
+STEPS_FROM = date(2011, 1, 1)  # the rules' earliest versions
+
+
+@transaction.atomic
+def step_record(
+    *,
+    case: Case,
+    by,
+    kind: str,
+    occurred_on: date,
+    note: str = "",
+    outcome: str = "",
+    token=None,
+) -> CaseStep:
+    """Record a step that starts or stops a legal deadline (``cases/steps.py``: police
+    documentation → network meeting within 7 days; a request for substance-abuse treatment
+    → treatment within 14 days — both rules' paragraphs unverified; the position on a youth
+    plan without a plan, Barnets Lov § 108, stk. 1; the position on youth support 6 months
+    before the 18th birthday, Barnets Lov § 111, stk. 1). The event is written on the day
+    the step happened, so the clock starts or stops then. A stop needs its start on the
+    case. A double submit (same ``token``) records one step."""
+    from boernesag.cases.steps import SPECS
+
+    spec = SPECS[kind]
+    if token is not None:
+        existing = CaseStep.objects.filter(submit_token=token, case=case).first()
+        if existing is not None:
+            return existing
+    if not by.has_perm("cases.record_step", case):
+        raise PermissionDenied
+    note = (note or "").strip()
+    errors = {}
+    if occurred_on > timezone.localdate():
+        errors["occurred_on"] = _("Datoen kan ikke ligge i fremtiden.")
+    elif occurred_on < STEPS_FROM:
+        errors["occurred_on"] = _("Datoen kan ikke ligge før 1. januar 2011.")
+    if spec.note_required and not note:
+        errors["note"] = _("Udfyld feltet: %(label)s.") % {"label": spec.note_label}
+    if spec.outcome and not outcome:
+        errors["outcome"] = _("Vælg afgørelsen.")
+    answers = None
+    if spec.answers:
+        answers = (
+            CaseStep.objects.filter(case=case, kind=spec.answers, answered_by__isnull=True)
+            .order_by("-occurred_on", "-id")
+            .first()
+        )
+        if answers is None:
+            errors.setdefault(
+                "__all__",
+                _("Registrér først: %(start)s. Fristen løber fra den.")
+                % {"start": SPECS[spec.answers].title},
+            )
+        elif occurred_on < answers.occurred_on and "occurred_on" not in errors:
+            errors["occurred_on"] = _("Datoen kan ikke ligge før %(start)s (%(day)s).") % {
+                "start": SPECS[spec.answers].title,
+                "day": answers.occurred_on.strftime("%d-%m-%Y"),
+            }
+    if errors:
+        raise ValidationError(errors)
+    step = CaseStep.objects.create(
+        case=case,
+        kind=kind,
+        occurred_on=occurred_on,
+        note=note,
+        outcome=outcome if spec.outcome else "",
+        answers=answers,
+        recorded_by=by,
+        submit_token=token,
+    )
+    # the engine pairs a stop with its start by subject (one clock per police documentation,
+    # per request); the youth positions stop the measure's clock, so they name no subject
+    subject = answers if spec.answers else (step if spec.starts else None)
+    event_write(
+        spec.event(step),
+        case=case,
+        actor=by,
+        occurred_at=_occurred_at(occurred_on),
+        subject=subject,
+    )
+    return step
 
 
 def _occurred_at(day: date) -> datetime:

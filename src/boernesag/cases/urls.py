@@ -1,6 +1,6 @@
 from django.urls import path
 
-from boernesag.cases import views, views_audit, views_people
+from boernesag.cases import views, views_audit, views_course, views_people
 
 app_name = "cases"
 
@@ -37,6 +37,15 @@ urlpatterns = [
         name="consent_withdraw",
     ),
     path("sager/<int:pk>/omfordel/", views.case_reassign, name="reassign"),
+    # closing, reopening and the steps that start or stop a deadline (docs/closure.md)
+    path("sager/<int:pk>/afslut/", views_course.case_close, name="close"),
+    path("sager/<int:pk>/genaabn/", views_course.case_reopen, name="reopen"),
+    path(
+        "sager/<int:pk>/afslutninger/<int:closure_pk>/",
+        views_course.closure_detail,
+        name="closure",
+    ),
+    path("sager/<int:pk>/registrer/<slug:kind>/", views_course.step_record, name="step"),
     # the people around the child (docs/people.md)
     path("sager/<int:pk>/personer/", views_people.case_people, name="people"),
     path("sager/<int:pk>/personer/ny/", views_people.person_add, name="person_add"),

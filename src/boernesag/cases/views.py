@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from boernesag.cases import gate, selectors, services
 from boernesag.cases.access import case_visible, scope_for
 from boernesag.cases.constants import ConsentForm as ConsentFormKind
+from boernesag.cases.course import course_context
 from boernesag.cases.forms import (
     CaseOpenForm,
     ChildSearchForm,
@@ -333,6 +334,7 @@ def case_detail(request, case: Case):
             more=more,
             filter_form=TimelineFilterForm(),
             address=person_address(case.child, request.user),
+            course=course_context(request.user, case),
         ),
     )
 

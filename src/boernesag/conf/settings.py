@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "boernesag.plans",
     "boernesag.rights",
     "boernesag.decisions",
+    "boernesag.measures",
     "boernesag.demo",
     "django.contrib.admin",
     "django.contrib.auth",

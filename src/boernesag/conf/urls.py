@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("boernesag.rights.urls")),
     path("", include("boernesag.cases.urls_persons")),
     path("", include("boernesag.decisions.urls")),
+    path("", include("boernesag.measures.urls")),
     path("", include("boernesag.assessments.urls")),
     path("frister/", include("boernesag.deadlines.urls")),
     path("modtagelse/", include("boernesag.intake.urls")),

@@ -9,7 +9,7 @@ class DeadlinesConfig(AppConfig):
     def ready(self):
         # Validate the rule files (also against the event catalogue) at start-up, and
         # register the clocks as projections of the events (events.projections).
-        from boernesag.deadlines import rules
+        from boernesag.deadlines import closure_checks, rules  # noqa: F401 (registers)
         from boernesag.deadlines.projections import Clocks, OrganisationClocks
         from boernesag.events.projections import register
 

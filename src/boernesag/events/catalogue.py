@@ -163,12 +163,33 @@ class CaseReassigned(CaseScoped):
 
 @declare
 class CaseClosed(CaseScoped):
-    """The case is closed; the reason is on the case (``Case.closed_reason``)."""
+    """The case is closed; the reason is on the case (``Case.closed_reason``). ``closure``:
+    the checklist row (``cases.CaseClosure``) when the caseworker closed it through the
+    closure checklist; none when intake closed it at triage (docs/closure.md)."""
 
     kind = "case_closed"
     label = _("Sag afsluttet")
     phase = Phase.CLOSURE
     subject = "cases.case"
+    closure: Ref | None = None
+
+
+@declare
+class CaseReopened(CaseScoped):
+    """A closed case is opened again; the reason is on the ``cases.CaseReopening`` row.
+    ``cause``: reopened by a caseworker (``manual``) or by a new report through intake
+    (``report``, with the report's ``intake_child``)."""
+
+    kind = "case_reopened"
+    label = _("Sag genåbnet")
+    phase = Phase.INQUIRY
+    subject = "cases.case"
+    reopening: Ref
+    cause: Literal["manual", "report"] = "manual"
+    intake_child: Ref | None = None
+
+    def summary(self) -> str:
+        return str(_("Ny henvendelse") if self.cause == "report" else _("Af sagsbehandler"))
 
 
 @declare
@@ -528,6 +549,17 @@ class MeasureEnded(CaseScoped):
 
 
 @declare
+class MeasureChanged(CaseScoped):
+    """A measure's terms changed by a new decision that replaces the one before (a new
+    version of the measure: more or fewer hours, another provider)."""
+
+    kind = "measure_changed"
+    label = _("Indsats ændret")
+    measure: Ref | None = None
+    decision: Ref | None = None
+
+
+@declare
 class ReceiptSent(CaseScoped):
     kind = "receipt_sent"
     label = _("Kvittering sendt til underretter")
@@ -551,12 +583,23 @@ class YouthPlanDecided(CaseScoped):
     kind = "youth_plan_decided"
     label = _("Stillingtagen til ungeplan")
     plan: Ref | None = None
+    # the position taken without (or before) a plan, with its reasons (``cases.CaseStep``)
+    step: Ref | None = None
 
 
 @declare
 class YouthSupportDecided(CaseScoped):
+    """The position on support after the 18th birthday (Barnets Lov § 111, stk. 1; SEL § 68,
+    stk. 11), recorded with its reasons on a ``cases.CaseStep`` row; ``outcome``: support
+    granted, refused, or not wanted by the young person."""
+
     kind = "youth_support_decided"
     label = _("Afgørelse om efterværn/ungestøtte")
+    step: Ref | None = None
+    outcome: Literal["granted", "refused", "declined"] | None = None
+
+    def summary(self) -> str:
+        return _choice_label("cases.CaseStep", "outcome", self.outcome) if self.outcome else ""
 
 
 @declare
@@ -569,24 +612,28 @@ class SupervisionVisitHeld(CaseScoped):
 class PoliceDocumentationReceived(CaseScoped):
     kind = "police_documentation_received"
     label = _("Politiets dokumentation for ungdomskriminalitet modtaget")
+    step: Ref | None = None
 
 
 @declare
 class NetworkMeetingHeld(CaseScoped):
     kind = "network_meeting_held"
     label = _("Netværksmøde og foreløbig plan")
+    step: Ref | None = None
 
 
 @declare
 class TreatmentRequested(CaseScoped):
     kind = "treatment_requested"
     label = _("Anmodning om misbrugsbehandling")
+    step: Ref | None = None
 
 
 @declare
 class TreatmentOffered(CaseScoped):
     kind = "treatment_offered"
     label = _("Misbrugsbehandling tilbudt")
+    step: Ref | None = None
 
 
 @declare

@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 
 from boernesag.accounts.constants import Role, UnitKind
 from boernesag.accounts.models import RoleAssignment, TeamMembership, Unit
-from boernesag.cases.models import Case, JournalEntry
-from boernesag.cases.services import case_close, case_open, case_reassign
+from boernesag.cases.models import Case, JournalEntry, ReopenCause
+from boernesag.cases.services import case_close, case_open, case_reassign, case_reopen
 from boernesag.events import catalogue as ev
 from boernesag.events.models import Event
 from boernesag.events.services import Actor, event_write
@@ -137,7 +137,36 @@ def intake_team_for(user) -> Unit:
 def _attach_case(intake_child: IntakeChild, *, by) -> Case:
     child = intake_child.child
     case = Case.objects.open().filter(child=child).first()
+    closed = None
     if case is None:
+        closed = Case.objects.filter(child=child).order_by("-closed_at", "-pk").first()
+    if closed is not None:
+        # a new report about a child whose case is closed reopens that case (docs/closure.md):
+        # the child's history stays in one case, and triage starts from "1. Henvendelse"
+        case_reopen(
+            case=closed,
+            by=by,
+            reason=_("Ny henvendelse: %(kind)s") % {"kind": intake_child.item.get_kind_display()},
+            expected_version=None,
+            cause=ReopenCause.REPORT,
+            intake_child_id=intake_child.pk,
+            at=max(intake_child.item.received_at, closed.closed_at),
+        )
+        case = closed
+        # like a new case, the reopened case is intake's until the report is triaged and
+        # the case distributed (the caseworker who had it may be someone else by now)
+        team = intake_team_for(by)
+        if case.team_id != team.pk or case.caseworker_id is not None:
+            case.refresh_from_db()
+            case_reassign(
+                case=case,
+                caseworker=None,
+                team=team,
+                by=by,
+                reason=_("Genåbnet af en ny henvendelse, som modtagelsen vurderer"),
+                expected_version=None,
+            )
+    elif case is None:
         case = case_open(
             child=child,
             caseworker=None,
@@ -454,8 +483,10 @@ def intake_triage(
             reason=_("Fordelt ved modtagelsen"),
             expected_version=None,
         )
+    case.refresh_from_db()
     if (
         outcome in CLOSING_OUTCOMES
+        and case.is_open
         and _opened_for(case, intake_child)
         and not (
             IntakeChild.objects.filter(case=case, triaged_at__isnull=True).exists()
@@ -467,8 +498,12 @@ def intake_triage(
 
 
 def _opened_for(case: Case, intake_child: IntakeChild) -> bool:
+    """The case was opened — or reopened — for this report (then "no further action" at
+    triage closes it again, without the closure checklist: docs/closure.md)."""
     return Event.objects.filter(
-        case=case, kind=ev.CaseOpened.kind, payload__intake_child=intake_child.pk
+        case=case,
+        kind__in=[ev.CaseOpened.kind, ev.CaseReopened.kind],
+        payload__intake_child=intake_child.pk,
     ).exists()
 
 

@@ -25,6 +25,10 @@ class LetterKind(models.TextChoices):
     STATEMENT_REQUEST = "statement_request", _("Anmodning om udtalelse")
     ASSESSMENT_DRAFT = "assessment_draft", _("Udkast til børnefaglig undersøgelse")
     ASSESSMENT_REPORT = "assessment_report", _("Børnefaglig undersøgelse")
+    # measures (docs/measures.md): to the provider
+    MEASURE_START = "measure_start", _("Orientering om indsats til leverandør")
+    REPORT_REQUEST = "report_request", _("Anmodning om statusrapport fra leverandør")
+    MEASURE_END = "measure_end", _("Ophør af indsats – til leverandør")
 
 
 # Letters addressed to the notifier name the notifier: they are filed on the cases for the

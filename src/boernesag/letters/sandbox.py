@@ -221,6 +221,41 @@ VARIABLES[LetterKind.APPEAL_FORWARDED] = (
     ),
 )
 
+# Measures (boernesag.measures): letters to the provider. Only what the family's consent to
+# share with the provider allows (purpose, goals, contact persons); never an address.
+_MEASURE = (
+    _v("recipient_name", gettext_lazy("leverandørens navn"), "Familiecentret"),
+    _v("child_name", gettext_lazy("barnets fulde navn"), "Alma Hansen"),
+    _v("service", gettext_lazy("indsatsen"), "Familiebehandling i hjemmet"),
+    *_SIGNATURE,
+)
+VARIABLES[LetterKind.MEASURE_START] = (
+    *_MEASURE,
+    _v("start_date", gettext_lazy("startdatoen"), "1.3.2026"),
+    _v("volume", gettext_lazy("omfanget"), "4 timer pr. uge"),
+    _v("expected_end", gettext_lazy("den forventede slutdato"), "30.8.2026"),
+    _v("purpose", gettext_lazy("formålet (kun med samtykke)"), "At styrke familiens samspil"),
+    _v("goals", gettext_lazy("målene i barnets plan (kun med samtykke)"), "1. Alma møder i skole"),
+    _v("contacts", gettext_lazy("kontaktpersoner (kun med samtykke)"), "Anne Lund, rådgiver"),
+    _v(
+        "consent_note",
+        gettext_lazy("hvad der ikke deles, fordi der ikke er samtykke"),
+        "",
+    ),
+)
+VARIABLES[LetterKind.REPORT_REQUEST] = (
+    *_MEASURE,
+    _v("meeting_date", gettext_lazy("statusmødets dato"), "15.4.2026"),
+    _v("report_due", gettext_lazy("hvornår rapporten skal være der"), "8.4.2026"),
+    _v("goals", gettext_lazy("målene i barnets plan (kun med samtykke)"), "1. Alma møder i skole"),
+)
+VARIABLES[LetterKind.MEASURE_END] = (
+    *_MEASURE,
+    _v("ended_date", gettext_lazy("ophørsdatoen"), "30.8.2026"),
+    _v("end_reason", gettext_lazy("årsagen til ophøret"), "Målet er nået"),
+    _v("contract", gettext_lazy("kontrakten med leverandøren"), "Rammeaftale 2026"),
+)
+
 # Variables a letter kind cannot do without: the text must use them outside any
 # {% if %}. A decision letter without its legal basis, reasons and appeal guidance may not
 # be sent (forvaltningsloven §§ 22–25; Retssikkerhedsloven § 67).

@@ -157,6 +157,36 @@ DEFAULT_TEXTS = {
         "Har I spørgsmål, er I velkomne til at kontakte mig.\n\n"
         "Med venlig hilsen\n{{ caseworker }}\n{{ municipality }}",
     ),
+    LetterKind.MEASURE_START: (
+        "Orientering om indsats",
+        "Kære {{ recipient_name }}\n\n"
+        "{{ municipality }} har iværksat {{ service }} for {{ child_name }} hos jer fra "
+        "{{ start_date }}: {{ volume }}{% if expected_end %}, forventet til {{ expected_end }}"
+        "{% endif %}.\n\n"
+        "{% if purpose %}Formålet med indsatsen:\n{{ purpose }}\n\n{% endif %}"
+        "{% if goals %}Målene i barnets plan:\n{{ goals }}\n\n{% endif %}"
+        "{% if contacts %}Kontaktpersoner:\n{{ contacts }}\n\n{% endif %}"
+        "{% if consent_note %}{{ consent_note }}\n\n{% endif %}"
+        "Med venlig hilsen\n{{ caseworker }}\n{{ municipality }}",
+    ),
+    LetterKind.REPORT_REQUEST: (
+        "Anmodning om statusrapport",
+        "Kære {{ recipient_name }}\n\n"
+        "Vi holder statusmøde om {{ service }} for {{ child_name }} den {{ meeting_date }} og "
+        "beder om jeres skriftlige statusrapport senest {{ report_due }}.\n\n"
+        "{% if goals %}Beskriv gerne, hvordan det går med målene i barnets plan:\n{{ goals }}"
+        "\n\n{% endif %}"
+        "Skriv hvad rapporten bygger på (samtaler, observationer, målinger).\n\n"
+        "Med venlig hilsen\n{{ caseworker }}\n{{ municipality }}",
+    ),
+    LetterKind.MEASURE_END: (
+        "Ophør af indsats",
+        "Kære {{ recipient_name }}\n\n"
+        "{{ service }} for {{ child_name }} ophører den {{ ended_date }}. Årsag: {{ end_reason }}."
+        "\n\n{% if contract %}Ophøret sker efter kontrakten »{{ contract }}«.\n\n{% endif %}"
+        "Tak for samarbejdet. Send gerne en afsluttende status.\n\n"
+        "Med venlig hilsen\n{{ caseworker }}\n{{ municipality }}",
+    ),
 }
 
 CONFLICT = _(

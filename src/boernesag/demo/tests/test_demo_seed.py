@@ -328,3 +328,30 @@ def test_demo_decisions_cover_every_path(demo):
     ruled = Appeal.objects.get(status="ruled")
     assert ruled.ruling == "upheld" and ruled.forwarded_on is not None
     assert Decision.objects.filter(temporary=True).exists()
+
+
+@pytest.mark.django_db
+def test_demo_has_cases_closed_through_the_checklist_and_one_reopened(demo):
+    from boernesag.cases.models import Case, CaseClosure, CaseReopening, CaseStep
+    from boernesag.deadlines.models import Clock
+    from boernesag.demo.closure import CLOSE, demo_closure_seed
+
+    closures = list(CaseClosure.objects.select_related("case").prefetch_related("explanations"))
+    assert len(closures) == CLOSE
+    for closure in closures:
+        assert closure.final_assessment and closure.child_dialogue == "yes"
+        # every deadline that ran when it closed was explained, and the closure cancelled it
+        for explanation in closure.explanations.all():
+            rule_key, sequence = explanation.ref.split(":")
+            clock = Clock.objects.get(case=closure.case, rule_key=rule_key, sequence=sequence)
+            assert clock.cancelled_at == closure.closed_at
+    assert any(closure.explanations.exists() for closure in closures)
+    [reopening] = CaseReopening.objects.all()
+    reopened = Case.objects.get(pk=reopening.case_id)
+    assert reopened.is_open and reopened.phase == "inquiry"
+    assert sum(c.case.closed_at is not None for c in closures) == CLOSE - 1
+    kinds = sorted(CaseStep.objects.values_list("kind", flat=True))
+    assert kinds == ["network_meeting", "police_documentation", "treatment_request"]
+    assert Clock.objects.get(rule_key="youth_crime_network_meeting").outcome() == "met"
+    assert Clock.objects.get(rule_key="substance_treatment").outcome() == "open"
+    assert demo_closure_seed() == {}  # idempotent

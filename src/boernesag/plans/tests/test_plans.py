@@ -325,7 +325,7 @@ def test_a_youth_plan_is_proposed_from_16_and_is_the_position_on_a_youth_plan(w)
     plan = made_plan(w, kind=PlanKind.YOUTH)
     assert not selectors.youth_plan_proposed(w.case, [plan])
     decided = Event.objects.filter(case=w.case, kind="youth_plan_decided").get()
-    assert decided.payload == {"plan": plan.pk}
+    assert decided.payload == {"plan": plan.pk, "step": None}  # a plan, not a recorded position
 
 
 def test_a_closed_case_takes_no_plan_changes(w):

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from boernesag.accounts.models import Municipality
 from boernesag.demo.access import demo_access_changes_seed
+from boernesag.demo.closure import demo_closure_seed
 from boernesag.demo.management.commands.demo_logins import print_logins
 from boernesag.demo.services import (
     demo_casework_seed,
@@ -32,6 +33,8 @@ class Command(BaseCommand):
         created.update(demo_casework_seed())
         created.update(demo_access_changes_seed())
         created.update(demo_decisions())
+        # closed cases (through the checklist), a reopened one, youth steps (docs/closure.md)
+        created.update(demo_closure_seed())
         summary = ", ".join(f"{key}: {count}" for key, count in created.items())
         self.stdout.write(self.style.SUCCESS(f"Demo Kommune er klar (oprettet {summary})."))
         if not quiet_logins:
