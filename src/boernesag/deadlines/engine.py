@@ -56,6 +56,11 @@ from boernesag.events.constants import Scope
 CASE_SUBJECT = "cases.case:"
 
 
+def _same_kind(a: str, b: str) -> bool:
+    """Two subjects ("app.model:id") about the same kind of object."""
+    return bool(a and b) and a.split(":", 1)[0] == b.split(":", 1)[0]
+
+
 @dataclass
 class Ev:
     id: int
@@ -421,7 +426,13 @@ def compute_clocks(
                 same = [c for c in open_now if ev.subject and c.subject == ev.subject]
                 if same:
                     target = same[0]
-                elif not ev.subject or not any(c.subject for c in open_now):
+                elif not ev.subject or not any(
+                    _same_kind(c.subject, ev.subject) for c in open_now
+                ):
+                    # subjects tell clocks apart only among objects of one kind (report A
+                    # from report B); a stop about another kind of object reaches the oldest
+                    # open clock — the investigation's conclusion (subject: the
+                    # investigation) stops the clock the triage started (subject: the report)
                     target = open_now[0]
             if (
                 open_now

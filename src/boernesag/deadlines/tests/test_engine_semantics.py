@@ -559,3 +559,29 @@ def test_closing_the_case_cancels_the_clocks_of_every_report_not_just_one_withou
     assert len(result) == 2
     assert [c.cancelled_at for c in result] == [t(2026, 3, 2, 11)] * 2
     assert all(c.stopped_at is None for c in result)
+
+
+def test_the_conclusion_stops_the_investigation_clock_the_triage_started():
+    """The triage starts the 4-month clock with the report as subject (intake); the
+    conclusion is written about the investigation (assessments). Subjects of different kinds
+    do not tell clocks apart: the conclusion stops that clock (Barnets Lov § 20, stk. 3) —
+    found by the whole-case browser test, where the clock ran on after the conclusion."""
+    aware = t(2026, 3, 2, 9)
+    events = [
+        Ev(1, "assessment_started", aware, "intake.intakechild:4", {"aware_at": aware}),
+        Ev(2, "assessment_concluded", t(2026, 5, 1), "assessments.assessment:3", {}),
+    ]
+    (clock,) = clocks(events, "assessment_duration")
+    assert clock.stopped_at == t(2026, 5, 1) and clock.stop_event_id == 2
+
+
+def test_a_triage_of_one_report_does_not_stop_the_clock_of_another():
+    """Subjects of the same kind still tell clocks apart: report 2's triage never stops
+    report 1's 24 hours (Barnets Lov § 136)."""
+    report = {"intake_kind": "concern_report", "notifier_professional": False}
+    events = [
+        Ev(1, "report_received", t(2026, 3, 2, 9), "intake.intakechild:1", report),
+        Ev(2, "report_triaged", t(2026, 3, 2, 10), "intake.intakechild:2", {}),
+    ]
+    (clock,) = clocks(events, "report_triage")
+    assert clock.stopped_at is None
