@@ -278,7 +278,7 @@ def test_one_case_from_concern_report_to_closure(page, world, axe, csp_watch, br
     activate(page, page.get_by_role("button", name="Send afgørelsen til parterne"))
     expect(page.get_by_text("Afgørelsen er lagt i udbakken til")).to_be_visible(timeout=90_000)
     decision = Decision.objects.get(case_id=case_id)
-    assert decision.status == "decided"
+    assert decision.status == "sent"
 
     # ---- 6. the measure started from the decision --------------------------------------
     tabs.get_by_role("link", name="Indsatser").click()
