@@ -391,6 +391,17 @@ def test_one_case_from_concern_report_to_closure(page, world, axe, csp_watch, br
     page.get_by_role("group", name="Er leverandøren orienteret?").get_by_label(
         "Orienteret"
     ).check()
+    # PRODUCT BUG (reported with this test): the triage starts the 4-month clock with the
+    # report as its subject (intake.services.intake_triage → assessment_started, subject the
+    # IntakeChild), the conclusion stops it with the assessment as subject
+    # (assessment_concluded), and the engine matches a stop to a clock with another subject
+    # never — so the investigation's clock still runs after the conclusion and the
+    # checklist asks for it to be explained. The product's own path around it is that
+    # explanation (the closure then cancels the clock); the database check below still
+    # demands the clock stopped by the conclusion, so this test fails until the bug is fixed.
+    stale = page.get_by_label("Børnefaglig undersøgelse afsluttet inden for 4 måneder")
+    if stale.count():
+        stale.fill("Undersøgelsen er afsluttet; fristen burde være stoppet (fejl).")
     page.get_by_role("button", name="Afslut sagen").click()
     expect(page.get_by_text("Sagen er afsluttet.")).to_be_visible()
     check()
