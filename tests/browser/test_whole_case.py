@@ -250,9 +250,7 @@ def test_one_case_from_concern_report_to_closure(page, world, axe, csp_watch, br
     page.get_by_role("link", name="Ny afgørelse").click()
     check()
     # the concluded investigation and the made plan it builds on (the only ones of the case)
-    page.get_by_label("Den børnefaglige undersøgelse, afgørelsen bygger på").select_option(
-        index=1
-    )
+    page.get_by_label("Den børnefaglige undersøgelse, afgørelsen bygger på").select_option(index=1)
     page.get_by_label("Barnets plan, afgørelsen bygger på").select_option(index=1)
     page.get_by_label("Bevilling").check()
     page.get_by_label("Indsats fra indsatskataloget").select_option(label="Familiebehandling")
@@ -372,9 +370,7 @@ def test_one_case_from_concern_report_to_closure(page, world, axe, csp_watch, br
     page.get_by_role(
         "group", name="Er der modtaget aktuel status fra skole eller dagtilbud?"
     ).get_by_label("Ja").check()
-    page.get_by_label("Status fra skole/dagtilbud modtaget", exact=True).fill(
-        yesterday.isoformat()
-    )
+    page.get_by_label("Status fra skole/dagtilbud modtaget", exact=True).fill(yesterday.isoformat())
     page.get_by_label("Status fra skole/dagtilbud: fra hvem").fill("Klasselærer")
     page.get_by_role("group", name="Er der modtaget aktuel status fra leverandøren?").get_by_label(
         "Ja"
@@ -382,15 +378,11 @@ def test_one_case_from_concern_report_to_closure(page, world, axe, csp_watch, br
     page.get_by_label("Status fra leverandøren modtaget", exact=True).fill(yesterday.isoformat())
     page.get_by_label("Status fra leverandøren: fra hvem").fill("Familiecentret")
     page.get_by_label("Afsluttende vurdering").fill("Alma møder i skole og trives.")
-    page.get_by_label("Parterne orienteret om afslutningen", exact=True).fill(
-        yesterday.isoformat()
-    )
+    page.get_by_label("Parterne orienteret om afslutningen", exact=True).fill(yesterday.isoformat())
     page.get_by_role("group", name="Er underretteren orienteret?").get_by_label(
         "Orienteret"
     ).check()
-    page.get_by_role("group", name="Er leverandøren orienteret?").get_by_label(
-        "Orienteret"
-    ).check()
+    page.get_by_role("group", name="Er leverandøren orienteret?").get_by_label("Orienteret").check()
     # PRODUCT BUG (reported with this test): the triage starts the 4-month clock with the
     # report as its subject (intake.services.intake_triage → assessment_started, subject the
     # IntakeChild), the conclusion stops it with the assessment as subject
@@ -444,12 +436,16 @@ def test_one_case_from_concern_report_to_closure(page, world, axe, csp_watch, br
 
     def met(key):
         clock = clocks[key]
-        assert clock.stopped_at is not None and clock.cancelled_at is None, key
+        assert clock.stopped_at is not None and clock.cancelled_at is None, (
+            key,
+            clock.subject,
+            clock.stopped_at,
+            clock.cancelled_at,
+        )
         assert clock.stopped_at <= clock.due_at, key
 
     met("report_triage")  # within the 24 hours
     met("notifier_receipt")  # the school's receipt within 6 weekdays
-    met("assessment_duration")  # concluded within the 4 months
     met("plan_after_support_decision")  # the plan (made before the decision) satisfies it
     follow = Clock.objects.filter(case=case, rule_key="measure_follow_up").order_by("sequence")
     assert follow.count() == 1
@@ -459,3 +455,6 @@ def test_one_case_from_concern_report_to_closure(page, world, axe, csp_watch, br
     assert not running.exists(), [(c.rule_key, c.due_at) for c in running]
     assert len(checked) >= 25, checked
     assert csp_watch.violations == []
+    # concluded within the 4 months — fails today: the conclusion does not stop the clock the
+    # triage started (different subjects; see the closure step above)
+    met("assessment_duration")
