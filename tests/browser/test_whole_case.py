@@ -22,10 +22,10 @@ from boernesag.accounts.tests.factories import PASSWORD
 from boernesag.cases.models import Case, CaseClosure
 from boernesag.cases.tests.factories import build_world
 from boernesag.catalogue import services as catalogue
-from boernesag.decisions.models import Decision
-from boernesag.decisions.tests.helpers import build_catalogue
 from boernesag.deadlines.models import Clock
 from boernesag.deadlines.rules import window_rule_keys
+from boernesag.decisions.models import Decision
+from boernesag.decisions.tests.helpers import build_catalogue
 from boernesag.events.models import Event
 from boernesag.intake.models import IntakeChild
 from boernesag.measures.models import FollowUp, GoalScore, Measure
@@ -447,9 +447,16 @@ def test_one_case_from_concern_report_to_closure(page, world, axe, csp_watch, br
     met("report_triage")  # within the 24 hours
     met("notifier_receipt")  # the school's receipt within 6 weekdays
     met("plan_after_support_decision")  # the plan (made before the decision) satisfies it
-    follow = Clock.objects.filter(case=case, rule_key="measure_follow_up").order_by("sequence")
-    assert follow.count() == 1
-    assert follow[0].stopped_at is not None  # the follow-up held ends the first period
+    # the follow-up clock: its first period stopped by the follow-up held; the next period
+    # the engine opens (restart on stop) is cancelled when the measure ends
+    follow = list(
+        Clock.objects.filter(case=case, rule_key="measure_follow_up").order_by("sequence")
+    )
+    ended_at = Event.objects.get(case=case, kind="measure_ended").occurred_at
+    assert len(follow) == 2, follow
+    assert follow[0].stopped_at is not None and follow[0].cancelled_at is None
+    assert follow[0].stopped_at <= follow[0].due_at
+    assert (follow[1].stopped_at, follow[1].cancelled_at) == (None, ended_at)
     # nothing left running but the family's appeal windows (they simply run out)
     running = Clock.objects.filter(case=case).running().exclude(rule_key__in=window_rule_keys())
     assert not running.exists(), [(c.rule_key, c.due_at) for c in running]
