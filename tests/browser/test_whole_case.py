@@ -134,8 +134,12 @@ def test_one_case_from_concern_report_to_closure(page, world, axe, csp_watch, br
         "Ja"
     ).check()
     page.get_by_role("group", name="Er der behov for akut indsats?").get_by_label("Nej").check()
-    page.get_by_label("Hvad sker der nu?").select_option(value="investigation")
-    page.get_by_label("Begrundelse").fill("Vedvarende fravær og sult; undersøgelse er nødvendig.")
+    page.get_by_role("group", name="Hvad sker der nu?").get_by_label(
+        "Børnefaglig undersøgelse (BL § 20)"
+    ).check()
+    page.get_by_label("Begrundelse", exact=True).fill(
+        "Vedvarende fravær og sult; undersøgelse er nødvendig."
+    )
     page.get_by_label("Team").select_option(label="Team Nord")
     page.get_by_label("Sagsbehandler").select_option(label=w.caseworker.get_full_name())
     page.get_by_role("button", name="Gem vurdering").click()
