@@ -147,9 +147,7 @@ def test_a_backdated_start_does_not_revive_a_withdrawn_consent(w, cat):
     assert "4 timer pr. uge" in body
 
 
-def test_a_change_of_provider_sends_an_end_letter_to_the_old_and_a_start_letter_to_the_new(
-    w, cat
-):
+def test_a_change_of_provider_sends_an_end_letter_to_the_old_and_a_start_letter_to_the_new(w, cat):
     from decimal import Decimal
 
     from boernesag.decisions import services as decisions
