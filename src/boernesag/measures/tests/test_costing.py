@@ -160,7 +160,7 @@ def test_the_expected_cost_this_year_stops_at_the_expected_end():
     ended = Measure(status="ended", starts_on=date(2026, 1, 1), ended_on=date(2026, 1, 7))
     assert selectors.expected_year_cost(
         ended, [terms(end=date(2026, 1, 7))], FLAT, date(2026, 2, 1)
-    ).amount == Decimal("4000.00")
+    ).amount == Decimal("2000.00")  # 7 days × 4 h ÷ 7 × 500 kr.
 
 
 def test_a_monthly_rate_is_multiplied_by_the_volume():
