@@ -210,7 +210,7 @@ def measure_probes():
             write(ok=400),
             method="POST",
             kwargs=measure_kw(),
-            data=lambda w, rel: {"visited_on": today, "talked_alone": "yes"},
+            data=lambda w, rel: {"visited_on": today, "talk": "alone", "at_placement": "yes"},
             relations=RELATIONS,
         ),
         Probe(

@@ -28,6 +28,16 @@ class EndReason(models.TextChoices):
     OTHER = "other", _("Andet (se begrundelsen)")
 
 
+class VisitTalk(models.TextChoices):
+    """The talk with the child at a supervision visit (Barnets Lov § 156, stk. 5: a talk with
+    the child at each visit, if possible without staff or foster parents present). Only a
+    talk meets the duty; "not talked" is recorded but the supervision clock keeps running."""
+
+    ALONE = "alone", _("Ja, alene med barnet (uden personale eller plejeforældre)")
+    WITH_STAFF = "with_staff", _("Ja, men med personale eller plejeforældre til stede")
+    NOT_TALKED = "not_talked", _("Nej, der blev ikke talt med barnet")
+
+
 class FollowUpStatus(models.TextChoices):
     PLANNED = "planned", _("Planlagt")
     HELD = "held", _("Gennemført")
@@ -59,7 +69,8 @@ class Attainment(models.TextChoices):
     NOT_MET = "not_met", _("Målene er ikke nået")
 
 
-# the first follow-up after the start (Barnets Lov § 95, stk. 2; Serviceloven § 70, stk. 2)
+# the first follow-up after the start (Barnets Lov § 95, stk. 2; Serviceloven § 70, stk. 2 —
+# the stk. is *unverified*, may be stk. 1)
 FIRST_FOLLOW_UP_MONTHS = 3
 # the provider's status report is asked for one week before the status meeting
 REPORT_DAYS_BEFORE = 7

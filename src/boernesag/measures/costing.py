@@ -7,8 +7,8 @@ Per day (exact fractions; amounts are rounded to øre only at the end, half up):
 
 - an hourly rate: price × hours per week ÷ 7;
 - a daily rate (døgn): price × days per week ÷ 7 (a placement is 7 days a week);
-- a monthly rate: price ÷ the number of days in that calendar month (a whole month costs
-  exactly the price);
+- a monthly rate: price × volume ÷ the number of days in that calendar month (a whole month
+  costs exactly price × volume; the services only accept a volume of 1 for a monthly unit);
 - a module rate: price × modules ÷ the measure version's days (start to expected end); a
   version without an expected end cannot be priced by module.
 
@@ -116,7 +116,7 @@ def day_cost(terms: Terms, rate: RateTerms | None, day: date) -> Fraction | None
     if rate.unit in ("hour", "day"):
         return price * volume / 7
     if rate.unit == "month":
-        return price / calendar.monthrange(day.year, day.month)[1]
+        return price * volume / calendar.monthrange(day.year, day.month)[1]
     # module: spread over the version's expected days
     end = terms.expected_end_on or terms.ends_on
     if end is None or end < terms.starts_on:
@@ -170,7 +170,7 @@ def running_month_cost(
 ) -> Decimal | None:
     """What one month of the measure costs at the terms and rate in force on ``on``, as a
     full month would (the figure the case page shows): 365 ÷ 12 days at the day's cost;
-    a monthly rate is its price. None when the day cannot be priced."""
+    a monthly rate is its price × the volume. None when the day cannot be priced."""
     version = next(
         (t for t in terms if t.starts_on <= on and (t.ends_on is None or on <= t.ends_on)),
         None,
@@ -182,5 +182,5 @@ def running_month_cost(
     if cost is None:
         return None
     if rate.unit == "month":
-        return rate.price.quantize(OERE)
+        return (rate.price * version.volume).quantize(OERE, rounding=ROUND_HALF_UP)
     return _round(cost * Fraction(365, 12))

@@ -17,6 +17,7 @@ from boernesag.measures.constants import (
     EndReason,
     FollowUpDecision,
     Score,
+    VisitTalk,
     VolumeUnit,
 )
 
@@ -231,14 +232,20 @@ class VisitForm(TokenForm):
         initial=timezone.localdate,
         error_messages={"required": _("Skriv datoen for besøget.")},
     )
-    talked_alone = forms.TypedChoiceField(
-        label=_("Talte du med barnet uden personale eller plejeforældre til stede?"),
+    at_placement = forms.TypedChoiceField(
+        label=_("Foregik besøget på anbringelsesstedet?"),
         choices=[("yes", _("Ja")), ("no", _("Nej"))],
         coerce=lambda v: v == "yes",
         widget=forms.RadioSelect,
         error_messages={"required": _("Svar ja eller nej.")},
     )
-    not_alone_reason = _text(_("Hvis nej: hvorfor"), rows=2)
+    talk = forms.ChoiceField(
+        label=_("Talte du med barnet?"),
+        choices=VisitTalk.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Svar på, om der blev talt med barnet.")},
+    )
+    not_alone_reason = _text(_("Hvis ikke alene med barnet eller ingen samtale: hvorfor"), rows=2)
 
 
 class EndForm(TokenForm):

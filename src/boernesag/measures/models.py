@@ -24,6 +24,7 @@ from boernesag.measures.constants import (
     FollowUpStatus,
     MeasureStatus,
     Score,
+    VisitTalk,
     VolumeUnit,
 )
 
@@ -167,8 +168,15 @@ class MeasureVersion(models.Model):
         return f"v{self.number} fra {self.valid_from:%d.%m.%Y}"
 
 
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    model_name="FollowUpHistory",
+    obj_field=pghistory.ObjForeignKey(related_name="history"),
+)
 class FollowUp(models.Model):
-    """A follow-up on a measure (Barnets Lov § 95, stk. 2–3; Serviceloven § 70, stk. 2):
+    """A follow-up on a measure (Barnets Lov § 95, stk. 2–3; Serviceloven § 70, stk. 2 — the
+    stk. is *unverified*, may be stk. 1):
     planned with a status meeting (``cases.Meeting``) and the provider's status report asked
     for a week before; held with the report's answer and source, the conversation with the
     child, a score for each goal of the plan version in force, the decision to continue,
@@ -279,6 +287,14 @@ class SupervisionVisit(models.Model):
     visited_on = models.DateField(_("besøgt den"))
     talked_alone = models.BooleanField(_("talt med barnet uden personale til stede"))
     not_alone_reason = models.TextField(_("hvorfor ikke alene med barnet"), blank=True)
+    # the three answers (review 13): blank on visits recorded before the field existed
+    talk = models.CharField(
+        _("samtale med barnet"), max_length=12, choices=VisitTalk.choices, blank=True
+    )
+    # the visit took place at the placement (None: recorded before the field existed)
+    at_placement = models.BooleanField(_("besøget var på anbringelsesstedet"), null=True)
+    # whether the visit met the duty of § 156, stk. 5 (and so wrote supervision_visit_held)
+    meets_duty = models.BooleanField(_("opfylder tilsynspligten"), default=True)
     recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
     submit_token = models.UUIDField(null=True, blank=True, editable=False)

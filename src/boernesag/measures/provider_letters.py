@@ -91,8 +91,10 @@ def _send(*, measure, kind, context, by, follow_up=None, consent=None, provider=
 
 def start_letter(measure, *, by, on, provider=None) -> MeasureLetter:
     """The provider is told of the measure: the terms; with consent the decision's purpose,
-    the plan's goals and the contact persons."""
-    consent = provider_consent(measure.case, on)
+    the plan's goals and the contact persons. The consent is checked on the day the letter
+    is sent (today), never on ``on`` — a backdated start must not revive a consent that has
+    since been withdrawn."""
+    consent = provider_consent(measure.case)
     context = {
         "start_date": _day(on),
         "volume": _volume(measure),

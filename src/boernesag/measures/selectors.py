@@ -190,6 +190,20 @@ class MeasureView:
     warnings: list[str] = field(default_factory=list)
     changes: list = field(default_factory=list)
     letters: list = field(default_factory=list)
+    follow_up_due: object = None  # the engine's follow-up clock of the case (one per case)
+
+
+def expected_year_cost(measure: Measure, terms, rates, today: date) -> costing.Cost:
+    """ "Forventet udgift i år": this calendar year's cost up to the measure's end — the day
+    it ended, or while it runs its expected end (``expected_end_on`` of the version in
+    force; a running measure past its expected end is priced up to today). No expected end:
+    to 31 December."""
+    last = date(today.year, 12, 31)
+    if not measure.is_active:
+        last = min(last, measure.ended_on)
+    elif measure.expected_end_on is not None:
+        last = min(last, max(measure.expected_end_on, today))
+    return costing.period_cost(terms, rates, date(today.year, 1, 1), last)
 
 
 def measure_view(measure: Measure) -> MeasureView:
@@ -219,7 +233,7 @@ def measure_view(measure: Measure) -> MeasureView:
         follow_ups=follow_ups,
         visits=list(measure.visits.order_by("-visited_on", "-id")),
         month_cost=costing.running_month_cost(mine, rates, today) if measure.is_active else None,
-        year_cost=costing.year_cost(mine, rates, today.year),
+        year_cost=expected_year_cost(measure, mine, rates, today),
         warnings=list(versions[-1].warnings) if versions else [],
         changes=change_decisions(measure) if measure.is_active else [],
         letters=list(
@@ -227,4 +241,23 @@ def measure_view(measure: Measure) -> MeasureView:
             .select_related("letter", "provider")
             .order_by("id")
         ),
+        follow_up_due=follow_up_clock(measure.case_id) if measure.is_active else None,
+    )
+
+
+def follow_up_clock(case_id):
+    """The engine's running follow-up clock of the case (``measure_follow_up``): one clock
+    for all the case's measures, restarted by any follow-up — the date the panel and the
+    measure page show (docs/measures.md, "Follow-up clock")."""
+    from boernesag.deadlines.models import Clock
+
+    return (
+        Clock.objects.filter(
+            case_id=case_id,
+            rule_key=FOLLOW_UP_RULE,
+            stopped_at__isnull=True,
+            cancelled_at__isnull=True,
+        )
+        .order_by("due_at")
+        .first()
     )

@@ -10,7 +10,8 @@ Law (verified on retsinformation.dk / lovguiden.dk unless marked):
 - Barnets Lov § 95, stk. 2–3: the first follow-up no later than 3 months after the start (or
   when a parallel investigation concludes), then on the date the municipality sets with
   reasons; Serviceloven § 70, stk. 2 (before 2024): within 3 months, then at least every 6
-  months (stk. *unverified*);
+  months (the stk. is *unverified*: the forarbejder to Barnets Lov § 96 give § 70, stk. 2 as
+  the placement paragraph, so the 3/6-month duty may be stk. 1 — as the rule file says);
 - Barnets Lov § 156, stk. 5: supervision of a placed child at least twice a year, talking
   with the child without staff or foster parents present (Serviceloven § 148, stk. 2 before
   2024 — *unverified*);
@@ -46,7 +47,6 @@ from boernesag.events import catalogue as ev
 from boernesag.events.services import event_write
 from boernesag.measures import provider_letters
 from boernesag.measures.constants import (
-    FIRST_FOLLOW_UP_MONTHS,
     PLACEMENT_KINDS,
     REPORT_DAYS_BEFORE,
     Attainment,
@@ -54,6 +54,7 @@ from boernesag.measures.constants import (
     FollowUpDecision,
     FollowUpStatus,
     MeasureStatus,
+    VisitTalk,
     VolumeUnit,
 )
 from boernesag.measures.models import (
@@ -69,7 +70,8 @@ __all__ = ["ConflictError", "NotAllowed"]
 WORK = "measures.work_measure"
 FOLLOW = "measures.follow_up"
 BARNETS_LOV_FROM = date(2024, 1, 1)
-# Serviceloven § 70, stk. 2: at least every 6 months after the first follow-up
+# Serviceloven § 70, stk. 2 (stk. *unverified*, may be stk. 1): at least every 6 months after
+# the first follow-up
 SEL_MAX_INTERVAL_MONTHS = 6
 UNIT_FOR_RATE = {
     RateUnit.HOUR: VolumeUnit.HOURS_PER_WEEK,
@@ -212,6 +214,20 @@ def _check_volume(decision: Decision, service, volume: Decimal, unit: str) -> No
     matrix requires); more hours than the decision granted need a new decision."""
     if volume is None or volume <= 0:
         raise ValidationError({"volume": _("Angiv et omfang større end 0.")})
+    if decision.hours_per_week and unit != VolumeUnit.HOURS_PER_WEEK:
+        raise ValidationError(
+            {
+                "volume_unit": _(
+                    "Afgørelsen bevilger %(granted)s timer pr. uge. Angiv omfanget i timer pr. "
+                    "uge – en anden enhed kræver en ny afgørelse."
+                )
+                % {"granted": decision.hours_per_week}
+            }
+        )
+    if unit == VolumeUnit.MONTHS and volume != 1:
+        raise ValidationError(
+            {"volume": _("En månedlig ydelse har omfanget 1 (én ydelse pr. måned).")}
+        )
     if unit != VolumeUnit.HOURS_PER_WEEK:
         return
     low, high = service_frame(service)
@@ -236,6 +252,31 @@ def _check_volume(decision: Decision, service, volume: Decimal, unit: str) -> No
                     "(%(granted)s timer pr. uge). Flere timer kræver en ny afgørelse."
                 )
                 % {"volume": _num(volume), "granted": decision.hours_per_week}
+            }
+        )
+
+
+def _check_weeks(decision: Decision, service, starts_on: date, expected_end_on) -> None:
+    """The expected duration (start to expected end, both included) must lie within the
+    service's duration frame (``min_weeks``–``max_weeks`` of the version in force), unless
+    the decision carries the approved reason for going outside the frame."""
+    from boernesag.decisions.services import service_frame as frame_of
+
+    if expected_end_on is None or service is None:
+        return
+    _lo, _hi, low, high = frame_of(service)
+    weeks = Decimal((expected_end_on - starts_on).days + 1) / 7
+    outside = (low is not None and weeks < low) or (high is not None and weeks > high)
+    if outside and not (decision.outside_frame and decision.outside_frame_reason.strip()):
+        frame = " – ".join(str(v) if v is not None else "" for v in (low, high))
+        raise ValidationError(
+            {
+                "expected_end_on": _(
+                    "Varigheden (%(weeks)s uger) ligger uden for indsatsens ramme (%(frame)s "
+                    "uger). Det kræver en afgørelse, der er truffet med en godkendt begrundelse "
+                    "for at gå uden for rammen."
+                )
+                % {"weeks": _num(weeks.quantize(Decimal("0.1"))), "frame": frame}
             }
         )
 
@@ -386,6 +427,7 @@ def measure_start(
     _check_volume(decision, service, volume, volume_unit)
     if expected_end_on is None and decision.duration_weeks:
         expected_end_on = starts_on + timedelta(weeks=decision.duration_weeks) - timedelta(days=1)
+    _check_weeks(decision, service, starts_on, expected_end_on)
     warnings = supply_warnings(provider=provider, service=service, unit=volume_unit, on=starts_on)
     try:
         with transaction.atomic():
@@ -400,26 +442,34 @@ def measure_start(
                 starts_on=starts_on,
                 expected_end_on=expected_end_on,
                 plan=_plan_in_force(case, decision),
-                next_follow_up_on=add_months(starts_on, FIRST_FOLLOW_UP_MONTHS),
+                # set by a held follow-up; until then the engine's clock is the date shown
+                next_follow_up_on=None,
                 created_by=by,
                 submit_token=token,
             )
     except IntegrityError:
         existing = Measure.objects.get(case=case, submit_token=token)
         return Started(existing, list(existing.versions.first().warnings), created=False)
-    MeasureVersion.objects.create(
-        measure=measure,
-        number=1,
-        decision=decision,
-        service=service,
-        provider=provider,
-        volume=volume,
-        volume_unit=volume_unit,
-        valid_from=starts_on,
-        expected_end_on=expected_end_on,
-        warnings=warnings,
-        recorded_by=by,
-    )
+    try:
+        with transaction.atomic():
+            MeasureVersion.objects.create(
+                measure=measure,
+                number=1,
+                decision=decision,
+                service=service,
+                provider=provider,
+                volume=volume,
+                volume_unit=volume_unit,
+                valid_from=starts_on,
+                expected_end_on=expected_end_on,
+                warnings=warnings,
+                recorded_by=by,
+            )
+    except IntegrityError as exc:
+        # a concurrent start of the same decision (another form, another token) won
+        raise ValidationError(
+            {"decision": _("Der er netop iværksat en indsats efter denne afgørelse.")}
+        ) from exc
     event_write(
         ev.MeasureStarted(measure_kind=decision.kind, measure=measure.pk),
         case=case,
@@ -493,6 +543,7 @@ def measure_change(
         raise ValidationError(
             {"expected_end_on": _("Den forventede slutdato kan ikke ligge før ændringen.")}
         )
+    _check_weeks(decision, service, measure.starts_on, expected_end_on)
     warnings = supply_warnings(provider=provider, service=service, unit=volume_unit, on=valid_from)
     number = measure.current_number + 1
     old_provider = measure.provider
@@ -583,15 +634,22 @@ def follow_up_plan(
         second_caseworker_absent_reason=_("Opfølgning på en iværksat indsats"),
     )
     today = timezone.localdate()
-    follow_up = FollowUp.objects.create(
-        case=measure.case,
-        measure=measure,
-        meeting=meeting,
-        report_requested_on=today,
-        report_due_on=max(today, meeting_day - timedelta(days=REPORT_DAYS_BEFORE)),
-        created_by=by,
-        submit_token=token,
-    )
+    try:
+        with transaction.atomic():
+            follow_up = FollowUp.objects.create(
+                case=measure.case,
+                measure=measure,
+                meeting=meeting,
+                report_requested_on=today,
+                report_due_on=max(today, meeting_day - timedelta(days=REPORT_DAYS_BEFORE)),
+                created_by=by,
+                submit_token=token,
+            )
+    except IntegrityError as exc:
+        # the same form sent twice at once: the other request planned it
+        raise ValidationError(
+            _("Opfølgningen er netop planlagt fra en anden fane. Se indsatsens side.")
+        ) from exc
     provider_letters.report_request_letter(follow_up, by=by)
     return follow_up
 
@@ -637,19 +695,25 @@ def follow_up_record(
     assessment: str = "",
     token=None,
 ) -> FollowUp:
-    """Record a held follow-up (Barnets Lov § 95, stk. 2–3; Serviceloven § 70, stk. 2 before
-    2024): the provider's report and its source, the conversation with the child (or why
-    not, Barnets Lov § 5), a score for every active goal of the plan version in force
-    (``scores``: goal id → (score 1–5, words)) — a goal not in that version is refused — the
-    decision to continue, change or end, and the next follow-up with the reasons for the
-    interval (not for an ending). Writes ``follow_up_held(next_follow_up_due)``, which stops
-    the follow-up clock and restarts it to the date set."""
+    """Record a held follow-up (Barnets Lov § 95, stk. 2–3; Serviceloven § 70, stk. 2 — stk.
+    *unverified* — before 2024): the provider's report and its source, the conversation with
+    the child (or why not, Barnets Lov § 5), a score for every active goal of the plan version
+    in force (``scores``: goal id → (score 1–5, words)) — a goal not in that version is
+    refused — the decision to continue, change or end, and the next follow-up with the
+    reasons for the interval (not for an ending). Writes
+    ``follow_up_held(next_follow_up_due)``, which stops the follow-up clock and restarts it
+    to the date set. Refused on an ended measure."""
     measure = follow_up.measure
     _require(by, FOLLOW, measure.case)
     if follow_up.is_held:
         if token is not None and follow_up.record_token == token:
             return follow_up
         raise ConflictError()
+    if not measure.is_active:
+        # its follow_up_held would stop the case's clock on behalf of a measure still running
+        raise ValidationError(
+            _("Indsatsen er ophørt. Der kan ikke registreres opfølgning på en ophørt indsats.")
+        )
     errors: dict[str, list[str]] = {}
 
     def err(field, message):
@@ -765,13 +829,19 @@ def supervision_visit_record(
     measure: Measure,
     by,
     visited_on: date,
-    talked_alone: bool,
+    talked_alone: bool | None = None,
     not_alone_reason: str = "",
+    talk: str | None = None,
+    at_placement: bool = True,
     token=None,
 ) -> SupervisionVisit:
-    """A supervision visit to a placed child (Barnets Lov § 156, stk. 5): the date, and
-    whether the caseworker talked with the child without staff or foster parents present —
-    if not, why. Writes ``supervision_visit_held``, which restarts the supervision clock."""
+    """A supervision visit to a placed child (Barnets Lov § 156, stk. 5): the date, that it
+    was at the placement, and the talk with the child — alone (without staff or foster
+    parents present), with staff present (why), or not at all (why). Only a visit at the
+    placement with a talk meets the duty and writes ``supervision_visit_held``, which
+    restarts the supervision clock; a visit without a talk (or not at the placement) is
+    recorded, but the clock keeps running (``meets_duty`` False). ``talked_alone`` is the
+    older yes/no (yes: alone, no: staff present)."""
     _require(by, WORK, measure.case)
     if token is not None:
         existing = SupervisionVisit.objects.filter(measure=measure, submit_token=token).first()
@@ -784,6 +854,11 @@ def supervision_visit_record(
     _not_future(visited_on, "visited_on", _("Besøget"))
     if visited_on < measure.starts_on:
         raise ValidationError({"visited_on": _("Besøget kan ikke ligge før anbringelsen.")})
+    if talk is None and talked_alone is not None:
+        talk = VisitTalk.ALONE if talked_alone else VisitTalk.WITH_STAFF
+    if talk not in VisitTalk.values:
+        raise ValidationError({"talk": _("Svar på, om der blev talt med barnet.")})
+    talked_alone = talk == VisitTalk.ALONE
     reason = (not_alone_reason or "").strip()
     if not talked_alone and not reason:
         raise ValidationError(
@@ -792,22 +867,45 @@ def supervision_visit_record(
                     "Skriv hvorfor der ikke blev talt med barnet uden personale eller "
                     "plejeforældre til stede (Barnets Lov § 156, stk. 5)."
                 )
+                if talk == VisitTalk.WITH_STAFF
+                else _("Skriv hvorfor der ikke blev talt med barnet (Barnets Lov § 156, stk. 5).")
             }
         )
-    visit = SupervisionVisit.objects.create(
-        case=measure.case,
-        measure=measure,
-        visited_on=visited_on,
-        talked_alone=talked_alone,
-        not_alone_reason="" if talked_alone else reason,
-        recorded_by=by,
-        submit_token=token,
-    )
-    event_write(ev.SupervisionVisitHeld(), case=measure.case, actor=by, occurred_at=_at(visited_on))
+    meets_duty = talk != VisitTalk.NOT_TALKED and bool(at_placement)
+    try:
+        with transaction.atomic():
+            visit = SupervisionVisit.objects.create(
+                case=measure.case,
+                measure=measure,
+                visited_on=visited_on,
+                talked_alone=talked_alone,
+                not_alone_reason="" if talked_alone else reason,
+                talk=talk,
+                at_placement=bool(at_placement),
+                meets_duty=meets_duty,
+                recorded_by=by,
+                submit_token=token,
+            )
+    except IntegrityError as exc:
+        raise ValidationError(
+            _("Besøget er netop registreret fra en anden fane. Se indsatsens side.")
+        ) from exc
+    if meets_duty:
+        event_write(
+            ev.SupervisionVisitHeld(), case=measure.case, actor=by, occurred_at=_at(visited_on)
+        )
     return visit
 
 
 # --- end -------------------------------------------------------------------------------------
+
+
+def youth_support_decided(case) -> bool:
+    """Whether the case records a position on support after the 18th birthday (the event
+    ``youth_support_decided``, Barnets Lov § 111)."""
+    from boernesag.events.models import Event
+
+    return Event.objects.filter(case=case, kind=ev.YouthSupportDecided.kind).exists()
 
 
 @transaction.atomic
@@ -849,6 +947,14 @@ def measure_end(
         born = measure.case.child.birth_date
         if born is not None and ended_on < add_months(born, 18 * 12):
             errors["reason"] = _("Barnet er ikke fyldt 18 år på ophørsdatoen.")
+        elif measure.kind in PLACEMENT_KINDS and not youth_support_decided(measure.case):
+            # Barnets Lov § 111: before a placement ends at 18 the municipality decides on
+            # support after the 18th birthday (efterværn/ungestøtte)
+            errors["reason"] = _(
+                "Anbringelsen kan ikke afsluttes, fordi den unge fylder 18, før der er taget "
+                "stilling til støtte efter det fyldte 18. år (ungestøtte/efterværn, Barnets "
+                "Lov § 111). Registrér stillingtagen på sagen under »Handlinger« først."
+            )
     if errors:
         raise ValidationError(errors)
     _bump(

@@ -409,11 +409,12 @@ def supervision_visit(request, pk: int, measure_pk: int):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.supervision_visit_record(
+                visit = services.supervision_visit_record(
                     measure=measure,
                     by=request.user,
                     visited_on=data["visited_on"],
-                    talked_alone=data["talked_alone"],
+                    talk=data["talk"],
+                    at_placement=data["at_placement"],
                     not_alone_reason=data["not_alone_reason"],
                     token=data["token"],
                 )
@@ -421,7 +422,18 @@ def supervision_visit(request, pk: int, measure_pk: int):
                 form_add_validation_error(form, exc)
                 status = 400
             else:
-                messages.success(request, _("Tilsynsbesøget er registreret."))
+                if visit.meets_duty:
+                    messages.success(request, _("Tilsynsbesøget er registreret."))
+                else:
+                    messages.warning(
+                        request,
+                        _(
+                            "Besøget er registreret, men det opfylder ikke tilsynspligten "
+                            "(Barnets Lov § 156, stk. 5): der skal tales med barnet ved "
+                            "besøget på anbringelsesstedet. Fristen for tilsynsbesøg løber "
+                            "fortsat."
+                        ),
+                    )
                 return redirect(_url(measure))
         else:
             status = 400

@@ -182,3 +182,168 @@ def test_the_same_events_give_the_same_clocks_in_deadlines_simulate(w, cat):
     ]
     assert simulated == stored
     assert len(stored) == 2
+
+
+# --- review 13, P2 13: every clock through deadlines_simulate; P2 5: the talk at a visit ------
+
+
+def _simulated_equals_stored(w, rule):
+    """The engine's simulator, fed every event the case has, computes the ``rule`` clocks
+    the case has; returns them."""
+    from boernesag.deadlines.simulate import simulate
+    from boernesag.events.models import Event
+
+    events = [
+        {
+            "kind": e.kind,
+            "occurred_at": e.occurred_at.astimezone(TZ).strftime("%Y-%m-%dT%H:%M"),
+            "payload": e.payload,
+        }
+        for e in Event.objects.filter(
+            case=w.case,
+            kind__in=[
+                "measure_started",
+                "measure_ended",
+                "follow_up_held",
+                "supervision_visit_held",
+                "assessment_started",
+                "assessment_concluded",
+            ],
+        ).order_by("occurred_at", "id")
+    ]
+    simulated = [
+        (c["sequence"], c["law"], c["due"])
+        for c in simulate({"events": events}).clocks
+        if c["rule"] == rule
+    ]
+    stored = [
+        (c.sequence, c.law, c.due_at.astimezone(TZ).isoformat()) for c in _clocks(w.case, rule)
+    ]
+    assert simulated == stored
+    return stored
+
+
+def _backdated_placement(w, cat, on):
+    """A placement granted and approved on ``on`` (before 2024: Serviceloven). Approvals are
+    append-only, so the backdated approval is written as its row (not through the service,
+    which approves today)."""
+    from boernesag.cases.services import consent_record
+    from boernesag.decisions.constants import DecisionStatus
+    from boernesag.decisions.models import Approval, Decision
+
+    consent_record(
+        case=w.case,
+        by=w.caseworker,
+        given_by=w.parent,
+        scope="placement",
+        form="written",
+        given_on=timezone.localdate(),
+    )
+    decision = granted(
+        w,
+        cat,
+        kind="placement_with_consent",
+        service=cat.placement,
+        hours_per_week=None,
+        duration_weeks=52,
+        legal_sections=[cat.s46],
+    )
+    moment = timezone.make_aware(datetime.combine(on, time(9, 0)))
+    if decision.status == DecisionStatus.AWAITING_APPROVAL:
+        Approval.objects.create(
+            decision=decision,
+            level=decision.required_level,
+            approved=True,
+            reasons="Nødvendig",
+            by=w.leader_a,
+            at=moment,
+        )
+    Decision.objects.filter(pk=decision.pk).update(status=DecisionStatus.DECIDED, decided_at=moment)
+    decision.refresh_from_db()
+    return decision
+
+
+def test_barnets_lov_follow_up_in_deadlines_simulate(w, cat):
+    today = timezone.localdate()
+    measure = start(w, granted(w, cat))
+    _follow_up(w, measure, today, today + timedelta(days=150))
+    stored = _simulated_equals_stored(w, "measure_follow_up")
+    assert [(s, law) for s, law, _due in stored] == [(1, "BL"), (2, "BL")]
+    assert stored[1][2].startswith((today + timedelta(days=150)).isoformat())
+
+
+def test_barnets_lov_supervision_in_deadlines_simulate(w, cat):
+    today = timezone.localdate()
+    placement = start(w, placement_granted(w, cat), volume=7, unit="days_per_week")
+    services.supervision_visit_record(
+        measure=placement, by=w.caseworker, visited_on=today, talk="alone"
+    )
+    stored = _simulated_equals_stored(w, "supervision_visits")
+    assert [(s, law) for s, law, _due in stored] == [(1, "BL"), (2, "BL")]
+    assert stored[1][2].startswith(add_months(today, 6).isoformat())
+
+
+def test_serviceloven_supervision_in_deadlines_simulate(w, cat):
+    started = date(2023, 3, 10)
+    placement = start(
+        w,
+        _backdated_placement(w, cat, date(2023, 3, 1)),
+        starts_on=started,
+        volume=7,
+        unit="days_per_week",
+    )
+    [clock] = _clocks(w.case, "supervision_visits")
+    assert clock.law == "SEL"
+    services.supervision_visit_record(
+        measure=placement, by=w.caseworker, visited_on=date(2023, 6, 1), talk="alone"
+    )
+    stored = _simulated_equals_stored(w, "supervision_visits")
+    assert [(s, law) for s, law, _due in stored] == [(1, "SEL"), (2, "SEL")]
+
+
+def test_a_visit_without_a_talk_is_recorded_but_the_supervision_clock_runs_on(w, cat):
+    """Barnets Lov § 156, stk. 5: a talk with the child at each visit. "Did not talk" (or a
+    visit not at the placement) is recorded, writes no supervision_visit_held and leaves the
+    clock running to its first due date; a talk with staff present (with the reason) meets
+    the duty."""
+    from boernesag.events.models import Event
+    from boernesag.measures.models import SupervisionVisit
+
+    today = timezone.localdate()
+    placement = start(w, placement_granted(w, cat), volume=7, unit="days_per_week")
+    with pytest.raises(ValidationError) as exc:
+        services.supervision_visit_record(
+            measure=placement, by=w.caseworker, visited_on=today, talk="not_talked"
+        )
+    assert exc.value.message_dict["not_alone_reason"] == [
+        "Skriv hvorfor der ikke blev talt med barnet (Barnets Lov § 156, stk. 5)."
+    ]
+    visit = services.supervision_visit_record(
+        measure=placement,
+        by=w.caseworker,
+        visited_on=today,
+        talk="not_talked",
+        not_alone_reason="Barnet sov",
+    )
+    assert (visit.talk, visit.meets_duty, visit.at_placement) == ("not_talked", False, True)
+    away = services.supervision_visit_record(
+        measure=placement,
+        by=w.caseworker,
+        visited_on=today,
+        talk="alone",
+        at_placement=False,
+    )
+    assert (away.meets_duty, away.at_placement) == (False, False)
+    assert not Event.objects.filter(case=w.case, kind="supervision_visit_held").exists()
+    [clock] = _clocks(w.case, "supervision_visits")
+    assert clock.is_running and _due(clock) == add_months(today, 6)
+    services.supervision_visit_record(
+        measure=placement,
+        by=w.caseworker,
+        visited_on=today,
+        talk="with_staff",
+        not_alone_reason="Barnet ønskede plejemor med",
+    )
+    first, second = _clocks(w.case, "supervision_visits")
+    assert first.outcome() == "met" and second.is_running
+    assert SupervisionVisit.objects.filter(measure=placement).count() == 3

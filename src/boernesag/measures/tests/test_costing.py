@@ -131,3 +131,54 @@ def test_a_measures_cost_uses_the_catalogues_rate_change(db):
     cost = selectors.measure_cost(measure, today, today + timedelta(days=13))
     # 10 days at 500 + 4 days at 550: (10 × 2.000 + 4 × 2.200) / 7 = 28.800/7
     assert cost.amount == Decimal("4114.29")
+
+
+# --- review 13: P2 10 and P3 (the expected end, a monthly volume, a leap year) ---------------
+
+FLAT = [RateTerms(1, 2, "hour", Decimal(500), date(2024, 1, 1), None)]
+
+
+def test_the_expected_cost_this_year_stops_at_the_expected_end():
+    from boernesag.measures.models import Measure
+
+    running = Measure(
+        status="active", starts_on=date(2026, 1, 1), expected_end_on=date(2026, 3, 31)
+    )
+    # 1 January – 31 March 2026: 90 days × 4 h ÷ 7 × 500 kr. = 180.000/7 = 25.714,2857…
+    cost = selectors.expected_year_cost(running, [terms()], FLAT, date(2026, 2, 1))
+    assert cost.amount == Decimal("25714.29")
+    assert (cost.priced_days, cost.unpriced_days) == (90, 0)
+    # past its expected end but still running: priced up to today (10 April = 100 days)
+    late = selectors.expected_year_cost(running, [terms()], FLAT, date(2026, 4, 10))
+    assert late.amount == Decimal("28571.43")  # 200.000/7
+    # no expected end: to 31 December (365 days)
+    open_ = Measure(status="active", starts_on=date(2026, 1, 1))
+    assert selectors.expected_year_cost(open_, [terms()], FLAT, date(2026, 2, 1)).amount == Decimal(
+        "104285.71"
+    )  # 730.000/7
+    # ended: to the day it ended
+    ended = Measure(status="ended", starts_on=date(2026, 1, 1), ended_on=date(2026, 1, 7))
+    assert selectors.expected_year_cost(
+        ended, [terms(end=date(2026, 1, 7))], FLAT, date(2026, 2, 1)
+    ).amount == Decimal("2000.00")  # 7 days × 4 h ÷ 7 × 500 kr.
+
+
+def test_a_monthly_rate_is_multiplied_by_the_volume():
+    rates = [RateTerms(1, 2, "month", Decimal(3000), date(2024, 1, 1), None)]
+    twice = [terms(2, "months", start=date(2026, 1, 1))]
+    assert costing.month_cost(twice, rates, 2026, 2).amount == Decimal("6000.00")
+    assert costing.running_month_cost(twice, rates, date(2026, 2, 10)) == Decimal("6000.00")
+
+
+def test_29_february_in_a_leap_year():
+    rates = [RateTerms(1, 2, "month", Decimal(2900), date(2024, 1, 1), None)]
+    monthly = [terms(1, "months", start=date(2028, 2, 1))]
+    # February 2028 has 29 days: 100 kr. a day, the whole month exactly the price
+    assert costing.period_cost(
+        monthly, rates, date(2028, 2, 29), date(2028, 2, 29)
+    ).amount == Decimal("100.00")
+    assert costing.month_cost(monthly, rates, 2028, 2).amount == Decimal("2900.00")
+    # an hourly rate over the leap year: 366 days × 4 h ÷ 7 × 500 kr. = 732.000/7
+    year = costing.year_cost([terms(start=date(2028, 1, 1))], FLAT, 2028)
+    assert year.amount == Decimal("104571.43")
+    assert year.priced_days == 366

@@ -109,3 +109,86 @@ def test_the_end_tells_the_provider_and_names_the_contract_once(w, cat):
     [letter] = _letters(LetterKind.MEASURE_END)
     assert "Årsag: Målet er nået." in letter.body
     assert "»Rammeaftale familiebehandling 2026«" in letter.body
+
+
+def test_a_backdated_start_does_not_revive_a_withdrawn_consent(w, cat):
+    """Review 13, P1 1: the consent is checked on the day the letter is sent. Given 40 days
+    ago, withdrawn 10 days ago; the measure is recorded today with a start 20 days ago (when
+    the consent was still in force): the letter has the terms only."""
+    from boernesag.cases.services import consent_withdraw
+
+    today = timezone.localdate()
+    consent = consent_record(
+        case=w.case,
+        by=w.caseworker,
+        given_by=w.parent,
+        scope="share_with_provider",
+        form="written",
+        given_on=today - timedelta(days=40),
+    )
+    consent_withdraw(
+        consent=consent,
+        by=w.caseworker,
+        withdrawn_on=today - timedelta(days=10),
+        expected_version=consent.version,
+    )
+    plan = made_plan(w, goals=1)
+    decision = granted(
+        w, cat, plan=plan, purpose="At styrke familiens samspil", on=today - timedelta(days=30)
+    )
+    start(w, decision, starts_on=today - timedelta(days=20))
+    [link] = MeasureLetter.objects.filter(letter__kind=LetterKind.MEASURE_START)
+    assert link.consent is None
+    body = link.letter.body
+    assert "samspil" not in body
+    assert "møder i skole" not in body
+    assert "Mette Hansen" not in body
+    assert "ikke givet samtykke" in body
+    assert "4 timer pr. uge" in body
+
+
+def test_a_change_of_provider_sends_an_end_letter_to_the_old_and_a_start_letter_to_the_new(w, cat):
+    from decimal import Decimal
+
+    from boernesag.decisions import services as decisions
+    from boernesag.decisions.tests.helpers import complete, decide
+
+    other = catalogue.provider_create(name="Andet Center", kind="private", services=[cat.family])
+    first = granted(w, cat)
+    measure = start(w, first)
+    change = decisions.decision_change_start(decision=first, by=w.caseworker)
+    decisions.decision_update(
+        decision=change,
+        by=w.caseworker,
+        expected_version=change.version,
+        **complete(cat, provider=other),
+    )
+    change = decide(change, w.caseworker)
+    if change.status == "awaiting_approval":
+        from boernesag.measures.tests.helpers import approved
+
+        change = approved(w, change)
+    measure.refresh_from_db()
+    today = timezone.localdate()
+    services.measure_change(
+        measure=measure,
+        decision=change,
+        by=w.caseworker,
+        valid_from=today,
+        volume=Decimal(4),
+        volume_unit="hours_per_week",
+        expected_version=measure.version,
+    )
+    links = list(MeasureLetter.objects.select_related("letter", "provider").order_by("id"))
+    assert [(m.letter.kind, m.provider.name) for m in links] == [
+        (LetterKind.MEASURE_START, "Familiecentret"),
+        (LetterKind.MEASURE_END, "Familiecentret"),
+        (LetterKind.MEASURE_START, "Andet Center"),
+    ]
+    end, new_start = links[1].letter, links[2].letter
+    assert end.recipient_name == "Familiecentret"
+    assert "Årsag: Indsatsen fortsætter hos en anden leverandør." in end.body
+    assert today.strftime("%-d.%-m.%Y") in end.body
+    assert new_start.recipient_name == "Andet Center"
+    assert "4 timer pr. uge" in new_start.body
+    assert links[2].consent is None

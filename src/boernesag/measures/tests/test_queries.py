@@ -81,6 +81,82 @@ def grow(w, cat, plan, first, n: int) -> None:
         )
 
 
+def grow_more(w, cat, first, placement, n: int) -> None:
+    """n more versions of the first measure (measure_change), supervision visits on the
+    placement, and ended measures (review 13, P2 13)."""
+    from decimal import Decimal
+
+    from boernesag.decisions import services as decisions
+    from boernesag.decisions.tests.helpers import complete, decide
+    from boernesag.measures.models import Measure
+
+    today = timezone.localdate()
+    for i in range(n):
+        first = Measure.objects.get(pk=first.pk)
+        change = decisions.decision_change_start(decision=first.decision, by=w.caseworker)
+        decisions.decision_update(
+            decision=change,
+            by=w.caseworker,
+            expected_version=change.version,
+            **complete(cat, hours_per_week=4 + (i % 2)),
+        )
+        change = decide(change, w.caseworker)
+        services.measure_change(
+            measure=first,
+            decision=change,
+            by=w.caseworker,
+            valid_from=today,
+            volume=Decimal(4 + (i % 2)),
+            volume_unit="hours_per_week",
+            expected_version=first.version,
+        )
+        services.supervision_visit_record(
+            measure=placement, by=w.caseworker, visited_on=today, talk="alone"
+        )
+        ended = start(w, granted(w, cat, hours_per_week=2), volume=2)
+        services.measure_end(
+            measure=ended,
+            by=w.caseworker,
+            ended_on=today,
+            reason="goal_met",
+            final_attainment="met",
+            expected_version=ended.version,
+        )
+
+
+def test_the_case_page_and_the_measure_pages_stay_constant_as_everything_grows(settings):
+    """Versions, visits, ended measures, measures, follow-ups, goals and scores grow; the
+    case page itself (``cases:case``), the panel, the measure page, the placement's page and
+    the list keep their query counts."""
+    from boernesag.measures.models import Measure, MeasureVersion, SupervisionVisit
+    from boernesag.measures.tests.helpers import placement_granted
+
+    w = build_world()
+    cat = build_catalogue(w.admin)
+    plan = made_plan(w, goals=1)
+    first = start(w, granted(w, cat, plan=plan))
+    placement = start(w, placement_granted(w, cat), volume=7, unit="days_per_week")
+    client = Client()
+    client.force_login(w.caseworker)
+    urls = [
+        reverse("cases:case", args=[w.case.pk]),
+        reverse("measures:case_panel", args=[w.case.pk]),
+        reverse("measures:detail", args=[w.case.pk, first.pk]),
+        reverse("measures:detail", args=[w.case.pk, placement.pk]),
+        reverse("measures:list", args=[w.case.pk]),
+    ]
+    grow(w, cat, plan, first, 1)
+    grow_more(w, cat, first, placement, 1)
+    before = [count(client, url) for url in urls]
+    grow(w, cat, plan, first, 4)
+    grow_more(w, cat, first, placement, 4)
+    after = [count(client, url) for url in urls]
+    assert after == before
+    assert MeasureVersion.objects.filter(measure=first).count() == 6
+    assert SupervisionVisit.objects.filter(measure=placement).count() == 5
+    assert Measure.objects.filter(case=w.case, status="ended").count() == 5
+
+
 def test_the_panel_and_the_measure_page_have_constant_queries(settings):
     w = build_world()
     cat = build_catalogue(w.admin)

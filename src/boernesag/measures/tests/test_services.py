@@ -420,3 +420,220 @@ def test_supervision_visits_are_for_placements_and_need_a_reason_when_not_alone(
         not_alone_reason="Barnet ønskede plejemor med",
     )
     assert "supervision_visit_held" in _kinds(w.case)
+
+
+# --- review 13 ----------------------------------------------------------------------------------
+
+
+def test_the_unit_must_fit_the_decisions_hours(w, cat):
+    """P2 8: a 4 h/week grant cannot be started as 40 modules (or any other unit)."""
+    decision = granted(w, cat)
+    for unit in ("modules", "days_per_week", "months"):
+        with pytest.raises(ValidationError) as exc:
+            start(w, decision, volume=40, unit=unit)
+        assert exc.value.message_dict["volume_unit"] == [
+            "Afgørelsen bevilger 4 timer pr. uge. Angiv omfanget i timer pr. uge – en anden "
+            "enhed kræver en ny afgørelse."
+        ]
+    assert not Measure.objects.exists()
+
+
+def test_a_monthly_unit_has_the_volume_1(w, cat):
+    decision = placement_granted(w, cat)
+    with pytest.raises(ValidationError) as exc:
+        start(w, decision, volume=2, unit="months")
+    assert exc.value.message_dict["volume"] == [
+        "En månedlig ydelse har omfanget 1 (én ydelse pr. måned)."
+    ]
+
+
+def test_the_duration_frame_of_the_service_is_checked_against_the_expected_end(w, cat):
+    """P2 8: Familiebehandling's frame is 4–52 weeks."""
+    today = timezone.localdate()
+    decision = granted(w, cat)
+    with pytest.raises(ValidationError) as exc:
+        start(w, decision, expected_end_on=today + timedelta(weeks=53) - timedelta(days=1))
+    assert exc.value.message_dict["expected_end_on"] == [
+        "Varigheden (53 uger) ligger uden for indsatsens ramme (4 – 52 uger). Det kræver en "
+        "afgørelse, der er truffet med en godkendt begrundelse for at gå uden for rammen."
+    ]
+    with pytest.raises(ValidationError) as exc:
+        start(w, decision, expected_end_on=today + timedelta(days=13))  # 2 weeks
+    assert "Varigheden (2 uger)" in exc.value.message_dict["expected_end_on"][0]
+    # the edges of the frame are inside it
+    measure = start(w, decision, expected_end_on=today + timedelta(weeks=52) - timedelta(days=1))
+    assert measure.expected_end_on == today + timedelta(weeks=52) - timedelta(days=1)
+
+
+def test_outside_the_duration_frame_with_the_decisions_approved_reason(w, cat):
+    from boernesag.decisions.models import Decision
+
+    today = timezone.localdate()
+    decision = granted(w, cat)
+    Decision.objects.filter(pk=decision.pk).update(
+        outside_frame=True, outside_frame_reason="Familien har brug for et længere forløb."
+    )
+    decision.refresh_from_db()
+    measure = start(w, decision, expected_end_on=today + timedelta(weeks=60))
+    assert measure.expected_end_on == today + timedelta(weeks=60)
+
+
+def test_turns_18_on_a_placement_needs_the_youth_support_position(w, cat):
+    """P2 7: Barnets Lov § 111 — a placement does not end at 18 before the municipality has
+    taken its position on support after the 18th birthday."""
+    from boernesag.events import catalogue as ev
+    from boernesag.events.services import event_write
+
+    today = timezone.localdate()
+    placement = start(w, placement_granted(w, cat), volume=7, unit="days_per_week")
+    # the young person is 19 by the end (set after the grant, which needs a 15+ consent)
+    w.child.birth_date = today - timedelta(days=19 * 366)
+    w.child.save(update_fields=["birth_date"])
+
+    def end():
+        return services.measure_end(
+            measure=Measure.objects.get(pk=placement.pk),
+            by=w.caseworker,
+            ended_on=today,
+            reason="turns_18",
+            final_attainment="partly",
+            expected_version=Measure.objects.get(pk=placement.pk).version,
+        )
+
+    with pytest.raises(ValidationError) as exc:
+        end()
+    assert exc.value.message_dict["reason"] == [
+        "Anbringelsen kan ikke afsluttes, fordi den unge fylder 18, før der er taget stilling "
+        "til støtte efter det fyldte 18. år (ungestøtte/efterværn, Barnets Lov § 111). "
+        "Registrér stillingtagen på sagen under »Handlinger« først."
+    ]
+    assert Measure.objects.get(pk=placement.pk).is_active
+    event_write(ev.YouthSupportDecided(outcome="granted"), case=w.case, actor=w.caseworker)
+    assert end().status == MeasureStatus.ENDED
+
+
+def test_no_follow_up_on_an_ended_measure(w, cat):
+    """P2 15: its follow_up_held would stop the case clock for another running measure."""
+    today = timezone.localdate()
+    measure = start(w, granted(w, cat))
+    follow_up = services.follow_up_plan(
+        measure=measure, by=w.caseworker, held_at=timezone.now(), agenda="Status"
+    )
+    services.measure_end(
+        measure=measure,
+        by=w.caseworker,
+        ended_on=today,
+        reason="goal_met",
+        final_attainment="met",
+        expected_version=measure.version,
+    )
+    follow_up.refresh_from_db()
+    with pytest.raises(ValidationError) as exc:
+        services.follow_up_record(
+            follow_up=follow_up,
+            by=w.caseworker,
+            expected_version=follow_up.version,
+            held_on=today,
+            decision="continue",
+            scores={},
+            next_follow_up_on=today + timedelta(days=90),
+            interval_reasons="Fast",
+            child_not_talked_reason="Syg",
+        )
+    assert exc.value.messages == [
+        "Indsatsen er ophørt. Der kan ikke registreres opfølgning på en ophørt indsats."
+    ]
+    measure.refresh_from_db()
+    with pytest.raises(ValidationError) as exc:
+        services.follow_up_plan(
+            measure=measure, by=w.caseworker, held_at=timezone.now(), agenda="Status"
+        )
+    assert exc.value.messages == ["Indsatsen er ophørt. Der kan ikke planlægges opfølgning."]
+    assert "follow_up_held" not in _kinds(w.case)
+    follow_up.refresh_from_db()
+    assert not follow_up.is_held
+
+
+def test_follow_ups_keep_their_change_history(w, cat):
+    """P2 16: a follow-up changes from planned to held; both states are kept."""
+    today = timezone.localdate()
+    measure = start(w, granted(w, cat))
+    follow_up = services.follow_up_plan(
+        measure=measure, by=w.caseworker, held_at=timezone.now(), agenda="Status"
+    )
+    services.follow_up_record(
+        follow_up=follow_up,
+        by=w.caseworker,
+        expected_version=follow_up.version,
+        held_on=today,
+        decision="continue",
+        scores={},
+        next_follow_up_on=today + timedelta(days=90),
+        interval_reasons="Fast",
+        child_not_talked_reason="Syg",
+    )
+    rows = list(follow_up.history.order_by("pgh_id").values_list("pgh_label", "status"))
+    assert rows == [("insert", "planned"), ("update", "held")]
+
+
+@pytest.mark.parametrize("who", ["other_caseworker", "manager", "closed"])
+def test_the_services_refuse_who_may_not_work_the_measure(w, cat, who):
+    """P2 13: NotAllowed at service level — a caseworker on another team, the manager
+    (reads, does not edit), anyone on a closed case."""
+    from boernesag.cases.models import Case
+
+    today = timezone.localdate()
+    decision = granted(w, cat)
+    measure = start(w, decision)
+    placement = start(w, placement_granted(w, cat), volume=7, unit="days_per_week")
+    follow_up = services.follow_up_plan(
+        measure=measure, by=w.caseworker, held_at=timezone.now(), agenda="Status"
+    )
+    by = w.caseworker if who == "closed" else getattr(w, who)
+    fresh = granted(w, cat) if who != "closed" else decision
+    if who == "closed":
+        Case.objects.filter(pk=w.case.pk).update(closed_at=timezone.now())
+        w.case.refresh_from_db()
+        for obj in (measure, placement, follow_up):
+            obj.refresh_from_db()
+    calls = [
+        lambda: services.measure_start(
+            case=w.case,
+            decision=fresh,
+            by=by,
+            starts_on=today,
+            volume=Decimal(4),
+            volume_unit="hours_per_week",
+        ),
+        lambda: services.follow_up_plan(
+            measure=measure, by=by, held_at=timezone.now(), agenda="Status"
+        ),
+        lambda: services.follow_up_record(
+            follow_up=follow_up,
+            by=by,
+            expected_version=follow_up.version,
+            held_on=today,
+            decision="continue",
+            scores={},
+            next_follow_up_on=today + timedelta(days=90),
+            interval_reasons="Fast",
+            child_not_talked_reason="Syg",
+        ),
+        lambda: services.supervision_visit_record(
+            measure=placement, by=by, visited_on=today, talk="alone"
+        ),
+        lambda: services.measure_end(
+            measure=measure,
+            by=by,
+            ended_on=today,
+            reason="goal_met",
+            final_attainment="met",
+            expected_version=measure.version,
+        ),
+    ]
+    before = _kinds(w.case)
+    for call in calls:
+        with pytest.raises(services.NotAllowed):
+            call()
+    assert _kinds(w.case) == before
+    assert Measure.objects.filter(case=w.case).count() == 2
