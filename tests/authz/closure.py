@@ -35,7 +35,10 @@ def _close_case(client, w: World, role: str, rel: str) -> dict:
     if rel != "none":
         from boernesag.cases.services import case_close
 
-        case_close(case=w.target(rel).case, by=w.users["caseworker"], reason="Afsluttet")
+        case = w.target(rel).case
+        case.refresh_from_db()
+        # closed by the case's own caseworker (the service checks cases.close_case)
+        case_close(case=case, by=case.caseworker, reason="Afsluttet")
     return {}
 
 

@@ -140,11 +140,15 @@ def case_close(
     closed_at: datetime | None = None,
     expected_version: int | None = None,
     closure: CaseClosure | None = None,
+    by_intake: bool = False,
 ) -> Case:
     """Close the case without the checklist — intake's closure at triage ("no further
-    action" on a case opened or reopened for that report; ``intake.services.intake_triage``)
-    and the checklist's own last step (``case_close_checked``). Caseworkers close through
-    ``case_close_checked`` (docs/closure.md)."""
+    action" on a case opened or reopened for that report; ``intake.services.intake_triage``,
+    ``by_intake=True``: the permission is intake's ``intake.triage``) and the checklist's own
+    last step (``case_close_checked``; ``cases.close_case`` on the case). Caseworkers close
+    through ``case_close_checked`` (docs/closure.md)."""
+    if not by.has_perm("intake.triage" if by_intake else "cases.close_case", None if by_intake else case):
+        raise PermissionDenied
     closed_at = closed_at or timezone.now()
     if Case.objects.filter(pk=case.pk, closed_at__isnull=False).exists():
         raise ValidationError(_("Sagen er allerede afsluttet."))
@@ -306,6 +310,10 @@ def case_reopen(
         raise ValidationError(_("Sagen er ikke afsluttet."))
     if cause == ReopenCause.MANUAL and not by.has_perm("cases.reopen_case", case):
         raise PermissionDenied
+    if cause == ReopenCause.REPORT and not by.has_perm("intake.register"):
+        raise PermissionDenied  # only intake reopens a case for a new report
+    if cause not in ReopenCause.values:
+        raise ValidationError(_("Ukendt årsag til genåbningen."))
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Skriv hvorfor sagen genåbnes.")})
