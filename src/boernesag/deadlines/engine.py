@@ -67,7 +67,6 @@ def cancelled_after_due(clock, due) -> bool:
     return end > due
 
 
-
 @dataclass
 class Ev:
     id: int
