@@ -72,7 +72,8 @@ def closure_probes():
             else type(w.target(rel).case).objects.get(pk=w.target(rel).case.pk).version
         )
 
-    step = {"kind": "politiets-dokumentation"}
+    # a step for every age (the youth steps have age limits; the worlds children vary)
+    step = {"kind": "misbrugsbehandling-anmodning"}
 
     return [
         Probe(
