@@ -35,7 +35,10 @@ def _close_case(client, w: World, role: str, rel: str) -> dict:
     if rel != "none":
         from boernesag.cases.services import case_close
 
-        case_close(case=w.target(rel).case, by=w.users["caseworker"], reason="Afsluttet")
+        case = w.target(rel).case
+        case.refresh_from_db()
+        # closed by the case's own caseworker (the service checks cases.close_case)
+        case_close(case=case, by=case.caseworker, reason="Afsluttet")
     return {}
 
 
@@ -69,7 +72,8 @@ def closure_probes():
             else type(w.target(rel).case).objects.get(pk=w.target(rel).case.pk).version
         )
 
-    step = {"kind": "politiets-dokumentation"}
+    # a step for every age (the youth steps have age limits; the worlds children vary)
+    step = {"kind": "misbrugsbehandling-anmodning"}
 
     return [
         Probe(

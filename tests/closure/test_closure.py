@@ -22,6 +22,7 @@ from boernesag.cases.models import (
     ClosureExplanation,
     StepKind,
 )
+from boernesag.cases.steps import add_months
 from boernesag.cases.tests.factories import build_world, child
 from boernesag.deadlines.models import Clock
 from boernesag.deadlines.simulate import simulate
@@ -97,7 +98,12 @@ def test_closing_with_nothing_filled_in_is_refused_with_every_missing_item_in_da
     ]
     messages = " ".join(refused.value.messages)
     assert "Svar på om der har været dialog med barnet." in messages
-    assert "Børnefaglig undersøgelse" in messages or "undersøgelse" in messages.lower()
+    clock = Clock.objects.running().get(case=w.case, rule_key="assessment_duration")
+    due = date_format(timezone.localtime(clock.due_at), "j. F Y")
+    assert refused.value.missing[-1].messages == [
+        f"Børnefaglig undersøgelse afsluttet inden for 4 måneder (frist {due}): løser fristen, "
+        "eller skriv hvorfor sagen kan afsluttes alligevel."
+    ]
     case = Case.objects.get(pk=w.case.pk)
     assert case.closed_at is None
     assert not CaseClosure.objects.exists()
@@ -364,6 +370,58 @@ def test_the_intake_closure_at_triage_needs_no_checklist_and_a_new_report_reopen
     assert case.closed_at is not None and case.phase == Phase.CLOSURE
 
 
+def test_a_report_received_before_the_closure_but_registered_after_keeps_its_24_hours(w):
+    """Review 13, P2 4 (BL § 136): the report's clock runs from its receipt; the closure that
+    was recorded before the report was registered does not cancel it."""
+    from boernesag.intake import services as intake
+    from boernesag.intake.constants import Outcome
+
+    kid = child(first="Bo", last="Berg", born="120818")
+
+    def report(received_at):
+        return intake.intake_register(
+            kind="concern_report",
+            channel="phone",
+            received_at=received_at,
+            notifier_kind="school",
+            notifier_name="Lærer Lise",
+            notifier_organisation="Demoby Skole",
+            notifier_address="Skolevej 2",
+            content="Barnet kommer ofte sultent.",
+            by=w.intake,
+            children=[intake.ChildRef(kid.cpr)],
+            reasons=[],
+            backdate_reason="Lå i den fælles postkasse",
+        ).children.get()
+
+    first = report(timezone.now() - timedelta(hours=5))
+    intake.intake_triage(
+        intake_child=first,
+        by=w.intake,
+        at_risk=False,
+        acute_needed=False,
+        outcome=Outcome.NO_ACTION,
+        reasons_text="Vurderet.",
+        expected_version=first.version,
+    )
+    case = Case.objects.get(child=kid)
+    assert case.closed_at is not None
+    received = case.closed_at - timedelta(hours=2)  # before the closure
+    second = report(received)
+    case.refresh_from_db()
+    assert case.is_open and second.case_id == case.pk
+    clock = Clock.objects.get(
+        case=case, rule_key="report_triage", subject=f"intake.intakechild:{second.pk}"
+    )
+    assert clock.started_at == received and clock.due_at == received + timedelta(hours=24)
+    assert clock.cancelled_at is None and clock.is_running
+    # the first report's clock ended with its triage, as before
+    (first_clock,) = Clock.objects.filter(
+        case=case, rule_key="report_triage", subject=f"intake.intakechild:{first.pk}"
+    )
+    assert first_clock.outcome() == "met"
+
+
 # --- steps that start or stop a deadline ----------------------------------------------------
 
 
@@ -496,12 +554,13 @@ def test_the_youth_plan_position_without_a_plan_meets_the_16_year_deadline(w):
 
 
 def test_the_youth_support_decision_before_18_meets_the_placement_deadline(w):
-    born = date(TODAY().year - 16, 1, 15)  # 17½ on 15 July next year
+    # 17 years and 2 months today (the step is accepted from 17): 17½ in 4 months
+    born = add_months(TODAY(), -(17 * 12 + 2))
     kid, case = _youth(w, born, measure_kind="placement_with_consent")
     clock = _clock(case, "youth_support_decision")
     assert clock.is_running
     # 6 months before the 18th birthday
-    assert timezone.localtime(clock.due_at).date() == date(born.year + 17, 7, 15)
+    assert timezone.localtime(clock.due_at).date() == add_months(born, 17 * 12 + 6)
     with pytest.raises(ValidationError) as refused:
         services.step_record(
             case=case,
@@ -548,6 +607,114 @@ def test_steps_refuse_future_dates_and_users_outside_the_case(w):
             kind=StepKind.POLICE_DOCUMENTATION,
             occurred_on=TODAY(),
         )
+
+
+def test_steps_are_refused_for_a_child_of_the_wrong_age(w):
+    """Review 13, P3: the youth steps belong to ages (youth support from 17, the youth plan
+    position from 15½, police documentation of youth crime 10–17 — that range unverified)."""
+    # w.child is 11 (born 15 March 2015)
+    with pytest.raises(ValidationError) as refused:
+        services.step_record(
+            case=w.case,
+            by=w.caseworker,
+            kind=StepKind.YOUTH_SUPPORT,
+            occurred_on=TODAY(),
+            note="Ungestøtte",
+            outcome="granted",
+        )
+    assert refused.value.messages == [
+        "Afgørelsen om støtte efter det 18. år træffes senest 6 måneder før 18-årsdagen "
+        "(Barnets Lov § 111, stk. 1) og registreres, når den unge er mellem 17 og 18 år. "
+        f"Den unge er {w.child.age} år."
+    ]
+    with pytest.raises(ValidationError) as refused:
+        services.step_record(
+            case=w.case,
+            by=w.caseworker,
+            kind=StepKind.YOUTH_PLAN_POSITION,
+            occurred_on=TODAY(),
+            note="Ingen plan",
+        )
+    assert refused.value.messages == [
+        "Stillingtagen til ungeplan hører til, når den unge fylder 16 år (Barnets Lov § 108, "
+        "stk. 1); den kan tidligst registreres fra 15½ år. "
+        f"Barnet er {w.child.age} år."
+    ]
+    _small, small_case = _youth(w, add_months(TODAY(), -(9 * 12 + 11)))  # 9 years 11 months
+    with pytest.raises(ValidationError) as refused:
+        services.step_record(
+            case=small_case,
+            by=w.caseworker,
+            kind=StepKind.POLICE_DOCUMENTATION,
+            occurred_on=TODAY(),
+        )
+    assert refused.value.messages == [
+        "Politiets dokumentation for alvorlig ungdomskriminalitet registreres for unge mellem "
+        "10 og 17 år (aldersgrænsen er ikke verificeret). Barnet er 9 år."
+    ]
+    assert not CaseStep.objects.exists()
+    # the boundaries: 15½ exactly for the youth plan, 17 exactly for youth support
+    _kid, plan_case = _youth(w, add_months(TODAY(), -(15 * 12 + 6)))
+    services.step_record(
+        case=plan_case,
+        by=w.caseworker,
+        kind=StepKind.YOUTH_PLAN_POSITION,
+        occurred_on=TODAY(),
+        note="Indsatsen ophører snart.",
+    )
+    _kid, support_case = _youth(
+        w, add_months(TODAY(), -17 * 12), measure_kind="placement_with_consent"
+    )
+    services.step_record(
+        case=support_case,
+        by=w.caseworker,
+        kind=StepKind.YOUTH_SUPPORT,
+        occurred_on=TODAY(),
+        note="Ungestøtte til 19 år.",
+        outcome="granted",
+    )
+    assert CaseStep.objects.count() == 2
+
+
+def test_a_placed_youth_cannot_be_given_the_position_without_a_plan(w):
+    """Review 13, P2 6: a placed young person must have a youth plan (Barnets Lov § 108,
+    DOMAIN §4); the position "no plan" is refused while a placement runs."""
+    born = add_months(TODAY(), -(16 * 12 + 1))
+    _kid, case = _youth(w, born, measure_kind="placement_with_consent")
+    with pytest.raises(ValidationError) as refused:
+        services.step_record(
+            case=case,
+            by=w.caseworker,
+            kind=StepKind.YOUTH_PLAN_POSITION,
+            occurred_on=TODAY(),
+            note="En ungeplan giver ikke mening.",
+        )
+    assert refused.value.messages == [
+        "Den unge er anbragt. En anbragt ung skal have en ungeplan (Barnets Lov § 108); "
+        "udarbejd ungeplanen under Planer i stedet for at tage stilling uden en plan."
+    ]
+    assert not CaseStep.objects.filter(case=case).exists()
+    assert _clock(case, "youth_plan_at_16").is_running
+    # a support measure alongside does not change it; the placement ended does
+    event_write(ev.MeasureStarted(measure_kind="support"), case=case, actor=w.caseworker)
+    with pytest.raises(ValidationError):
+        services.step_record(
+            case=case,
+            by=w.caseworker,
+            kind=StepKind.YOUTH_PLAN_POSITION,
+            occurred_on=TODAY(),
+            note="En ungeplan giver ikke mening.",
+        )
+    assert services.has_active_placement(case)
+    event_write(ev.MeasureEnded(), case=case, actor=w.caseworker)
+    assert not services.has_active_placement(case)
+    services.step_record(
+        case=case,
+        by=w.caseworker,
+        kind=StepKind.YOUTH_PLAN_POSITION,
+        occurred_on=TODAY(),
+        note="Anbringelsen er ophørt; en ungeplan giver ikke mening.",
+    )
 
 
 # --- pages ---------------------------------------------------------------------------------
@@ -625,11 +792,23 @@ def test_the_case_page_shows_the_course_phase_what_is_due_and_the_actions(w):
     clock = Clock.objects.running().get(case=w.case, rule_key="assessment_duration")
     due = date_format(timezone.localtime(clock.due_at), "j. F Y")
     assert f"4 måneder – <strong>frist {due}</strong>" in html
-    for slug in ("politiets-dokumentation", "netvaerksmoede", "ungestoette"):
+    for slug in ("politiets-dokumentation", "netvaerksmoede"):
         assert f"/sager/{w.case.pk}/registrer/{slug}/" in html
-    # someone who only reads the case sees no actions
-    leader_html = _client(w.leader_b).get(f"/sager/{w.case.pk}/")
-    assert leader_html.status_code == 404
+    # the child is 11: no youth plan position, no youth support decision (review 13, P3)
+    for slug in ("ungeplan-stillingtagen", "ungestoette"):
+        assert f"/sager/{w.case.pk}/registrer/{slug}/" not in html
+    # someone who only reads the case (reasoned access, read-only) sees it but no actions
+    services.reasoned_access_grant(
+        user=w.other_caseworker, child=w.child, reason="Dækker for kollega i dag"
+    )
+    reader = _client(w.other_caseworker).get(f"/sager/{w.case.pk}/")
+    assert reader.status_code == 200
+    reader_html = reader.content.decode()
+    assert 'data-testid="course-phase">3. Børnefaglig undersøgelse' in reader_html
+    assert "Afslut sagen" not in reader_html and f"/sager/{w.case.pk}/afslut/" not in reader_html
+    assert f"/sager/{w.case.pk}/registrer/" not in reader_html
+    # and a team leader of another team, without reasoned access, may not know the case exists
+    assert _client(w.leader_b).get(f"/sager/{w.case.pk}/").status_code == 404
 
 
 def test_the_step_and_reopen_pages(w):
@@ -746,3 +925,73 @@ def test_closures_reopenings_and_steps_cannot_be_changed_afterwards(w):
             ):
                 cursor.execute(sql)
     assert CaseClosure.objects.get().reason == closure.reason
+
+
+def test_an_overdue_deadline_is_flagged_at_closure_and_stays_missed_after_it(w):
+    """Review 13, P1 2: the closure page says the follow-up is overdue, and explaining it
+    closes the case but leaves the miss in compliance (outcome ``missed_closed``)."""
+    event_write(
+        ev.MeasureStarted(measure_kind="support"),
+        case=w.case,
+        actor=w.caseworker,
+        occurred_at=timezone.now() - timedelta(days=130),
+    )
+    follow_up = _clock(w.case, "measure_follow_up")
+    assert follow_up.due_at < timezone.now()
+    due = date_format(timezone.localtime(follow_up.due_at), "j. F Y")
+    label = f"Opfølgning på indsatsen (frist {due})"
+    html = _client(w.caseworker).get(f"/sager/{w.case.pk}/afslut/").content.decode()
+    assert f'data-testid="overdue"><strong class="app-late">Overskredet: {label}</strong>' in html
+    with pytest.raises(services.ClosureIncomplete) as refused:
+        close(w, answers=complete_answers(provider_told="told"), explanations=clock_explained(w))
+    youth_plan = _clock(w.case, "youth_plan_at_16")  # due at 16 + 3 months: not overdue
+    youth_due = date_format(timezone.localtime(youth_plan.due_at), "j. F Y")
+    assert refused.value.missing[-1].messages == [
+        f"{label}: fristen er overskredet. Løs opgaven, eller skriv hvorfor sagen kan afsluttes "
+        "alligevel (fristen tæller stadig som overskredet).",
+        f"Stillingtagen til ungeplan, når den unge fylder 16 (frist {youth_due}): løser "
+        "fristen, eller skriv hvorfor sagen kan afsluttes alligevel.",
+    ]
+    assert "Overskredet: Stillingtagen til ungeplan" not in html
+    close(
+        w,
+        answers=complete_answers(provider_told="told"),
+        explanations={
+            **clock_explained(w),
+            ("open_deadlines", f"measure_follow_up:{follow_up.sequence}"): "Familien fraflyttet",
+            ("open_deadlines", f"youth_plan_at_16:{youth_plan.sequence}"): "Familien fraflyttet",
+        },
+    )
+    follow_up = _clock(w.case, "measure_follow_up")  # rows are rebuilt
+    assert follow_up.cancelled_at is not None and follow_up.outcome() == "missed_closed"
+    # the investigation and the youth plan, explained before their due time, fall away
+    assert _clock(w.case, "assessment_duration").outcome() == "cancelled"
+    assert _clock(w.case, "youth_plan_at_16").outcome() == "cancelled"
+
+
+def test_closing_and_reopening_check_the_permission_inside_the_service(w):
+    """Review 13, P2 11: case_close and case_reopen(cause="report") refuse a user without
+    the permission, whoever calls them."""
+    for outsider in (w.other_caseworker, w.finance):
+        with pytest.raises(PermissionDenied):
+            services.case_close(case=w.case, by=outsider, reason="Afsluttet")
+    with pytest.raises(PermissionDenied):  # intake's closure at triage needs intake.triage
+        services.case_close(case=w.case, by=w.caseworker, reason="Afsluttet", by_intake=True)
+    assert Case.objects.get(pk=w.case.pk).closed_at is None
+    services.case_close(case=w.case, by=w.caseworker, reason="Afsluttet")
+    case = Case.objects.get(pk=w.case.pk)
+    for who in (w.caseworker, w.other_caseworker):  # only intake reopens for a report
+        with pytest.raises(PermissionDenied):
+            services.case_reopen(
+                case=case, by=who, reason="Ny henvendelse", expected_version=None, cause="report"
+            )
+    with pytest.raises(ValidationError):
+        services.case_reopen(
+            case=case, by=w.intake, reason="Ny", expected_version=None, cause="anything"
+        )
+    assert Case.objects.get(pk=w.case.pk).closed_at is not None
+    assert not CaseReopening.objects.exists()
+    row = services.case_reopen(
+        case=case, by=w.intake, reason="Ny henvendelse", expected_version=None, cause="report"
+    )
+    assert row.cause == "report"

@@ -46,6 +46,9 @@ class ExplainItem:
     label: str
     # False: must be resolved before closing; an explanation is not enough
     explainable: bool = True
+    # the deadline has already passed: explaining it closes the case, but the miss stays a
+    # miss in compliance (deadlines: a clock cancelled after its due time counts as missed)
+    overdue: bool = False
 
 
 @dataclass(frozen=True)
@@ -116,6 +119,14 @@ def closure_missing(case, answers, *, items: dict | None = None) -> list[Missing
                     _(
                         "%(item)s: fristen ophører ikke med sagen og skal overholdes, "
                         "før sagen kan afsluttes."
+                    )
+                    % {"item": item.label}
+                )
+            elif not (explanations.get((check.key, item.ref)) or "").strip() and item.overdue:
+                messages.append(
+                    _(
+                        "%(item)s: fristen er overskredet. Løs opgaven, eller skriv hvorfor sagen "
+                        "kan afsluttes alligevel (fristen tæller stadig som overskredet)."
                     )
                     % {"item": item.label}
                 )

@@ -19,6 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.utils import timezone
+
 _PROVIDERS: list[Callable] = []
 
 
@@ -54,9 +56,12 @@ def course_context(user, case) -> dict:
 
     steps = []
     if user.has_perm("cases.record_step", case):
+        today = timezone.localdate()
+        born = case.child.birth_date
         steps = [
             (spec.title, reverse("cases:step", args=[case.pk, spec.slug]))
             for spec in SPECS.values()
+            if spec.fits_age(born, today)  # no youth support for a 5-year-old
         ]
     return {
         "due": due_for(case) if case.closed_at is None else [],

@@ -95,7 +95,13 @@ class ClosureForm(_Tokened):
                 if item.explainable:
                     self.fields[name] = _text(
                         item.label,
-                        help_text=_("Hvorfor kan sagen afsluttes, selv om fristen løber?"),
+                        help_text=_(
+                            "Fristen er overskredet. Den tæller som overskredet i "
+                            "lovoverholdelsen, også når sagen afsluttes. Hvorfor kan sagen "
+                            "afsluttes, uden at fristen er overholdt?"
+                        )
+                        if item.overdue
+                        else _("Hvorfor kan sagen afsluttes, selv om fristen løber?"),
                     )
                 self.explain.append((key, item, name if item.explainable else None))
         self.setup_fields()

@@ -29,6 +29,7 @@ from boernesag.cases.models import (
     Meeting,
     Reassignment,
     ReopenCause,
+    StepKind,
 )
 from boernesag.events import catalogue as ev
 from boernesag.events.models import Event
@@ -140,11 +141,16 @@ def case_close(
     closed_at: datetime | None = None,
     expected_version: int | None = None,
     closure: CaseClosure | None = None,
+    by_intake: bool = False,
 ) -> Case:
     """Close the case without the checklist — intake's closure at triage ("no further
-    action" on a case opened or reopened for that report; ``intake.services.intake_triage``)
-    and the checklist's own last step (``case_close_checked``). Caseworkers close through
-    ``case_close_checked`` (docs/closure.md)."""
+    action" on a case opened or reopened for that report; ``intake.services.intake_triage``,
+    ``by_intake=True``: the permission is intake's ``intake.triage``) and the checklist's own
+    last step (``case_close_checked``; ``cases.close_case`` on the case). Caseworkers close
+    through ``case_close_checked`` (docs/closure.md)."""
+    allowed = by.has_perm("intake.triage") if by_intake else by.has_perm("cases.close_case", case)
+    if not allowed:
+        raise PermissionDenied
     closed_at = closed_at or timezone.now()
     if Case.objects.filter(pk=case.pk, closed_at__isnull=False).exists():
         raise ValidationError(_("Sagen er allerede afsluttet."))
@@ -306,6 +312,10 @@ def case_reopen(
         raise ValidationError(_("Sagen er ikke afsluttet."))
     if cause == ReopenCause.MANUAL and not by.has_perm("cases.reopen_case", case):
         raise PermissionDenied
+    if cause == ReopenCause.REPORT and not by.has_perm("intake.register"):
+        raise PermissionDenied  # only intake reopens a case for a new report
+    if cause not in ReopenCause.values:
+        raise ValidationError(_("Ukendt årsag til genåbningen."))
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Skriv hvorfor sagen genåbnes.")})
@@ -392,6 +402,21 @@ def step_record(
         errors["note"] = _("Udfyld feltet: %(label)s.") % {"label": spec.note_label}
     if spec.outcome and not outcome:
         errors["outcome"] = _("Vælg afgørelsen.")
+    born = case.child.birth_date
+    if "occurred_on" not in errors and not spec.fits_age(born, occurred_on):
+        errors.setdefault("__all__", spec.age_text % {"age": case.child.age_on(occurred_on)})
+    placed = kind == StepKind.YOUTH_PLAN_POSITION and (
+        has_active_placement(case, on=occurred_on) or has_active_placement(case)
+    )
+    if placed and "occurred_on" not in errors:
+        errors.setdefault(
+            "__all__",
+            _(
+                "Den unge er anbragt. En anbragt ung skal have en ungeplan (Barnets Lov "
+                "§ 108); udarbejd ungeplanen under Planer i stedet for at tage stilling "
+                "uden en plan."
+            ),
+        )
     answers = None
     if spec.answers:
         answers = (
@@ -433,6 +458,33 @@ def step_record(
         subject=subject,
     )
     return step
+
+
+PLACEMENT_KINDS = ("placement_with_consent", "placement_without_consent")
+
+
+def has_active_placement(case: Case, *, on: date | None = None) -> bool:
+    """Whether a placement of the child runs on the case (at the end of ``on``, or now),
+    read from the case's events — the cases app does not import measures: a
+    ``measure_started`` of a placement kind without a later ``measure_ended`` of that measure
+    (a ``measure_ended`` that names no measure ends them all, as in the deadline engine)."""
+    events = Event.objects.filter(
+        case=case, kind__in=[ev.MeasureStarted.kind, ev.MeasureEnded.kind]
+    )
+    if on is not None:
+        end = timezone.make_aware(datetime.combine(on + timedelta(days=1), datetime.min.time()))
+        events = events.filter(occurred_at__lt=end)
+    active: list = []
+    for kind, payload in events.order_by("occurred_at", "id").values_list("kind", "payload"):
+        ref = (payload or {}).get("measure")
+        if kind == ev.MeasureStarted.kind:
+            if (payload or {}).get("measure_kind") in PLACEMENT_KINDS:
+                active.append(ref)
+        elif ref is None:
+            active.clear()
+        elif ref in active:
+            active.remove(ref)
+    return bool(active)
 
 
 def _occurred_at(day: date) -> datetime:

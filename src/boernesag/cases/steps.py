@@ -22,8 +22,10 @@ event carries codes and the row's id.
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from django.utils.translation import gettext_lazy as _
 
@@ -46,6 +48,28 @@ class StepSpec:
     outcome: bool = False
     rule_key: str = ""
     starts: bool = False  # opens its own clock (the subject its stop names)
+    # the ages (in whole months, on the step's date) the step belongs to: [from, to)
+    age_from_months: int | None = None
+    age_to_months: int | None = None
+    age_text: object = ""  # the Danish refusal when the child's age is outside
+
+    def fits_age(self, birth_date: date | None, on: date) -> bool:
+        """Whether a child born on ``birth_date`` is of an age for this step on ``on``. An
+        unknown birth date never blocks (the caseworker knows the child)."""
+        if birth_date is None:
+            return True
+        if self.age_from_months is not None and on < add_months(birth_date, self.age_from_months):
+            return False
+        return self.age_to_months is None or on < add_months(birth_date, self.age_to_months)
+
+
+def add_months(day: date, months: int) -> date:
+    """``day`` plus ``months`` calendar months; the 29th–31st become the month's last day
+    (a birthday on 29 February falls on 28 February in other years)."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    return date(year, month, min(day.day, last))
 
 
 SPECS: dict[str, StepSpec] = {
@@ -62,6 +86,15 @@ SPECS: dict[str, StepSpec] = {
             note_required=False,
             rule_key="youth_crime_network_meeting",
             starts=True,
+            # the age range of the duty is not verified (the rule's paragraph is unverified):
+            # Børnesag accepts 10–17 years, the ages the youth-crime act (lov om bekæmpelse
+            # af ungdomskriminalitet) covers — also unverified for this rule (docs/closure.md)
+            age_from_months=10 * 12,
+            age_to_months=18 * 12,
+            age_text=_(
+                "Politiets dokumentation for alvorlig ungdomskriminalitet registreres for unge "
+                "mellem 10 og 17 år (aldersgrænsen er ikke verificeret). Barnet er %(age)s år."
+            ),
         ),
         StepSpec(
             kind=StepKind.NETWORK_MEETING,
@@ -110,6 +143,13 @@ SPECS: dict[str, StepSpec] = {
                 "stillingtagen."
             ),
             rule_key="youth_plan_at_16",
+            # the position is taken when the young person turns 16 (§ 108, stk. 1); from
+            # 15½ years it may be taken ahead of the birthday
+            age_from_months=15 * 12 + 6,
+            age_text=_(
+                "Stillingtagen til ungeplan hører til, når den unge fylder 16 år (Barnets Lov "
+                "§ 108, stk. 1); den kan tidligst registreres fra 15½ år. Barnet er %(age)s år."
+            ),
         ),
         StepSpec(
             kind=StepKind.YOUTH_SUPPORT,
@@ -128,6 +168,15 @@ SPECS: dict[str, StepSpec] = {
             ),
             outcome=True,
             rule_key="youth_support_decision",
+            # due 6 months before the 18th birthday (§ 111, stk. 1); Børnesag accepts it from
+            # 17 years until the 18th birthday (the placement then ends)
+            age_from_months=17 * 12,
+            age_to_months=18 * 12,
+            age_text=_(
+                "Afgørelsen om støtte efter det 18. år træffes senest 6 måneder før "
+                "18-årsdagen (Barnets Lov § 111, stk. 1) og registreres, når den unge er "
+                "mellem 17 og 18 år. Den unge er %(age)s år."
+            ),
         ),
     )
 }

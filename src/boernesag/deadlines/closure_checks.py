@@ -53,8 +53,14 @@ def open_clock_items(case) -> list[ExplainItem]:
     ``case_closed`` then cancels the clock. A deadline the closure does not end (a request
     for access to files, an appeal's reconsideration, the receipt to a professional notifier:
     duties towards others that outlive the case) cannot be explained away: it must be met."""
+    now = timezone.now()
     return [
-        ExplainItem(ref=f"{c.rule_key}:{c.sequence}", label=_label(c), explainable=_explainable(c))
+        ExplainItem(
+            ref=f"{c.rule_key}:{c.sequence}",
+            label=_label(c),
+            explainable=_explainable(c),
+            overdue=c.paused_since is None and c.due_at < now,
+        )
         for c in _running([case.pk])
         if not c.rule.window
     ]

@@ -61,6 +61,17 @@ def _same_kind(a: str, b: str) -> bool:
     return bool(a and b) and a.split(":", 1)[0] == b.split(":", 1)[0]
 
 
+def cancelled_after_due(clock, due) -> bool:
+    """A clock cancelled (case closed with an explanation, measure ended …) after its due
+    time was missed: the deadline had already passed when the work stopped being owed. A
+    clock paused before its due time ran no longer while paused, so it is missed only if it
+    was already overdue when the pause began."""
+    end = clock.cancelled_at
+    if clock.paused_since is not None:
+        end = min(end, clock.paused_since)
+    return end > due
+
+
 @dataclass
 class Ev:
     id: int
@@ -107,6 +118,9 @@ class ClockState:
     def outcome(self, *, local: bool = False, now: datetime) -> str:
         due = self.local_due_at if local else self.due_at
         if self.cancelled_at:
+            rule = load_rules().get(self.rule_key)
+            if not (rule and rule.window) and cancelled_after_due(self, due):
+                return "missed_closed"
             return "cancelled"
         if self.stopped_at:
             return "met" if self.stopped_at <= due else "late"
@@ -440,9 +454,13 @@ def compute_clocks(
                 and any(ev.kind in c.version_obj.cancel for c in open_now)
             ):
                 # an event about the whole case (case_closed) cancels every clock of the rule,
-                # whatever each clock's own subject (e.g. one per concern report)
+                # whatever each clock's own subject (e.g. one per concern report) — but only
+                # the clocks it knew of: a clock started by an event recorded after the
+                # closure (a report received before the closure, registered after it: its
+                # 24 hours run from the receipt, BL § 136) is not cancelled by it. Event ids
+                # follow the order of recording.
                 for clock in list(open_now):
-                    if ev.kind in clock.version_obj.cancel:
+                    if ev.kind in clock.version_obj.cancel and clock.start_event_id < ev.id:
                         clock.cancelled_at = ev.occurred_at
                         close(rule.key, clock)
                 earlier_stops.pop(rule.key, None)

@@ -85,6 +85,10 @@ class ClockBase(models.Model):
     def outcome(self, *, local: bool = False, now=None) -> str:
         due = self.local_due_at if local else self.due_at
         if self.cancelled_at:
+            from boernesag.deadlines.engine import cancelled_after_due
+
+            if not self.rule.window and cancelled_after_due(self, due):
+                return "missed_closed"
             return "cancelled"
         if self.stopped_at:
             return "met" if self.stopped_at <= due else "late"

@@ -125,24 +125,37 @@ class Period:
 OUTCOMES = ("met", "late", "missed", "paused", "open")
 
 
+def _cancelled_missed(due: str) -> Q:
+    """Cancelled after the due time (closure with an explanation, measure ended, case
+    closed): the deadline was missed and counts as missed (``engine.cancelled_after_due``).
+    Cancelled before the due time: the duty fell away and the clock does not count."""
+    return Q(cancelled_at__isnull=False, cancelled_at__gt=F(due)) & (
+        Q(paused_since__isnull=True) | Q(paused_since__gt=F(due))
+    )
+
+
 def _outcome_filters(due: str, now: datetime) -> dict[str, Q]:
     running = Q(stopped_at__isnull=True, cancelled_at__isnull=True)
     return {
         "met": Q(stopped_at__isnull=False, stopped_at__lte=F(due)),
         "late": Q(stopped_at__isnull=False, stopped_at__gt=F(due)),
-        "missed": running & Q(paused_since__isnull=True, **{f"{due}__lt": now}),
+        "missed": (running & Q(paused_since__isnull=True, **{f"{due}__lt": now}))
+        | _cancelled_missed(due),
         "paused": running & Q(paused_since__isnull=False),
         "open": running & Q(paused_since__isnull=True, **{f"{due}__gte": now}),
     }
 
 
 def compliance_clocks(*, period: Period, local: bool = False):
-    """Clocks that count in compliance: rules that count, due in the period, not cancelled."""
+    """Clocks that count in compliance: rules that count, due in the period, not cancelled
+    before their due time. A clock cancelled after its due time (e.g. an overdue follow-up
+    explained at closure, or cancelled by ``measure_ended``/``case_closed``) stays in and
+    counts as missed: cancelling a deadline that has already passed never erases the miss."""
     due = "local_due_at" if local else "due_at"
     counted = [key for key, rule in load_rules().items() if rule.compliance]
     return Clock.objects.filter(
+        Q(cancelled_at__isnull=True) | _cancelled_missed(due),
         rule_key__in=counted,
-        cancelled_at__isnull=True,
         **{f"{due}__gte": period.start, f"{due}__lt": period.end},
     )
 

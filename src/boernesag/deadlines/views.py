@@ -28,6 +28,7 @@ from boernesag.deadlines.simulate import MAX_CHARS, SimulationError, simulate_te
 from boernesag.lib.exports import csv_response
 from boernesag.lib.forms import form_add_validation_error
 
+MISSED_CLOSED_LABEL = _("Overskredet – afsluttet uden at fristen blev overholdt")
 OUTCOME_LABELS = {
     "met": _("Overholdt"),
     "late": _("Overholdt for sent"),
@@ -311,7 +312,12 @@ def calculator(request):
         except SimulationError as exc:
             simulation_error = str(exc)
         else:
-            labels = {**OUTCOME_LABELS, "cancelled": _("Bortfaldet"), "expired": _("Udløbet")}
+            labels = {
+                **OUTCOME_LABELS,
+                "cancelled": _("Bortfaldet"),
+                "expired": _("Udløbet"),
+                "missed_closed": MISSED_CLOSED_LABEL,
+            }
             for clock in simulation.clocks:
                 clock["status_label"] = labels[clock["status"]]
                 for key in ("started", "due", "stopped"):

@@ -493,7 +493,7 @@ def intake_triage(
             or has_active_measure(case)
         )
     ):
-        case_close(case=case, by=by, reason=str(Outcome(outcome).label))
+        case_close(case=case, by=by, reason=str(Outcome(outcome).label), by_intake=True)
     return intake_child
 
 

@@ -407,6 +407,61 @@ def test_calculator_page(w):
     assert "søndag 29. marts 2026 19:00" in html
 
 
+def test_a_deadline_cancelled_after_its_due_time_still_counts_as_missed(w):
+    """Review 13, P1 2: ending the measure (or closing the case with an explanation) after
+    the follow-up was due must not erase the miss from lovoverholdelse. A clock cancelled
+    before its due time still drops out: the duty fell away in time."""
+    late_case, early_case = w.case, build_other_case(w, 2)
+    started = datetime(2026, 1, 5, 10, tzinfo=TZ)
+    for case, ended in [(late_case, datetime(2026, 6, 1, 10, tzinfo=TZ)), (early_case, None)]:
+        event_write(
+            ev.MeasureStarted(measure_kind="support"),
+            case=case,
+            actor=w.caseworker,
+            occurred_at=started,
+        )
+        event_write(
+            ev.MeasureEnded(),
+            case=case,
+            actor=w.caseworker,
+            occurred_at=ended or datetime(2026, 3, 1, 10, tzinfo=TZ),
+        )
+    late = Clock.objects.get(case=late_case, rule_key="measure_follow_up")
+    early = Clock.objects.get(case=early_case, rule_key="measure_follow_up")
+    assert late.due_at.astimezone(TZ).date() == date(2026, 4, 5)  # 3 months, BL § 95 stk. 2
+    assert late.cancelled_at == datetime(2026, 6, 1, 10, tzinfo=TZ)
+    assert late.outcome() == "missed_closed"
+    assert early.outcome() == "cancelled"
+    now = datetime(2026, 7, 1, 12, tzinfo=TZ)
+    rows = compliance_table(period=Period("quarter", 2026, 2), group="team", now=now)
+    (row,) = [r for r in rows if r["rule_key"] == "measure_follow_up"]
+    # the late one is missed; the early one (due 1 June, cancelled 1 March) does not count
+    assert (row["met"], row["late"], row["missed"], row["paused"], row["open"]) == (0, 0, 1, 0, 0)
+    assert row["total"] == 1 and row["rate"] == 0.0
+    client = Client()
+    client.force_login(w.leader_a)
+    query = "kind=quarter&year=2026&number=2&group=team&basis=law"
+    html = client.get(
+        f"/frister/lovoverholdelse/sager/?{query}&rule=measure_follow_up"
+        f"&outcome=missed&who={w.team_a.pk}"
+    ).content.decode()
+    assert late_case.reference in html and early_case.reference not in html
+    assert "Overskredet – afsluttet uden at fristen blev overholdt" in html
+
+
+def test_a_clock_paused_before_its_due_time_and_then_cancelled_is_not_missed(w):
+    """Paused (e.g. waiting for consent) before the due time: the clock did not run while
+    paused, so cancelling it later is no miss."""
+    start = datetime(2026, 1, 5, 10, tzinfo=TZ)
+    event_write(ev.AssessmentStarted(), case=w.case, actor=w.caseworker, occurred_at=start)
+    clock = Clock.objects.get(case=w.case, rule_key="assessment_duration")
+    clock.paused_since = clock.due_at - timedelta(days=1)
+    clock.cancelled_at = clock.due_at + timedelta(days=30)
+    assert clock.outcome() == "cancelled"
+    clock.paused_since = clock.due_at + timedelta(days=1)  # paused when already overdue
+    assert clock.outcome() == "missed_closed"
+
+
 def test_compliance_drilldown_links_work_before_vis_is_pressed(w):
     """Issue 20: the first visit shows the current quarter by default; its drill-down links
     must carry that period (they answered 404 until "Vis" had been pressed once)."""
