@@ -129,7 +129,8 @@ def test_a_placements_place_and_contact_with_the_parents(page, placed, axe, csp_
     w = placed
     keyboard_login(page, w.caseworker.email)
     page.goto(f"/sager/{w.case.pk}/indsatser/{w.placement.pk}/")
-    expect(page.get_by_text("Anbringelsessted og samvær er ikke registreret endnu.")).to_be_visible()
+    missing = "Anbringelsessted og samvær er ikke registreret endnu."
+    expect(page.get_by_text(missing)).to_be_visible()
     activate(page, page.get_by_role("link", name="Anbringelsessted og samvær"))
     page.get_by_label("Anbringelsessted", exact=True).fill("Plejefamilien Skov")
     page.get_by_label("Hver anden uge").check()
