@@ -48,6 +48,7 @@ SCORE_NOTES = {
     4: "Næsten nået: det går godt de fleste uger.",
     5: "Målet er nået og har holdt siden sidste møde.",
 }
+WORD = {"weekly": "uge", "fortnightly": "anden uge", "monthly": "måned"}
 END_REASONS = ["goal_met", "goal_met", "no_longer_meets_goal"]
 
 
@@ -186,6 +187,7 @@ class MeasureWork:
         from django.utils import timezone
 
         from boernesag.measures import services
+        from boernesag.measures.constants import PLACEMENT_KINDS
 
         if self.decision is None or self.decision.status not in ("decided", "sent"):
             return
@@ -198,6 +200,22 @@ class MeasureWork:
             volume=self.choice.volume,
             volume_unit=self.unit,
         ).measure
+        if self.measure.kind in PLACEMENT_KINDS:
+            # the place and the arrangement for contact with the parents
+            frequency = self.rng.choice(["weekly", "fortnightly", "monthly"])
+            services.placement_details_record(
+                measure=self.measure,
+                by=self.caseworker,
+                expected_version=self.measure.version,
+                place_name=self.measure.provider.name,
+                place_department=self.rng.choice(["", "Afdeling Lærken", "Afdeling Solsikken"]),
+                place_from=today,
+                contact_frequency=frequency,
+                contact_form=self.rng.choice(["home", "placement", "accompanied"]),
+                contact_note=f"Samvær hver {WORD[frequency]} efter aftale med forældrene og "
+                "stedet; telefon om søndagen.",
+            )
+            self.measure.refresh_from_db()
 
     def follow_up(self, *, next_due) -> bool:
         """A status meeting today with the provider's report, the conversation with the

@@ -405,6 +405,9 @@ def test_demo_measures_through_the_services_of_many_kinds_with_scores_and_ends(d
     # placements get supervision visits (Barnets Lov § 156, stk. 5), talking alone mostly
     assert SupervisionVisit.objects.filter(measure__kind__startswith="placement").count() >= 2
     assert not SupervisionVisit.objects.exclude(measure__kind__startswith="placement").exists()
+    # a placement records its place and the contact with the parents
+    placements = [m for m in measures if m.kind.startswith("placement")]
+    assert placements and all(m.place_name and m.contact_frequency for m in placements)
     # ended with a reason and the final attainment
     ended = [m for m in measures if m.status == "ended"]
     assert ended and all(m.end_reason and m.final_attainment and m.ended_on for m in ended)
