@@ -65,6 +65,7 @@ bench: install
 	$(PY) bench/casework.py
 	$(PY) bench/audit_log.py
 	$(PY) bench/plans.py
+	$(PY) bench/front_pages.py
 
 clean:
 	rm -rf var/static .pytest_cache

@@ -77,9 +77,15 @@ def test_each_page_with_child_data_logs_exactly_one_row(role):
         assert row.case_id == (None if name == "child" else w.case.pk), name
         assert row.object_ref == (refs[ref] if ref else ""), name
         assert row.reason == ""
-    # pages without child data log nothing
+    # the front page (issue 20) shows the children who need the user now: one row naming
+    # them all, or nothing when it shows none
     before = AccessLogEntry.objects.count()
     client.get("/")
+    rows = list(AccessLogEntry.objects.order_by("id")[before:])
+    assert [r.what for r in rows] in ([], ["front_page"])
+    assert all(r.user_id == user.pk and r.child_id is None for r in rows)
+    # pages without child data log nothing
+    before = AccessLogEntry.objects.count()
     client.get("/boern/")
     assert AccessLogEntry.objects.count() == before
 

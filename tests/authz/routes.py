@@ -227,7 +227,8 @@ CASE_RELATIONS = RELATIONS
 
 PROBES: list[Probe] = [
     # web
-    Probe("web:home", everyone(200), log=NOTHING),
+    # each role's front page (web.front_pages): one row naming whichever children it shows
+    Probe("web:home", everyone(200), log=Listing("front_page")),
     Probe(
         "web:coming_soon",
         page({"team_leader", "manager"}),

@@ -111,9 +111,9 @@ def test_a_lawyer_tries_a_timeline_on_the_calculator_page(page, world, axe):
     page.get_by_role("button", name="Beregn frister").click()
     table = page.get_by_test_id("simulation")
     visit = table.get_by_role("row").filter(has_text="Tilsynsbesøg hos anbragt barn (2.)")
-    expect(visit).to_contain_text("1. Sep")  # 6 months after the visit, whatever its payload
+    expect(visit).to_contain_text("1. sep.")  # 6 months after the visit, whatever its payload
     follow_up = table.get_by_role("row").filter(has_text="Opfølgning på indsatsen (2.)")
-    expect(follow_up).to_contain_text("30. Sep")  # the date the municipality set …
+    expect(follow_up).to_contain_text("30. sep.")  # the date the municipality set …
     expect(follow_up).to_contain_text("2025 23:59")  # … to the end of that day
     # a mistake names the line and the field, and keeps what was typed
     page.get_by_role("textbox", name="Forløb").fill(

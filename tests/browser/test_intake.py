@@ -51,8 +51,12 @@ def test_coordinator_registers_siblings_assesses_both_and_sends_a_receipt(page, 
         "Ja"
     ).check()
     page.get_by_role("group", name="Er der behov for akut indsats?").get_by_label("Nej").check()
-    page.get_by_label("Hvad sker der nu?").select_option(value="investigation")
-    page.get_by_label("Begrundelse").fill("Vedvarende omsorgssvigt; undersøgelse er nødvendig.")
+    page.get_by_role("group", name="Hvad sker der nu?").get_by_label(
+        "Børnefaglig undersøgelse (BL § 20)"
+    ).check()
+    page.get_by_label("Begrundelse", exact=True).fill(
+        "Vedvarende omsorgssvigt; undersøgelse er nødvendig."
+    )
     page.get_by_label("Team").select_option(label="Team Nord")
     page.get_by_label("Sagsbehandler").select_option(label=world.caseworker.get_full_name())
     page.get_by_role("button", name="Gem vurdering").click()
@@ -64,8 +68,12 @@ def test_coordinator_registers_siblings_assesses_both_and_sends_a_receipt(page, 
         "Nej"
     ).check()
     page.get_by_role("group", name="Er der behov for akut indsats?").get_by_label("Nej").check()
-    page.get_by_label("Hvad sker der nu?").select_option(value="no_action")
-    page.get_by_label("Begrundelse").fill("Bo trives i skolen ifølge læreren; ingen bekymring.")
+    page.get_by_role("group", name="Hvad sker der nu?").get_by_label(
+        "Ingen yderligere handling"
+    ).check()
+    page.get_by_label("Begrundelse", exact=True).fill(
+        "Bo trives i skolen ifølge læreren; ingen bekymring."
+    )
     page.get_by_role("button", name="Gem vurdering").click()
     expect(page.get_by_text("Ingen yderligere handling")).to_be_visible()
 

@@ -18,6 +18,7 @@ from boernesag.lib.forms import (
     BoundedDateField,
     BoundedDateTimeField,
     DkfdsFormMixin,
+    SubmitTokenMixin,
     UploadField,
 )
 from boernesag.lib.limits import TextLimit, Window, model_max_length
@@ -114,7 +115,7 @@ class TimelineFilterForm(forms.Form):
 JOURNAL_TITLE = model_max_length(JournalEntry, "title")
 
 
-class JournalForm(DkfdsFormMixin, forms.Form):
+class JournalForm(SubmitTokenMixin, DkfdsFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Type"), choices=JournalKind.choices, initial=JournalKind.NOTE)
     title = forms.CharField(
         label=_("Overskrift"), max_length=JOURNAL_TITLE, error_messages=REQUIRED

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from boernesag.cases.access import case_visibility_q, scope_for
 from boernesag.cases.constants import DocumentAudience
@@ -28,6 +29,7 @@ class ChildSearchResult:
     children: list[Person]
     hidden_match: Person | None = None  # exact CPR match the user may not see
     cpr_error: str = ""
+    query_error: str = ""  # nothing searchable was typed (only punctuation)
     reasoned_access_url: str = ""  # set by the view when the user may use reasoned access
 
 
@@ -37,8 +39,12 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 def name_tsquery(text: str) -> str:
     """A prefix tsquery that matches every word typed, built only from word characters:
     whatever the user typed (brackets, ``!``, ``<``, quotes, tsquery operators) is text,
-    never query syntax. Empty when nothing searchable was typed."""
-    words = _WORD.findall(text or "")[:10]
+    never query syntax. Numbers typed next to a name are ignored. Empty when nothing
+    searchable was typed."""
+    words = _WORD.findall(text or "")
+    # a number next to a name ("Sara (8)") is an age or a note, not part of the name
+    named = [w for w in words if not w.isdigit()]
+    words = (named or words)[:10]
     return " & ".join(f"'{w.lower()}':*" for w in words)
 
 
@@ -64,7 +70,10 @@ def child_search(*, user, query: str, limit: int = 50) -> ChildSearchResult:
         return ChildSearchResult(children=[])
     raw = name_tsquery(query)
     if not raw:
-        return ChildSearchResult(children=[])
+        return ChildSearchResult(
+            children=[],
+            query_error=_("Skriv mindst ét bogstav eller tal: et navn eller et CPR-nummer."),
+        )
     from django.contrib.postgres.search import SearchQuery
 
     found = (

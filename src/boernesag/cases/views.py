@@ -37,7 +37,7 @@ from boernesag.cases.forms import (
 )
 from boernesag.cases.models import Case, Consent, Document, JournalEntry, Meeting
 from boernesag.cases.services import journal_can_correct, journal_correction_deadline
-from boernesag.lib.forms import form_add_validation_error
+from boernesag.lib.forms import form_add_validation_error, submit_once
 from boernesag.persons import selectors as people
 from boernesag.persons.display import person_address
 from boernesag.persons.models import Person
@@ -131,10 +131,10 @@ def child_search(request):
     result = None
     if query:
         result = selectors.child_search(user=request.user, query=query)
-        if result.cpr_error:
+        if result.cpr_error or result.query_error:
             form = ChildSearchForm({"q": query})
             form.is_valid()
-            form.add_error("q", result.cpr_error)
+            form.add_error("q", result.cpr_error or result.query_error)
         result.children = gate.list_logged(request, result.children, what="child_search")
         if result.hidden_match is not None:
             if request.user.has_perm("cases.use_reasoned_access"):
@@ -372,13 +372,26 @@ def case_journal(request, case: Case):
     query = search.cleaned_data["q"] if search.is_valid() else ""
     form = JournalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "submit_token"}
+
+        def save() -> str:
+            entry = services.journal_write(case=case, author=request.user, **fields)
+            return f"{reverse('cases:journal', args=[case.pk])}#entry-{entry.pk}"
+
         try:
-            services.journal_write(case=case, author=request.user, **form.cleaned_data)
+            done = submit_once(
+                user=request.user, token=form.token, scope=f"journal:{case.pk}", save=save
+            )
         except ValidationError as exc:
             form_add_validation_error(form, exc)
         else:
-            messages.success(request, _("Journalnotatet er gemt."))
-            return redirect("cases:journal", pk=case.pk)
+            if done.first:
+                messages.success(request, _("Journalnotatet er gemt."))
+            else:
+                messages.info(
+                    request, _("Journalnotatet var allerede gemt. Det er ikke gemt to gange.")
+                )
+            return redirect(done.url)
     entries = list(selectors.case_journal(case=case, query=query))
     for entry in entries:
         entry.correctable = journal_can_correct(entry, request.user)

@@ -298,6 +298,12 @@ class Escalation(models.Model):
     def __str__(self) -> str:
         return f"{self.case_id}/{self.rule_key}#{self.sequence}"
 
+    @cached_property
+    def rule(self):
+        from boernesag.deadlines.rules import rule_get
+
+        return rule_get(self.rule_key)
+
 
 class ScheduledRun(models.Model):
     """Which daily job ran on which day (keeps the scheduler idempotent)."""

@@ -11,6 +11,7 @@ does not declare refuses to load. Every error names the file and the line.
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
@@ -98,6 +99,14 @@ class RuleVersion:
 
     def applies_on(self, day: date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+    @property
+    def shown_reference(self) -> str:
+        """The reference as users see it: without the rule authors' doubt marks
+        ("(verificér)"); administrators see ``reference`` and ``verified`` (issue 20)."""
+        text = re.sub(r"\s*\((verificér|verificer|unverified)[^)]*\)", "", self.reference)
+        text = re.sub(r"[;,]\s*(verificér|verificer|unverified)[^)]*\)", ")", text)
+        return text.strip()
 
     def describe(self) -> str:
         """The deadline in Danish, as the rule data says it (the rules page, for lawyers):

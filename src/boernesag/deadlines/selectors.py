@@ -16,17 +16,25 @@ from boernesag.deadlines.rules import load_rules
 MY_HORIZON_DAYS = 183
 
 
-def my_deadlines(*, user, horizon_days: int = MY_HORIZON_DAYS):
+def my_deadlines(*, user, horizon_days: int | None = MY_HORIZON_DAYS):
     """Running clocks in the user's own open cases due within about half a year (overdue
-    ones always), most urgent first. Deadlines years ahead (a youth plan at 16) are on the
-    case page, not in the daily list."""
-    horizon = timezone.now() + timedelta(days=horizon_days)
-    return (
-        Clock.objects.actionable()
-        .filter(case__caseworker=user, case__closed_at__isnull=True, due_at__lte=horizon)
-        .select_related("case", "case__child", "pause")
-        .order_by(F("paused_since").asc(nulls_first=True), "due_at")
+    ones always), most urgent first. Deadlines years ahead (a youth plan at 16) are shown
+    only when asked for (``horizon_days=None``: the filter "Vis alle")."""
+    clocks = Clock.objects.actionable().filter(case__caseworker=user, case__closed_at__isnull=True)
+    if horizon_days is not None:
+        clocks = clocks.filter(due_at__lte=timezone.now() + timedelta(days=horizon_days))
+    return clocks.select_related("case", "case__child", "pause").order_by(
+        F("paused_since").asc(nulls_first=True), "due_at"
     )
+
+
+def far_ahead(clocks, *, horizon_days: int = MY_HORIZON_DAYS) -> tuple[list, int]:
+    """Split a deadline list (already evaluated) into what is due within the horizon (and
+    everything not running: met, late, paused …) and the number of running deadlines further
+    ahead, which every deadline list hides until the user asks ("Vis alle")."""
+    horizon = timezone.now() + timedelta(days=horizon_days)
+    near = [c for c in clocks if not (c.is_running and c.due_at > horizon)]
+    return near, len(clocks) - len(near)
 
 
 def case_deadlines(*, case):

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -37,27 +39,47 @@ OUTCOME_LABELS = {
 
 @gate.permission_required("deadlines.view_own")
 def my_deadlines(request):
+    show_all = request.GET.get("vis") == "alle"
     clocks = gate.list_logged(
-        request, selectors.my_deadlines(user=request.user)[:200], what="my_deadlines"
+        request,
+        selectors.my_deadlines(
+            user=request.user, horizon_days=None if show_all else selectors.MY_HORIZON_DAYS
+        )[:200],
+        what="my_deadlines",
     )
+    later = 0
+    if not show_all:
+        later = selectors.my_deadlines(user=request.user, horizon_days=None).count() - len(clocks)
     template = (
         "deadlines/partials/my_deadlines.html" if request.htmx else "deadlines/my_deadlines.html"
     )
     return render(
         request,
         template,
-        {"clocks": clocks, "now": timezone.now(), "breadcrumbs": [(_("Mine frister"), None)]},
+        {
+            "clocks": clocks,
+            "show_all": show_all,
+            "later": max(later, 0),
+            "now": timezone.now(),
+            "breadcrumbs": [(_("Mine frister"), None)],
+        },
     )
 
 
 @gate.gated_case("deadlines")
 def case_panel(request, case):
+    clocks = list(selectors.case_deadlines(case=case))
+    show_all = request.GET.get("vis") == "alle"
+    later = 0
+    if not show_all:
+        clocks, later = selectors.far_ahead(clocks)
     return render(
         request,
         "deadlines/partials/case_panel.html",
         {
             "case": case,
-            "clocks": list(selectors.case_deadlines(case=case)),
+            "clocks": clocks,
+            "later": later,
             "now": timezone.now(),
             "can_edit": request.user.has_perm("cases.edit_case", case),
             "pause_form": PauseForm(),
@@ -139,10 +161,17 @@ def compliance(request):
             "rows": rows,
             "outcomes": OUTCOMES,
             "labels": OUTCOME_LABELS,
-            "query": request.GET.urlencode(),
+            # the period shown, also when it is the default (no "Vis" pressed yet): the
+            # drill-down links and the CSV link carry it
+            "query": _period_query(form) if period is not None else "",
             "breadcrumbs": [(_("Lovoverholdelse"), None)],
         },
     )
+
+
+def _period_query(form) -> str:
+    fields = ("kind", "year", "number", "group", "basis")
+    return urlencode({name: form.cleaned_data[name] for name in fields})
 
 
 def _compliance_csv(rows, period):

@@ -129,7 +129,21 @@ class TriageForm(DkfdsFormMixin, forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Vælg ja eller nej.")},
     )
-    outcome = forms.ChoiceField(label=_("Hvad sker der nu?"), choices=Outcome.choices)
+    # no default: the person triaging chooses (issue 20 — "no further action" was preselected)
+    outcome = forms.ChoiceField(
+        label=_("Hvad sker der nu?"),
+        choices=Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Vælg hvad der sker nu.")},
+    )
+    danger_confirmed = forms.BooleanField(
+        label=_(
+            "Jeg bekræfter, at der ikke skal ske mere, selv om barnets sundhed eller udvikling "
+            "er vurderet i fare – begrundelsen forklarer hvorfor"
+        ),
+        required=False,
+        help_text=_("Kun når du har svaret ja til fare og valgt »Ingen yderligere handling«."),
+    )
     reasons_text = forms.CharField(
         label=_("Begrundelse"),
         widget=forms.Textarea(attrs={"rows": 4}),

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -344,6 +345,24 @@ def has_handled_case(user, case: Case) -> bool:
     return JournalEntry.objects.filter(case=case, author=user).exists()
 
 
+DANGER_REASON_MIN_CHARS = 100
+DANGER_REASON_MIN_WORDS = 15
+
+
+def danger_reason_problem(text: str) -> str:
+    """Why a reason for "no further action" despite danger is not substantive enough, or "".
+    At least 100 characters and 15 different words: a sentence or two that say why the
+    danger is averted (who protects the child, what changed) — not "ok" or "se notat"."""
+    words = {w.lower() for w in re.findall(r"\w{2,}", text or "")}
+    if len((text or "").strip()) < DANGER_REASON_MIN_CHARS or len(words) < DANGER_REASON_MIN_WORDS:
+        return _(
+            "Når barnet er i fare og der ikke skal ske mere, skal begrundelsen forklare hvorfor "
+            "– fx hvem der nu beskytter barnet, og hvad der er ændret. Skriv mindst "
+            "%(chars)s tegn og %(words)s forskellige ord."
+        ) % {"chars": DANGER_REASON_MIN_CHARS, "words": DANGER_REASON_MIN_WORDS}
+    return ""
+
+
 @transaction.atomic
 def intake_triage(
     *,
@@ -360,9 +379,15 @@ def intake_triage(
     child_conversation_on: date | None = None,
     barnehus: str = "",
     barnehus_note: str = "",
+    danger_confirmed: bool = False,
 ) -> IntakeChild:
     """The 24-hour assessment (triage, BL § 136) of one child: risk, acute need, and what
-    happens next. The reasons stay on the intake row; the event holds the outcome codes."""
+    happens next. The reasons stay on the intake row; the event holds the outcome codes.
+
+    A guard that protects the child (a product rule, not a section of the law): when acute
+    help is needed, "no further action" and "advice" are refused; when the child is assessed
+    to be in danger, "no further action" needs ``danger_confirmed`` and a substantive reason
+    (``danger_reason_problem``)."""
     item = intake_child.item
     if intake_child.is_triaged:
         raise ValidationError(_("Barnet er allerede vurderet i denne henvendelse."))
@@ -374,6 +399,21 @@ def intake_triage(
     errors = {}
     if not reasons_text.strip():
         errors["reasons_text"] = _("Skriv begrundelsen for vurderingen.")
+    if acute_needed and outcome in (Outcome.NO_ACTION, Outcome.ADVICE):
+        errors["outcome"] = _(
+            "Du har svaret, at der er behov for akut indsats. »%(outcome)s« beskytter ikke "
+            "barnet: vælg en indsats, eller ret svaret om akut indsats."
+        ) % {"outcome": Outcome(outcome).label}
+    elif at_risk and outcome == Outcome.NO_ACTION:
+        if not danger_confirmed:
+            errors["danger_confirmed"] = _(
+                "Du har svaret, at barnet er i fare, og valgt »Ingen yderligere handling«. "
+                "Bekræft det udtrykkeligt, og forklar i begrundelsen hvorfor – eller vælg en "
+                "indsats."
+            )
+        problem = danger_reason_problem(reasons_text)
+        if problem and "reasons_text" not in errors:
+            errors["reasons_text"] = problem
     if outcome == Outcome.FORWARDED and not forwarded_to.strip():
         errors["forwarded_to"] = _("Skriv hvilken kommune henvendelsen sendes videre til.")
     if item.is_flagged:

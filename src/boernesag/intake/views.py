@@ -186,6 +186,7 @@ def triage(request, pk: int, child_pk: int):
                     child_conversation_on=d["child_conversation_on"],
                     barnehus=d["barnehus"],
                     barnehus_note=d["barnehus_note"],
+                    danger_confirmed=d["danger_confirmed"],
                 )
             except ValidationError as exc:
                 form_add_validation_error(form, exc)

@@ -4,11 +4,15 @@ the user typed."""
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from django import forms
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
+from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -71,6 +75,13 @@ class DkfdsFormMixin:
             if getattr(field, "dkfds_ready", False):
                 continue
             field.dkfds_ready = True
+            if type(field.widget) is forms.SelectMultiple:
+                # a one-line multi-select hides its choices: a readable list of checkboxes
+                boxes = forms.CheckboxSelectMultiple(
+                    attrs={k: v for k, v in field.widget.attrs.items() if k != "size"}
+                )
+                boxes.choices = field.widget.choices
+                field.widget = boxes
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-checkbox"
@@ -99,6 +110,24 @@ class DkfdsFormMixin:
                 field.set_widget_bounds(today)
             if isinstance(field, UploadField):
                 field.setup()
+
+    def error_summary(self) -> list[dict]:
+        """Every error on the form at once, in field order, for the summary at the top: each
+        field error with the id of the control it links to (the first choice of a radio
+        group or checkbox list); form errors without a link."""
+        items = [{"anchor": "", "label": "", "message": m} for m in self.non_field_errors()]
+        for name, field in self.fields.items():
+            if name not in self.errors or field.widget.is_hidden:
+                continue
+            bound = self[name]
+            anchor = bound.id_for_label or (f"{bound.auto_id}_0" if bound.auto_id else "")
+            for message in self.errors[name]:
+                items.append({"anchor": anchor, "label": field.label or "", "message": message})
+        hidden = [
+            m for n, f in self.fields.items() if f.widget.is_hidden for m in self.errors.get(n, [])
+        ]
+        items += [{"anchor": "", "label": "", "message": m} for m in hidden]
+        return items
 
     def _post_clean(self):
         super()._post_clean()
@@ -242,3 +271,58 @@ def form_add_validation_error(form, exc) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+# --- double submits ------------------------------------------------------------------------
+
+
+class SubmitTokenMixin:
+    """A one-time token in a hidden field (``submit_token``), made when the empty form is
+    drawn and sent back with it. The view saves through ``submit_once``: the same token
+    sent again (a double click, a reload, a retry) shows the saved result and never saves a
+    second time. Put it before ``forms.Form`` in the bases; the template draws
+    ``{{ form.submit_token }}`` inside the ``<form>``."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["submit_token"] = forms.UUIDField(widget=forms.HiddenInput, required=False)
+        if not self.is_bound:
+            self.initial["submit_token"] = uuid.uuid4()
+
+    @property
+    def token(self):
+        return self.cleaned_data.get("submit_token") if hasattr(self, "cleaned_data") else None
+
+
+@dataclass
+class Submitted:
+    url: str  # where the saved result is shown
+    first: bool  # False: this was a repeat; nothing was saved again
+
+
+def submit_once(*, user, token, scope: str, save: Callable[[], str]) -> Submitted:
+    """Run ``save`` (which saves and returns the URL of what it saved) once per form token.
+    A repeat of the token by the same user for the same scope returns the first result's URL
+    without calling ``save``. Concurrent repeats wait for the first to commit (the token is
+    the primary key). A failing ``save`` leaves no trace of the token, so the corrected form
+    can be sent again. Without a token (an old page) it simply saves."""
+    from boernesag.lib.models import SubmittedForm
+
+    if token is None:
+        return Submitted(url=save(), first=True)
+    with transaction.atomic():
+        row, created = SubmittedForm.objects.get_or_create(
+            token=token, defaults={"user_id": user.pk, "scope": scope[:100]}
+        )
+        if not created:
+            if row.user_id == user.pk and row.scope == scope[:100] and row.result_url:
+                return Submitted(url=row.result_url, first=False)
+            # another user's or another form's token (tampering, or an impossible clash)
+            raise forms.ValidationError(
+                _("Formularen er allerede brugt. Indlæs siden igen og prøv igen."),
+                code="token_used",
+            )
+        url = save()
+        row.result_url = url[:500]
+        row.save(update_fields=["result_url"])
+    return Submitted(url=url, first=True)

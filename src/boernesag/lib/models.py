@@ -23,3 +23,23 @@ class RateLimitCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.window_start:%Y-%m-%d %H:%M} {self.count}"
+
+
+class SubmittedForm(models.Model):
+    """One row per form submission that saved something (``lib.forms.submit_once``): the
+    form's one-time token, who sent it, what it was for and where its result is shown. A
+    second submission of the same form (a double click, the back button, a retry after a
+    lost answer) finds the row and shows the saved result instead of saving again. Holds no
+    personal data; rows older than a day can be removed."""
+
+    token = models.UUIDField(primary_key=True)
+    user_id = models.BigIntegerField()
+    scope = models.CharField(max_length=100)
+    result_url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["created_at"], name="submitted_form_created")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.token}"

@@ -4,25 +4,36 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from django.shortcuts import render
 from django.template import loader
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
 
 from boernesag.accounts.selectors import user_role_assignments, user_teams
 from boernesag.cases import gate
+from boernesag.web import front_pages
 from boernesag.web.navigation import NAV_BY_KEY, nav_for
 
 
 def home(request):
-    return render(
-        request,
-        "web/home.html",
-        {
-            "assignments": user_role_assignments(user=request.user),
-            "teams": user_teams(user=request.user),
-            "sections": [item for item in nav_for(request.user)],
-            "show_deadlines": request.user.has_perm("deadlines.view_own"),
-        },
-    )
+    """Each role opens on what needs it now (``web.front_pages``); a user with several roles
+    sees each part. The cards of the user's areas follow."""
+    user = request.user
+    context = {
+        "assignments": user_role_assignments(user=user),
+        "teams": user_teams(user=user),
+        "sections": [item for item in nav_for(user)],
+    }
+    shown: set[tuple[int, int | None]] = set()
+    if user.has_perm("deadlines.view_own") and user.has_perm("cases.view_my_cases"):
+        context["week"] = front_pages.my_week(request, shown)
+    if user.has_perm("intake.view_queue"):
+        context["intake"] = front_pages.intake_front(request, shown)
+    if user.has_perm("deadlines.view_team"):
+        context["team"] = front_pages.team_front(request, shown)
+    # one access-log row naming every child the page shows (nothing when it shows none)
+    gate.list_logged(request, sorted(shown, key=str), what="front_page", refs=lambda p: p)
+    context["now"] = timezone.now()
+    return render(request, "web/home.html", context)
 
 
 def coming_soon(request, key: str):

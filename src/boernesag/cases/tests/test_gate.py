@@ -154,8 +154,10 @@ def test_search_treats_any_typed_text_as_text(w, text):
     found = response.context["result"].children if response.context.get("result") else []
     if "emma" in text.lower():
         assert [c.pk for c in found] == [w.child.pk]  # the words in it are still searched
-    elif text.strip():
+    elif name_tsquery(text):
         assert not found and "Ingen børn fundet" in response.content.decode()
+    elif text.strip():  # only punctuation: says what to type instead
+        assert not found and "Skriv mindst ét bogstav eller tal" in response.content.decode()
 
 
 def test_search_finds_by_name_prefixes(w):

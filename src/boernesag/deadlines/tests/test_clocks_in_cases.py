@@ -405,3 +405,64 @@ def test_calculator_page(w):
         "/frister/beregn/", {"rule_key": "report_assessment", "start": "2026-03-28T18:00"}
     ).content.decode()
     assert "søndag 29. marts 2026 19:00" in html
+
+
+def test_compliance_drilldown_links_work_before_vis_is_pressed(w):
+    """Issue 20: the first visit shows the current quarter by default; its drill-down links
+    must carry that period (they answered 404 until "Vis" had been pressed once)."""
+    import re
+
+    from dateutil.relativedelta import relativedelta
+
+    event_write(
+        ev.AssessmentStarted(),
+        case=w.case,
+        actor=w.caseworker,
+        occurred_at=timezone.now() - relativedelta(months=4),
+    )
+    client = Client()
+    client.force_login(w.manager)
+    page = client.get("/frister/lovoverholdelse/")
+    assert page.status_code == 200
+    links = re.findall(r'href="(/frister/lovoverholdelse/sager/\?[^"]+)"', page.content.decode())
+    assert links
+    for link in links:
+        drill = client.get(link.replace("&amp;", "&"))
+        assert drill.status_code == 200, link
+        assert w.case.reference in drill.content.decode()
+    csv = re.search(r'href="(\?[^"]*format=csv)"', page.content.decode()).group(1)
+    assert client.get("/frister/lovoverholdelse/" + csv.replace("&amp;", "&")).status_code == 200
+
+
+def test_deadlines_more_than_half_a_year_ahead_are_hidden_until_asked_for(w):
+    """Issue 20: every deadline list hides running deadlines more than 6 months ahead by
+    default and shows them on "Vis alle" (Mine frister and the case's panel)."""
+    from dateutil.relativedelta import relativedelta
+
+    event_write(ev.AssessmentStarted(), case=w.case, actor=w.caseworker)  # due in 4 months
+    near = Clock.objects.get(case=w.case, rule_key="assessment_duration")
+    far = Clock.objects.create(
+        **{
+            f.name: getattr(near, f.name)
+            for f in Clock._meta.concrete_fields
+            if f.name not in ("id", "rule_key", "due_at", "local_due_at", "subject")
+        },
+        rule_key="youth_plan_at_16",
+        subject="far",
+        due_at=timezone.now() + relativedelta(years=3),
+        local_due_at=timezone.now() + relativedelta(years=3),
+    )
+    client = Client()
+    client.force_login(w.caseworker)
+    mine = client.get("/frister/mine/")
+    pks = [c.pk for c in mine.context["clocks"]]
+    assert near.pk in pks and far.pk not in pks
+    assert "1 frist forfalder om mere end et halvt år" in mine.content.decode()
+    everything = client.get("/frister/mine/?vis=alle")
+    assert far.pk in [c.pk for c in everything.context["clocks"]]
+    panel = client.get(f"/frister/sag/{w.case.pk}/")
+    assert far.pk not in [c.pk for c in panel.context["clocks"]]
+    assert near.pk in [c.pk for c in panel.context["clocks"]]
+    assert "Vis alle frister" in panel.content.decode()
+    panel_all = client.get(f"/frister/sag/{w.case.pk}/?vis=alle")
+    assert far.pk in [c.pk for c in panel_all.context["clocks"]]

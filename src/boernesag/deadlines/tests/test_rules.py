@@ -596,3 +596,12 @@ def test_a_malformed_rule_file_is_refused_naming_file_and_line(tmp_path: Path, c
     assert message in str(error.value), str(error.value)
     path.write_text(BAD_TYPES)
     assert parse_rule_file(path).key == "typed"  # the unchanged file loads
+
+
+def test_users_see_references_without_the_authors_doubt():
+    from boernesag.deadlines.rules import load_rules
+
+    for rule in load_rules().values():
+        for v in rule.versions:
+            assert "verific" not in v.shown_reference.lower(), v.reference
+            assert v.shown_reference  # something is left to show

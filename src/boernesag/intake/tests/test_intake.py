@@ -477,3 +477,159 @@ def test_administrators_edit_the_letter_texts(w, django_capture_on_commit_callba
     assert "Tak for din underretning" in text
     assert "Kære Lærer Lise Ølstrup. Vi har modtaget den" in text
     assert "Testkommune" in text
+
+
+# --- issue 20: triage that protects children ---------------------------------------------
+
+SUBSTANTIVE = (
+    "Mor har samme dag taget barnet med til lægen, og morfar er flyttet ind og passer "
+    "barnet hver eftermiddag; skolen bekræfter, at barnet igen møder mæt og veltilpas."
+)
+
+
+def _one_child(w):
+    a, _b = siblings()
+    item = register(w, children=[services.ChildRef(a.cpr)])
+    return item, item.children.get()
+
+
+@pytest.mark.parametrize("outcome", [Outcome.NO_ACTION, Outcome.ADVICE])
+def test_acute_need_with_no_action_or_advice_is_refused(w, outcome):
+    _item, row = _one_child(w)
+    with pytest.raises(ValidationError, match="behov for akut indsats") as exc:
+        services.intake_triage(
+            intake_child=row,
+            by=w.intake,
+            at_risk=True,
+            acute_needed=True,
+            outcome=outcome,
+            reasons_text=SUBSTANTIVE,
+            expected_version=row.version,
+            danger_confirmed=True,  # not even an explicit confirmation opens this door
+        )
+    assert "outcome" in exc.value.message_dict
+    row.refresh_from_db()
+    assert row.triaged_at is None and row.case.closed_at is None
+
+
+def test_danger_with_no_action_needs_an_explicit_confirmation(w):
+    _item, row = _one_child(w)
+    with pytest.raises(ValidationError) as exc:
+        services.intake_triage(
+            intake_child=row,
+            by=w.intake,
+            at_risk=True,
+            acute_needed=False,
+            outcome=Outcome.NO_ACTION,
+            reasons_text=SUBSTANTIVE,
+            expected_version=row.version,
+        )
+    assert set(exc.value.message_dict) == {"danger_confirmed"}
+    row.refresh_from_db()
+    assert row.triaged_at is None
+
+
+@pytest.mark.parametrize(
+    "reason",
+    ["ok", "Se notat.", "ingen " * 40, "Barnet er ikke i fare alligevel efter en ny samtale."],
+)
+def test_danger_with_no_action_needs_a_substantive_reason(w, reason):
+    _item, row = _one_child(w)
+    with pytest.raises(ValidationError) as exc:
+        services.intake_triage(
+            intake_child=row,
+            by=w.intake,
+            at_risk=True,
+            acute_needed=False,
+            outcome=Outcome.NO_ACTION,
+            reasons_text=reason,
+            expected_version=row.version,
+            danger_confirmed=True,
+        )
+    assert "mindst 100 tegn og 15 forskellige ord" in exc.value.message_dict["reasons_text"][0]
+
+
+def test_danger_with_no_action_confirmed_and_reasoned_is_saved_and_closes(w):
+    _item, row = _one_child(w)
+    services.intake_triage(
+        intake_child=row,
+        by=w.intake,
+        at_risk=True,
+        acute_needed=False,
+        outcome=Outcome.NO_ACTION,
+        reasons_text=SUBSTANTIVE,
+        expected_version=row.version,
+        danger_confirmed=True,
+    )
+    row.refresh_from_db()
+    assert row.outcome == Outcome.NO_ACTION and row.at_risk is True
+    assert row.reasons_text == SUBSTANTIVE
+    assert Case.objects.get(pk=row.case_id).closed_at is not None
+
+
+def test_no_danger_needs_no_confirmation_for_no_action(w):
+    _item, row = _one_child(w)
+    services.intake_triage(
+        intake_child=row,
+        by=w.intake,
+        at_risk=False,
+        acute_needed=False,
+        outcome=Outcome.NO_ACTION,
+        reasons_text="Ingen bekymring.",
+        expected_version=row.version,
+    )
+    row.refresh_from_db()
+    assert row.outcome == Outcome.NO_ACTION
+
+
+def test_the_triage_page_has_no_default_outcome_and_refuses_none(w):
+    item, row = _one_child(w)
+    client = Client()
+    client.force_login(w.intake)
+    url = f"/modtagelse/{item.pk}/barn/{row.pk}/vurder/"
+    page = client.get(url)
+    assert page.status_code == 200
+    import re
+
+    pattern = rf'<input[^>]*name="c{row.pk}-outcome"[^>]*>'
+    outcome_inputs = re.findall(pattern, page.content.decode())
+    assert len(outcome_inputs) == len(Outcome.choices)
+    assert not any("checked" in tag for tag in outcome_inputs)
+    posted = client.post(
+        url,
+        {
+            f"c{row.pk}-at_risk": "0",
+            f"c{row.pk}-acute_needed": "0",
+            f"c{row.pk}-reasons_text": "Min begrundelse står her",
+            f"c{row.pk}-version": row.version,
+        },
+    )
+    assert posted.status_code == 400
+    body = posted.content.decode()
+    assert "Vælg hvad der sker nu." in body and "Min begrundelse står her" in body
+    row.refresh_from_db()
+    assert row.triaged_at is None
+
+
+def test_the_triage_page_asks_for_the_confirmation_and_keeps_what_was_typed(w):
+    item, row = _one_child(w)
+    client = Client()
+    client.force_login(w.intake)
+    url = f"/modtagelse/{item.pk}/barn/{row.pk}/vurder/"
+    data = {
+        f"c{row.pk}-at_risk": "1",
+        f"c{row.pk}-acute_needed": "0",
+        f"c{row.pk}-outcome": "no_action",
+        f"c{row.pk}-reasons_text": SUBSTANTIVE,
+        f"c{row.pk}-version": row.version,
+    }
+    posted = client.post(url, data)
+    assert posted.status_code == 400
+    body = posted.content.decode()
+    assert "Bekræft det udtrykkeligt" in body and "morfar er flyttet ind" in body
+    row.refresh_from_db()
+    assert row.triaged_at is None
+    confirmed = client.post(url, {**data, f"c{row.pk}-danger_confirmed": "on"})
+    assert confirmed.status_code == 302
+    row.refresh_from_db()
+    assert row.outcome == Outcome.NO_ACTION and row.at_risk is True

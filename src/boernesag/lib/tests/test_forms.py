@@ -164,3 +164,28 @@ def test_a_submit_token_field_refuses_anything_but_a_uuid_whatever_its_length():
     with pytest.raises(forms.ValidationError):
         field.clean("a" * 10_000)
     assert str(field.clean("12345678-1234-5678-1234-567812345678")).startswith("12345678")
+
+
+def test_a_multi_select_becomes_a_checkbox_list_and_the_summary_links_every_error():
+    from django import forms as dj
+
+    from boernesag.lib.forms import DkfdsFormMixin
+
+    class F(DkfdsFormMixin, dj.Form):
+        name = dj.CharField(label="Navn")
+        who = dj.MultipleChoiceField(label="Hvem", choices=[("a", "A"), ("b", "B")])
+        sure = dj.BooleanField(label="Sikker")
+        hidden = dj.IntegerField(widget=dj.HiddenInput)
+
+    form = F({})
+    assert isinstance(form.fields["who"].widget, dj.CheckboxSelectMultiple)
+    assert 'type="checkbox"' in str(form["who"]) and "<select" not in str(form["who"])
+    assert not form.is_valid()
+    summary = form.error_summary()
+    assert [(i["anchor"], i["label"]) for i in summary] == [
+        ("id_name", "Navn"),
+        ("id_who_0", "Hvem"),  # the first box of the list
+        ("id_sure", "Sikker"),
+        ("", ""),  # the hidden field's error: shown, but there is nothing to link to
+    ]
+    assert all(i["message"] for i in summary)

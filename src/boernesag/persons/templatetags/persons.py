@@ -48,11 +48,12 @@ def contact_for(relation, user) -> str:
 @register.filter
 def period(obj) -> str:
     """``valid_from``–``valid_to`` in Danish: "fra 1. aug. 2025", "til …", "… – …" or "–"."""
-    from django.utils import formats
     from django.utils.translation import gettext as _
 
+    from boernesag.lib.templatetags.danish import dato_format
+
     def day(value):
-        return formats.date_format(value, "j. M Y")
+        return dato_format(value)
 
     start, end = getattr(obj, "valid_from", None), getattr(obj, "valid_to", None)
     if start and end:

@@ -100,3 +100,59 @@ document.addEventListener("DOMContentLoaded", function () {
     }
   }, true);
 })();
+
+// The error summary: each link moves the focus into its field (a fragment link alone only
+// scrolls), and the summary itself takes the focus when a form comes back with errors.
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest(".app-error-summary a[href^='#']");
+    if (!link) return;
+    var target = document.getElementById(link.getAttribute("href").slice(1));
+    if (!target) return;
+    event.preventDefault();
+    target.scrollIntoView({ block: "center" });
+    target.focus();
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    var summary = document.querySelector(".app-error-summary");
+    if (summary) summary.focus();
+  });
+})();
+
+// The menu button on small screens, and tables that scroll inside their own box instead of
+// widening the page (also tables that HTMX loads later).
+(function () {
+  "use strict";
+  document.body && document.body.classList.add("app-js");
+  document.addEventListener("DOMContentLoaded", function () {
+    document.body.classList.add("app-js");
+    var button = document.querySelector(".app-menu-button");
+    var nav = document.getElementById("main-nav");
+    if (button && nav) {
+      button.addEventListener("click", function () {
+        var open = nav.classList.toggle("app-nav-open");
+        button.setAttribute("aria-expanded", open ? "true" : "false");
+      });
+    }
+    wrapTables(document);
+  });
+  document.addEventListener("htmx:afterSwap", function (event) { wrapTables(event.target); });
+
+  function wrapTables(root) {
+    (root.querySelectorAll ? root.querySelectorAll("table.table") : []).forEach(function (table) {
+      if (table.parentElement && table.parentElement.classList.contains("app-table-scroll")) return;
+      var box = document.createElement("div");
+      box.className = "app-table-scroll";
+      table.parentElement.insertBefore(box, table);
+      box.appendChild(table);
+      if (box.scrollWidth > box.clientWidth) {
+        // a box that scrolls must be reachable and named for keyboard users
+        box.tabIndex = 0;
+        box.setAttribute("role", "region");
+        var caption = table.querySelector("caption");
+        box.setAttribute("aria-label", caption ? caption.textContent.trim() : "Tabel");
+      }
+    });
+  }
+})();
