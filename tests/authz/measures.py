@@ -214,6 +214,28 @@ def measure_probes():
             relations=RELATIONS,
         ),
         Probe(
+            "measures:placement",
+            write(ok=200),
+            kwargs=measure_kw(),
+            relations=RELATIONS,
+            log=Detail("placement_details", obj="measure"),
+        ),
+        Probe(
+            "measures:placement",
+            # a support measure has no place: 400 with the reason
+            write(ok=400),
+            method="POST",
+            kwargs=measure_kw(),
+            data=lambda w, rel: {
+                "place_name": "Plejefamilien Skov",
+                "place_from": today,
+                "contact_frequency": "weekly",
+                "contact_form": "home",
+                "version": _version(w, rel, "measure"),
+            },
+            relations=RELATIONS,
+        ),
+        Probe(
             "measures:end",
             write(ok=200),
             kwargs=measure_kw(),

@@ -113,3 +113,36 @@ def test_a_measure_from_start_to_end_with_a_scored_follow_up(page, world, axe, c
     measure.refresh_from_db()
     assert not measure.is_active
     assert axe(page, page.url) == []
+
+
+@pytest.fixture
+def placed(transactional_db):
+    from boernesag.measures.tests.helpers import placement_granted, start
+
+    w = build_world()
+    cat = build_catalogue(w.admin)
+    w.placement = start(w, placement_granted(w, cat), volume=7, unit="days_per_week")
+    return w
+
+
+def test_a_placements_place_and_contact_with_the_parents(page, placed, axe, csp_watch):
+    w = placed
+    keyboard_login(page, w.caseworker.email)
+    page.goto(f"/sager/{w.case.pk}/indsatser/{w.placement.pk}/")
+    missing = "Anbringelsessted og samvær er ikke registreret endnu."
+    expect(page.get_by_text(missing)).to_be_visible()
+    activate(page, page.get_by_role("link", name="Anbringelsessted og samvær"))
+    page.get_by_label("Anbringelsessted", exact=True).fill("Plejefamilien Skov")
+    page.get_by_label("Hver anden uge").check()
+    activate(page, page.get_by_role("button", name="Gem"))
+    # the form of contact is missing: refused in Danish, the input kept, still accessible
+    expect(page.get_by_text("Vælg hvordan samværet foregår.").first).to_be_visible()
+    expect(page.get_by_label("Anbringelsessted", exact=True)).to_have_value("Plejefamilien Skov")
+    assert axe(page, page.url) == []
+    page.get_by_label("Hvordan foregår samværet?").select_option("home")
+    type_into(page, page.get_by_label("Aftaler om samvær og kontakt"), "Weekender hos mor")
+    activate(page, page.get_by_role("button", name="Gem"))
+    expect(page.get_by_text("Anbringelsessted og samvær er gemt.")).to_be_visible()
+    expect(page.get_by_text("Samvær i forældrenes hjem")).to_be_visible()
+    assert Measure.objects.get(pk=w.placement.pk).contact_frequency == "fortnightly"
+    assert axe(page, page.url) == []

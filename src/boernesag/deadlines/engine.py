@@ -440,9 +440,7 @@ def compute_clocks(
                 same = [c for c in open_now if ev.subject and c.subject == ev.subject]
                 if same:
                     target = same[0]
-                elif not ev.subject or not any(
-                    _same_kind(c.subject, ev.subject) for c in open_now
-                ):
+                elif not ev.subject or not any(_same_kind(c.subject, ev.subject) for c in open_now):
                     # subjects tell clocks apart only among objects of one kind (report A
                     # from report B); a stop about another kind of object reaches the oldest
                     # open clock — the investigation's conclusion (subject: the

@@ -412,8 +412,13 @@ def _generate(
 
     counts = {"persons": len(persons), "children": children, "cases": len(plans)}
     if through_services:
+        from boernesag.demo.measures import choose
+
         users = User.objects.in_bulk({w for *_x, w, _h in plans})
-        for child, parents, code, worker, history in plans:
+        # a bounded set of histories get real measures (decisions, follow-ups with goal
+        # scores, visits, the end, the closure checklist) — docs/measures.md
+        measures = choose([history for *_x, history in plans])
+        for i, (child, parents, code, worker, history) in enumerate(plans):
             write_through_services(
                 history,
                 rng=rng,
@@ -422,6 +427,7 @@ def _generate(
                 team=teams[code],
                 caseworker=users[worker],
                 coordinators=coordinators,
+                measure=measures.get(i),
             )
         return counts
 

@@ -91,10 +91,20 @@ def _plain_event(step, data):
 
 
 def write_through_services(
-    plan: CasePlan, *, rng: random.Random, child, parents, team, caseworker, coordinators
+    plan: CasePlan,
+    *,
+    rng: random.Random,
+    child,
+    parents,
+    team,
+    caseworker,
+    coordinators,
+    measure=None,
 ):
-    """Write one planned history with the real services, each at its own moment."""
-    case = row = meeting = demo_plan = None
+    """Write one planned history with the real services, each at its own moment. With a
+    ``measure`` (``demo.measures.Choice``) the decision, the measure, its follow-ups,
+    visits, end and the case's closure go through their own services too."""
+    case = row = meeting = demo_plan = work = None
     registrar, triager = coordinators[0], coordinators[rng.randrange(len(coordinators))]
     for step in plan.steps:
         data = step.data
@@ -122,6 +132,12 @@ def write_through_services(
                 )
                 row = item.children.get()
                 case = row.case
+                if measure is not None:
+                    from boernesag.demo.measures import MeasureWork
+
+                    work = MeasureWork(
+                        measure, case, caseworker, rng=random.Random(f"measure-{child.cpr}")
+                    )
             elif step.action == "triage":
                 outcome = data["outcome"]
                 flagged = data["flagged"]
@@ -200,6 +216,12 @@ def write_through_services(
                         rng=plan_rng,
                         send=plan_rng.random() < 0.1,
                     )
+            elif work is not None and _measure_step(work, step):
+                if step.action == "follow_up" and demo_plan is not None:
+                    from boernesag.demo.plans import plan_revise_at_follow_up
+
+                    plan_revise_at_follow_up(plan=demo_plan, caseworker=caseworker, at=step.at)
+                    demo_plan = None
             elif step.action == "follow_up" and demo_plan is not None:
                 from boernesag.demo.plans import plan_revise_at_follow_up
 
@@ -219,6 +241,29 @@ def write_through_services(
                 if typed is not None:
                     event_write(typed, case=case, actor=caseworker, occurred_at=step.at)
     return case
+
+
+def _measure_step(work, step) -> bool:
+    """Do a measure step of the history through the measures' own services; False: the
+    step is written as before (its plain event)."""
+    action = step.action
+    if action == "decision":
+        work.decide(kind=step.data["measure_kind"])
+        return work.decision is not None
+    if action == "decision_sent":
+        return work.decision is not None  # the letters are not rendered for the demo
+    if action == "measure_start":
+        work.start()
+        return work.measure is not None
+    if action == "follow_up":
+        return work.follow_up(next_due=step.data["next_due"])
+    if action == "supervision":
+        return work.visit()
+    if action == "measure_end":
+        return work.end()
+    if action == "close":
+        return work.close()
+    return False
 
 
 class BulkHistory:

@@ -560,6 +560,16 @@ class MeasureChanged(CaseScoped):
 
 
 @declare
+class PlacementDetailsRecorded(CaseScoped):
+    """A placement's place and the arrangement for contact with the parents recorded or
+    changed (the details stay on the measure; the event names it only)."""
+
+    kind = "placement_details_recorded"
+    label = _("Anbringelsessted og samvær registreret")
+    measure: Ref | None = None
+
+
+@declare
 class ReceiptSent(CaseScoped):
     kind = "receipt_sent"
     label = _("Kvittering sendt til underretter")

@@ -77,3 +77,22 @@ REPORT_DAYS_BEFORE = 7
 FOLLOW_UP_RULE = "measure_follow_up"
 SUPERVISION_RULE = "supervision_visits"
 PLACEMENT_KINDS = frozenset({"placement_with_consent", "placement_without_consent"})
+
+
+class ContactFrequency(models.TextChoices):
+    """How often the placed child has contact (samvær) with the parents (Barnets Lov
+    §§ 51–52 — *unverified* here: the municipality decides on contact and samvær)."""
+
+    WEEKLY = "weekly", _("Hver uge")
+    FORTNIGHTLY = "fortnightly", _("Hver anden uge")
+    MONTHLY = "monthly", _("Hver måned")
+    LESS_OFTEN = "less_often", _("Sjældnere end hver måned")
+    NONE = "none", _("Ingen samvær for tiden")
+
+
+class ContactForm(models.TextChoices):
+    HOME = "home", _("Samvær i forældrenes hjem")
+    PLACEMENT = "placement", _("Samvær på anbringelsesstedet")
+    SUPERVISED = "supervised", _("Overvåget samvær")
+    ACCOMPANIED = "accompanied", _("Støttet samvær (en professionel er med)")
+    PHONE_VIDEO = "phone_video", _("Telefon eller video")

@@ -14,6 +14,8 @@ from boernesag.lib.forms import BoundedDateField, BoundedDateTimeField, DkfdsFor
 from boernesag.lib.limits import DateWindow, TextLimit, Window
 from boernesag.measures.constants import (
     Attainment,
+    ContactForm,
+    ContactFrequency,
     EndReason,
     FollowUpDecision,
     Score,
@@ -246,6 +248,36 @@ class VisitForm(TokenForm):
         error_messages={"required": _("Svar på, om der blev talt med barnet.")},
     )
     not_alone_reason = _text(_("Hvis ikke alene med barnet eller ingen samtale: hvorfor"), rows=2)
+
+
+class PlacementDetailsForm(TokenForm):
+    place_name = forms.CharField(
+        label=_("Anbringelsessted"),
+        help_text=_("Leverandørens sted, fx plejefamiliens navn eller institutionens navn."),
+        max_length=200,
+        error_messages={"required": _("Skriv anbringelsesstedets navn.")},
+    )
+    place_department = forms.CharField(
+        label=_("Afdeling (hvis relevant)"), max_length=200, required=False
+    )
+    place_from = BoundedDateField(
+        label=_("Barnet kom på stedet den"),
+        window=Window.PAST,
+        error_messages={"required": _("Skriv datoen, barnet kom på anbringelsesstedet.")},
+    )
+    contact_frequency = forms.ChoiceField(
+        label=_("Hvor ofte har barnet samvær med forældrene?"),
+        choices=ContactFrequency.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Vælg hvor ofte barnet har samvær med forældrene.")},
+    )
+    contact_form = forms.ChoiceField(
+        label=_("Hvordan foregår samværet?"),
+        choices=[("", _("Vælg")), *ContactForm.choices],
+        required=False,
+    )
+    contact_note = _text(_("Aftaler om samvær og kontakt"), rows=3)
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class EndForm(TokenForm):

@@ -19,6 +19,8 @@ from boernesag.decisions.constants import DecisionKind
 from boernesag.lib.append_only import append_only
 from boernesag.measures.constants import (
     Attainment,
+    ContactForm,
+    ContactFrequency,
     EndReason,
     FollowUpDecision,
     FollowUpStatus,
@@ -96,6 +98,22 @@ class Measure(models.Model):
     submit_token = models.UUIDField(null=True, blank=True, editable=False)
     end_token = models.UUIDField(null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
+    # a placement: the place (the provider's place or department) and the arrangement for
+    # the child's contact with the parents, as data (docs/measures.md, "Placement details")
+    place_name = models.CharField(_("anbringelsessted"), max_length=200, blank=True)
+    place_department = models.CharField(_("afdeling"), max_length=200, blank=True)
+    place_from = models.DateField(_("på stedet fra"), null=True, blank=True)
+    contact_frequency = models.CharField(
+        _("samvær og kontakt – hvor ofte"),
+        max_length=20,
+        choices=ContactFrequency.choices,
+        blank=True,
+    )
+    contact_form = models.CharField(
+        _("samvær og kontakt – form"), max_length=20, choices=ContactForm.choices, blank=True
+    )
+    contact_note = models.TextField(_("aftaler om samvær og kontakt"), blank=True)
+    details_token = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("indsats")

@@ -50,6 +50,8 @@ from boernesag.measures.constants import (
     PLACEMENT_KINDS,
     REPORT_DAYS_BEFORE,
     Attainment,
+    ContactForm,
+    ContactFrequency,
     EndReason,
     FollowUpDecision,
     FollowUpStatus,
@@ -895,6 +897,73 @@ def supervision_visit_record(
             ev.SupervisionVisitHeld(), case=measure.case, actor=by, occurred_at=_at(visited_on)
         )
     return visit
+
+
+# --- placement details ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def placement_details_record(
+    *,
+    measure: Measure,
+    by,
+    expected_version: int,
+    place_name: str,
+    place_from: date | None,
+    contact_frequency: str,
+    contact_form: str,
+    place_department: str = "",
+    contact_note: str = "",
+    token=None,
+) -> Measure:
+    """Record (or change) a placement's place — the provider's place or department and
+    the day the child came there — and the arrangement for the child's contact with the
+    parents (how often, in what form; Barnets Lov §§ 51–52 on samvær and contact —
+    *unverified* here). Placements only, while they run. A change by someone else meanwhile
+    is a ``ConflictError``; the same form submitted twice records once (``token``). Writes
+    ``placement_details_recorded(measure)``; the earlier details stay in the measure's
+    history."""
+    _require(by, WORK, measure.case)
+    if token is not None and measure.details_token == token:
+        return measure
+    if measure.kind not in PLACEMENT_KINDS:
+        raise ValidationError(_("Anbringelsessted og samvær registreres ved anbringelser."))
+    if not measure.is_active:
+        raise ValidationError(_("Anbringelsen er ophørt."))
+    errors: dict[str, str] = {}
+    if not (place_name or "").strip():
+        errors["place_name"] = _("Skriv anbringelsesstedets navn.")
+    if place_from is None:
+        errors["place_from"] = _("Skriv datoen, barnet kom på anbringelsesstedet.")
+    elif place_from < measure.starts_on:
+        errors["place_from"] = _("Datoen kan ikke ligge før anbringelsens start (%(day)s).") % {
+            "day": _day(measure.starts_on)
+        }
+    elif place_from > timezone.localdate():
+        errors["place_from"] = _("Datoen kan ikke ligge i fremtiden.")
+    if contact_frequency not in ContactFrequency.values:
+        errors["contact_frequency"] = _("Vælg hvor ofte barnet har samvær med forældrene.")
+    elif contact_frequency == ContactFrequency.NONE:
+        if not (contact_note or "").strip():
+            errors["contact_note"] = _("Skriv hvorfor der ikke er samvær for tiden.")
+    elif contact_form not in ContactForm.values:
+        errors["contact_form"] = _("Vælg hvordan samværet foregår.")
+    if errors:
+        raise ValidationError(errors)
+    _bump(
+        Measure,
+        measure,
+        expected_version,
+        place_name=place_name.strip(),
+        place_department=(place_department or "").strip(),
+        place_from=place_from,
+        contact_frequency=contact_frequency,
+        contact_form="" if contact_frequency == ContactFrequency.NONE else contact_form,
+        contact_note=(contact_note or "").strip(),
+        details_token=token,
+    )
+    event_write(ev.PlacementDetailsRecorded(measure=measure.pk), case=measure.case, actor=by)
+    return measure
 
 
 # --- end -------------------------------------------------------------------------------------

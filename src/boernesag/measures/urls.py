@@ -15,5 +15,6 @@ urlpatterns = [
     path(M + "opfoelgning/ny/", views.follow_up_plan, name="follow_up_plan"),
     path(M + "opfoelgning/<int:follow_up_pk>/", views.follow_up_record, name="follow_up"),
     path(M + "tilsyn/ny/", views.supervision_visit, name="visit"),
+    path(M + "anbringelsessted/", views.placement_details, name="placement"),
     path(M + "afslut/", views.measure_end, name="end"),
 ]

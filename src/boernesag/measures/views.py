@@ -27,6 +27,7 @@ from boernesag.measures.forms import (
     EndForm,
     FollowUpPlanForm,
     FollowUpRecordForm,
+    PlacementDetailsForm,
     StartForm,
     VisitForm,
 )
@@ -440,6 +441,55 @@ def supervision_visit(request, pk: int, measure_pk: int):
     return render(
         request,
         "measures/visit.html",
+        _context(request, case, measure=measure, form=form),
+        status=status,
+    )
+
+
+def placement_details(request, pk: int, measure_pk: int):
+    """The placement's place and the arrangement for contact with the parents."""
+    case, measure = _measure_get(request, pk, measure_pk, what="placement_details", action=WORK)
+    initial = {
+        "version": measure.version,
+        "place_name": measure.place_name or measure.provider.name,
+        "place_department": measure.place_department,
+        "place_from": measure.place_from or measure.starts_on,
+        "contact_frequency": measure.contact_frequency,
+        "contact_form": measure.contact_form,
+        "contact_note": measure.contact_note,
+    }
+    form = PlacementDetailsForm(_posted(request), initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.placement_details_record(
+                    measure=measure,
+                    by=request.user,
+                    expected_version=data["version"],
+                    place_name=data["place_name"],
+                    place_department=data["place_department"],
+                    place_from=data["place_from"],
+                    contact_frequency=data["contact_frequency"],
+                    contact_form=data["contact_form"],
+                    contact_note=data["contact_note"],
+                    token=data["token"],
+                )
+            except services.ConflictError:
+                form.add_error(None, CONFLICT)
+                status = 409
+            except ValidationError as exc:
+                form_add_validation_error(form, exc)
+                status = 400
+            else:
+                messages.success(request, _("Anbringelsessted og samvær er gemt."))
+                return redirect(_url(measure))
+        else:
+            status = 400
+    return render(
+        request,
+        "measures/placement.html",
         _context(request, case, measure=measure, form=form),
         status=status,
     )

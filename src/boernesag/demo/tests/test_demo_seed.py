@@ -336,7 +336,12 @@ def test_demo_has_cases_closed_through_the_checklist_and_one_reopened(demo):
     from boernesag.deadlines.models import Clock
     from boernesag.demo.closure import CLOSE, demo_closure_seed
 
-    closures = list(CaseClosure.objects.select_related("case").prefetch_related("explanations"))
+    # the closure seed's cases had no measure (those closed after a measure: test below)
+    closures = list(
+        CaseClosure.objects.filter(provider_status="no")
+        .select_related("case")
+        .prefetch_related("explanations")
+    )
     assert len(closures) == CLOSE
     for closure in closures:
         assert closure.final_assessment and closure.child_dialogue == "yes"
@@ -355,3 +360,63 @@ def test_demo_has_cases_closed_through_the_checklist_and_one_reopened(demo):
     assert Clock.objects.get(rule_key="youth_crime_network_meeting").outcome() == "met"
     assert Clock.objects.get(rule_key="substance_treatment").outcome() == "open"
     assert demo_closure_seed() == {}  # idempotent
+
+
+@pytest.mark.django_db
+def test_demo_measures_through_the_services_of_many_kinds_with_scores_and_ends(demo):
+    """Issue 13, item 9: measures of many kinds from the catalogue, started from their
+    decisions, followed up with goal scores over time, placements visited, ended with a
+    reason, a case closed through the checklist after its measure ended."""
+    from boernesag.cases.models import CaseClosure
+    from boernesag.demo.measures import PLACEMENT, SUPPORT
+    from boernesag.events.models import Event
+    from boernesag.measures.models import FollowUp, GoalScore, Measure, SupervisionVisit
+
+    measures = list(Measure.objects.select_related("service", "decision"))
+    names = {}
+    for m in measures:
+        name = m.service.current_version.name
+        names[name] = names.get(name, 0) + 1
+    # family treatment, contact person, relief family, foster care, residential institution
+    for wanted, _section, _volume in [*SUPPORT[:3], *PLACEMENT[:2]]:
+        assert names.get(wanted, 0) >= 1, (wanted, names)
+    assert len(measures) >= 8
+    # every measure started from its own granted decision, with its event
+    assert all(m.decision.outcome == "grant" and m.decision.case_id == m.case_id for m in measures)
+    started = Event.objects.filter(kind="measure_started").values_list("payload", flat=True)
+    assert sorted(p["measure"] for p in started if p.get("measure")) == sorted(
+        m.pk for m in measures
+    )
+    # follow-ups with a score for the goals, several on a measure, rising over time
+    held = FollowUp.objects.filter(status="held")
+    assert held.count() >= 10
+    assert GoalScore.objects.count() >= held.count()
+    per_measure = {}
+    for f in held.order_by("held_on", "pk"):
+        per_measure.setdefault(f.measure_id, []).append(f)
+    assert max(len(v) for v in per_measure.values()) >= 3
+    rising = 0
+    for follow_ups in per_measure.values():
+        scores = [
+            sum(s.score for s in f.scores.all()) / max(f.scores.count(), 1) for f in follow_ups
+        ]
+        rising += len(scores) >= 2 and scores[-1] > scores[0]
+    assert rising >= 1
+    # placements get supervision visits (Barnets Lov § 156, stk. 5), talking alone mostly
+    assert SupervisionVisit.objects.filter(measure__kind__startswith="placement").count() >= 2
+    assert not SupervisionVisit.objects.exclude(measure__kind__startswith="placement").exists()
+    # a placement records its place and the contact with the parents
+    placements = [m for m in measures if m.kind.startswith("placement")]
+    assert placements and all(m.place_name and m.contact_frequency for m in placements)
+    # ended with a reason and the final attainment
+    ended = [m for m in measures if m.status == "ended"]
+    assert ended and all(m.end_reason and m.final_attainment and m.ended_on for m in ended)
+    # closed through the checklist after its measure ended: the provider was told
+    closed = CaseClosure.objects.filter(provider_status="yes", provider_told="told")
+    assert closed.exists()
+    for closure in closed:
+        assert not Measure.objects.filter(case=closure.case, status="active").exists()
+        assert closure.case.closed_at is not None
+    counts = (Measure.objects.count(), FollowUp.objects.count(), GoalScore.objects.count())
+    call_command("demo_seed", stdout=StringIO())
+    assert (Measure.objects.count(), FollowUp.objects.count(), GoalScore.objects.count()) == counts
