@@ -32,13 +32,9 @@ def test_every_template_has_the_filter_and_no_template_uses_the_english_looking_
 
     assert Template("{{ d|dato }}").render(Context({"d": date(2026, 11, 25)})) == "25. nov. 2026"
     root = Path(__file__).resolve().parents[2]
-    # measures: built in parallel (issue 13) while this landed — its three templates are
-    # switched to |dato when both are merged; remove this exclusion then
-    in_parallel = {"measures"}
     offenders = [
         str(p.relative_to(root))
         for p in root.glob("*/templates/**/*.html")
-        if p.relative_to(root).parts[0] not in in_parallel
-        and ('|date:"j. M' in p.read_text() or '|date:"l j. M' in p.read_text())
+        if ('|date:"j. M' in p.read_text() or '|date:"l j. M' in p.read_text())
     ]
     assert offenders == []
