@@ -70,7 +70,7 @@ def test_caseworker_carries_an_investigation_from_decision_to_conclusion(
     page.get_by_label("Hvad kom frem").fill("Hjemmet er ryddeligt.")
     page.get_by_role("button", name="Gem").click()
     expect(
-        page.get_by_text("kan ikke registreres som gennemført på en dato i fremtiden")
+        page.get_by_text("kan ikke registreres som gennemført på en dato i fremtiden").first
     ).to_be_visible()
     expect(page.get_by_label("Hvad kom frem")).to_have_value("Hjemmet er ryddeligt.")
     page.get_by_label("Gennemført den").fill(today.isoformat())
@@ -114,7 +114,7 @@ def test_caseworker_carries_an_investigation_from_decision_to_conclusion(
     page.get_by_label("Hvilken støtte").fill("Familiebehandling")
     page.get_by_label("Begrundelse").fill("Presset hverdag derhjemme.")
     page.get_by_role("button", name="Afslut undersøgelsen").click()
-    expect(page.get_by_text("Skriv barnets syn med barnets egne ord")).to_be_visible()
+    expect(page.get_by_text("Skriv barnets syn med barnets egne ord").first).to_be_visible()
     expect(page.get_by_label("Hvilken støtte")).to_have_value("Familiebehandling")
     page.get_by_label("Hvis der ikke er holdt samtale med barnet: hvorfor").fill(
         "Emma var syg; samtalen holdes efter undersøgelsen."

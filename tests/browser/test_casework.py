@@ -60,7 +60,11 @@ def test_caseworker_finds_a_child_and_works_the_case(page, world, tmp_path, csp_
     page.get_by_label("Fil").set_input_files(str(fake))
     page.get_by_label("Titel").fill("Foto")
     page.get_by_role("button", name="Gem dokument").click()
-    expect(page.get_by_text("Filens indhold passer ikke med endelsen .png")).to_be_visible()
+    expect(
+        page.locator(".form-error-message").get_by_text(
+            "Filens indhold passer ikke med endelsen .png"
+        )
+    ).to_be_visible()
     expect(page.get_by_label("Titel")).to_have_value("Foto")
 
     # meeting
@@ -95,7 +99,9 @@ def test_caseworker_from_another_team_is_refused_and_offered_the_reason_path(pag
     assert str(world.child.pk) not in page.url.rsplit("/adgang/", 1)[-1]
     page.get_by_label("Begrundelse").fill("Kort")
     page.get_by_role("button", name="Giv mig adgang").click()
-    expect(page.get_by_text("Skriv en begrundelse på mindst 10 tegn.")).to_be_visible()
+    expect(
+        page.locator(".form-error-message").get_by_text("Skriv en begrundelse på mindst 10 tegn.")
+    ).to_be_visible()
     expect(page.get_by_label("Begrundelse")).to_have_value("Kort")
     page.get_by_label("Begrundelse").fill("Vagtordning: barnets mor har ringet akut")
     page.get_by_role("button", name="Giv mig adgang").click()

@@ -126,7 +126,9 @@ def test_closing_a_case_through_the_checklist_and_reopening_it(page, world, axe,
     activate(page, page.get_by_role("link", name="Genåbn sagen"))
     assert axe(page, page.url) == []
     activate(page, page.get_by_role("button", name="Genåbn sagen"))
-    expect(page.get_by_text("Skriv hvorfor sagen genåbnes.")).to_be_visible()
+    expect(
+        page.locator(".form-error-message").get_by_text("Skriv hvorfor sagen genåbnes.")
+    ).to_be_visible()
     assert axe(page, page.url) == []
     type_into(page, page.get_by_label("Hvorfor genåbnes sagen"), "Skolen ringer igen")
     activate(page, page.get_by_role("button", name="Genåbn sagen"))

@@ -29,10 +29,11 @@ def world(transactional_db):
 
 def test_caseworker_sees_the_due_deadline_on_start_page_and_case_page(page, world, csp_watch):
     login(page, world.caseworker.email, PASSWORD)
-    deadlines = page.locator("#my-deadlines")
+    # the front page opens on "Min uge": the overdue deadline first, under its child
+    deadlines = page.locator("section.app-front")
     expect(deadlines.get_by_text(RULE)).to_be_visible()
-    expect(deadlines.get_by_text("Overskredet med")).to_be_visible()
-    deadlines.get_by_role("link", name="Emma Hansen").click()
+    expect(deadlines.get_by_text("Overskredet:")).to_be_visible()
+    deadlines.get_by_role("link", name=RULE).first.click()
     panel = page.locator("#case-deadlines")
     expect(panel.get_by_role("cell", name=f"{RULE} Barnets Lov")).to_be_visible()
     expect(panel.get_by_text("Barnets Lov § 20, stk. 3")).to_be_visible()
@@ -93,7 +94,7 @@ def test_axe_on_deadline_pages(page, world, axe):
         assert axe(page, path) == [], path
     page.get_by_role("button", name="Log ud").click()
     login(page, world.caseworker.email, PASSWORD)
-    expect(page.locator("#my-deadlines").get_by_text(RULE)).to_be_visible()
+    expect(page.locator("section.app-front").get_by_text(RULE)).to_be_visible()
     assert axe(page, "/frister/mine/") == []
     assert axe(page, f"/sager/{world.case.pk}/") == []
 

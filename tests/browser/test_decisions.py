@@ -71,7 +71,9 @@ def test_from_a_case_to_a_sent_decision_letter(page, world, axe, csp_watch, brow
     # nothing chosen as the result: a Danish message, the text typed is kept
     page.locator("#id_reasons").fill("Undersøgelsen viser et behov for støtte.")
     page.get_by_role("button", name="Gem kladde").click()
-    expect(page.get_by_text("Vælg bevilling eller afslag.")).to_be_visible(timeout=30_000)
+    expect(
+        page.locator(".form-error-message").get_by_text("Vælg bevilling eller afslag.")
+    ).to_be_visible(timeout=30_000)
     expect(page.locator("#id_reasons")).to_have_value("Undersøgelsen viser et behov for støtte.")
     expect(page.get_by_text("Det blev ikke gemt")).to_be_visible()
     no_violations_after(browser, live_server, page, page.url, submit_empty)
@@ -142,7 +144,9 @@ def test_the_team_leader_approves_from_the_queue(page, world, axe, csp_watch, br
     # no reasons: refused with a message, axe on the error state
     page.get_by_label("Godkend afgørelsen").check()
     page.get_by_role("button", name="Gem").click()
-    expect(page.get_by_text("Udfyld feltet.")).to_be_visible(timeout=30_000)
+    expect(page.locator(".form-error-message").get_by_text("Udfyld feltet.")).to_be_visible(
+        timeout=30_000
+    )
     no_violations_after(browser, live_server, page, page.url, submit_empty)
     page.get_by_label("Begrundelse").fill("Omfanget er nødvendigt de første måneder.")
     page.get_by_role("button", name="Gem").click()

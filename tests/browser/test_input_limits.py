@@ -48,7 +48,7 @@ def test_a_too_long_journal_text_is_counted_refused_and_kept(checked_page, world
     page.get_by_label("Overskrift").fill("Langt notat")
     page.get_by_label("Tekst").fill(text)
     page.get_by_role("button", name="Gem notat").click()
-    expect(page.get_by_text("Teksten er for lang")).to_be_visible()
+    expect(page.locator(".form-error-message").get_by_text("Teksten er for lang")).to_be_visible()
     expect(page.get_by_label("Tekst")).to_have_value(text)
     expect(page.get_by_label("Overskrift")).to_have_value("Langt notat")
     expect(page.get_by_text("Du har 5 tegn for meget").first).to_be_visible()  # DKFDS counter

@@ -49,7 +49,9 @@ def test_a_measure_from_start_to_end_with_a_scored_follow_up(page, world, axe, c
     type_into(page, volume, "12")
     activate(page, page.get_by_role("button", name="Iværksæt"))
     # outside the frame (2–10 hours): refused, the input kept, the page still accessible
-    expect(page.get_by_text("ligger uden for indsatsens ramme")).to_be_visible()
+    expect(
+        page.locator(".form-error-message").get_by_text("ligger uden for indsatsens ramme")
+    ).to_be_visible()
     expect(page.get_by_label("Omfang")).to_have_value("12")
     assert axe(page, page.url) == []
     page.get_by_label("Omfang").fill("4")

@@ -175,7 +175,9 @@ def test_revision_conflict_and_errors_keep_the_input_and_pass_axe(
         # a revision without what and why
         checker.goto(f"{base}ny-version/")
         checker.get_by_role("button", name="Gem ny version").click()
-        expect(checker.get_by_text("Skriv hvad der er ændret.")).to_be_visible()
+        expect(
+            checker.locator(".form-error-message").get_by_text("Skriv hvad der er ændret.")
+        ).to_be_visible()
         assert violations() == []
         checker.get_by_label("Hvad er ændret?").fill("Målet er omformuleret")
         checker.get_by_label("Hvorfor?").fill("Aftalt med familien")
