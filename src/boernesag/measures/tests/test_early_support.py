@@ -168,3 +168,95 @@ def test_early_support_cannot_be_changed_by_a_decision_and_does_not_hide_grants(
     assert "tidlig forebyggende indsats" in " ".join(exc.value.messages)
     # the granted decision still starts an ordinary measure
     assert start(w, decision).decision == decision
+
+
+# --- the page --------------------------------------------------------------------------------
+
+
+def _client(user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _form(service, provider, **extra):
+    data = {
+        "service": str(service.pk),
+        "provider": str(provider.pk),
+        "starts_on": timezone.localdate().isoformat(),
+        "volume": "2",
+        "volume_unit": "hours_per_week",
+        "requested_by": "Mor har selv bedt om rådgivning",
+        "token": str(uuid.uuid4()),
+    }
+    data.update(extra)
+    return data
+
+
+def test_the_page_offers_only_non_visiteret_services_and_starts_once_per_token(
+    w, cat, open_service
+):
+    from django.urls import reverse
+
+    from boernesag.audit.models import AccessLogEntry
+
+    client = _client(w.caseworker)
+    listing = client.get(reverse("measures:list", args=[w.case.pk])).content.decode()
+    assert "Start tidlig forebyggende indsats" in listing
+    url = reverse("measures:early_support", args=[w.case.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Åben rådgivning" in text and "Familiebehandling" not in text
+    row = AccessLogEntry.objects.filter(what="early_support_start").latest("id")
+    assert (row.user_id, row.case_id) == (w.caseworker.pk, w.case.pk)
+    data = _form(open_service, cat.provider)
+    first, second = client.post(url, data), client.post(url, data)
+    measure = Measure.objects.get()
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"] == reverse(
+        "measures:detail", args=[w.case.pk, measure.pk]
+    )
+    detail = client.get(first["Location"]).content.decode()
+    assert "Barnets Lov § 30" in detail and "Mor har selv bedt om rådgivning" in detail
+    assert "Ændr indsatsen" not in detail
+
+
+def test_a_visiteret_service_or_a_missing_request_is_refused_in_danish_keeping_the_input(
+    w, cat, open_service
+):
+    from django.urls import reverse
+
+    client = _client(w.caseworker)
+    url = reverse("measures:early_support", args=[w.case.pk])
+    response = client.post(url, _form(cat.family, cat.provider, volume="3,5"))
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "Vælg en indsats, der ikke kræver en afgørelse." in text
+    assert 'value="3,5"' in text and "Mor har selv bedt om rådgivning" in text
+    response = client.post(url, _form(open_service, cat.provider, requested_by=""))
+    assert response.status_code == 400
+    assert "Udfyld feltet." in response.content.decode()
+    assert not Measure.objects.exists()
+
+
+def test_an_early_support_of_another_case_answers_404(w, cat, open_service):
+    from django.urls import reverse
+
+    from boernesag.cases.services import case_open
+    from boernesag.cases.tests.factories import child
+
+    measure = _early(w, open_service, cat.provider).measure
+    other_case = case_open(
+        child=child(first="Bo", last="Berg", born="010116"),
+        caseworker=w.caseworker,
+        team=w.team_a,
+        opened_by=w.intake,
+        reason="Ansøgning",
+    )
+    client = _client(w.caseworker)
+    for name in ("measures:detail", "measures:end", "measures:follow_up_plan"):
+        url = reverse(name, args=[other_case.pk, measure.pk])
+        assert client.get(url).status_code == 404, name
