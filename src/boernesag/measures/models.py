@@ -64,9 +64,7 @@ class Measure(models.Model):
     # visiteret: the legal basis chosen by the start date and who asked for it / consented
     early_support = models.BooleanField(_("tidlig forebyggende indsats"), default=False)
     legal_basis = models.CharField(_("hjemmel"), max_length=30, blank=True)
-    requested_by = models.CharField(
-        _("anmodet om / samtykke fra"), max_length=200, blank=True
-    )
+    requested_by = models.CharField(_("anmodet om / samtykke fra"), max_length=200, blank=True)
     service = models.ForeignKey(
         "catalogue.Service", on_delete=models.PROTECT, related_name="+", verbose_name=_("indsats")
     )

@@ -157,9 +157,9 @@ def decision_problems(decision: Decision) -> list[str]:
 
 def startable_decisions(case) -> list[Decision]:
     """Granted decisions of the case not yet started and not changing a started measure."""
-    used = MeasureVersion.objects.filter(
-        measure__case=case, decision__isnull=False
-    ).values("decision_id")
+    used = MeasureVersion.objects.filter(measure__case=case, decision__isnull=False).values(
+        "decision_id"
+    )
     decisions = (
         Decision.objects.filter(
             case=case,

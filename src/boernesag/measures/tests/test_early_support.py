@@ -123,9 +123,7 @@ def test_a_double_submit_starts_one_early_support(w, cat, open_service):
     assert Event.objects.filter(case=w.case, kind="measure_started").count() == 1
 
 
-def test_early_support_is_followed_up_and_ended_through_the_ordinary_services(
-    w, cat, open_service
-):
+def test_early_support_is_followed_up_and_ended_through_the_ordinary_services(w, cat, open_service):
     plan = made_plan(w, goals=1)
     [goal] = plan.goals.all()
     measure = _early(w, open_service, cat.provider).measure
@@ -216,12 +214,17 @@ def test_the_page_offers_only_non_visiteret_services_and_starts_once_per_token(
     first, second = client.post(url, data), client.post(url, data)
     measure = Measure.objects.get()
     assert first.status_code == second.status_code == 302
-    assert first["Location"] == second["Location"] == reverse(
-        "measures:detail", args=[w.case.pk, measure.pk]
+    assert (
+        first["Location"]
+        == second["Location"]
+        == reverse("measures:detail", args=[w.case.pk, measure.pk])
     )
     detail = client.get(first["Location"]).content.decode()
     assert "Barnets Lov § 30" in detail and "Mor har selv bedt om rådgivning" in detail
     assert "Ændr indsatsen" not in detail
+    change = client.get(reverse("measures:change", args=[w.case.pk, measure.pk]))
+    assert change.status_code == 200
+    assert "har ingen afgørelse, der kan ændres" in change.content.decode()
 
 
 def test_a_visiteret_service_or_a_missing_request_is_refused_in_danish_keeping_the_input(
