@@ -363,6 +363,29 @@ def danger_reason_problem(text: str) -> str:
     return ""
 
 
+def _investigation_running(case: Case) -> bool:
+    """More investigations started than concluded since the case was last closed or
+    reopened (a closure cancels the clock of an investigation it ends)."""
+    rows = Event.objects.filter(
+        case=case,
+        kind__in=[
+            ev.AssessmentStarted.kind,
+            ev.AssessmentConcluded.kind,
+            ev.CaseClosed.kind,
+            "case_reopened",
+        ],
+    ).order_by("occurred_at", "pk")
+    running = 0
+    for kind in rows.values_list("kind", flat=True):
+        if kind == ev.AssessmentStarted.kind:
+            running += 1
+        elif kind == ev.AssessmentConcluded.kind:
+            running = max(running - 1, 0)
+        else:
+            running = 0
+    return running > 0
+
+
 @transaction.atomic
 def intake_triage(
     *,
@@ -464,8 +487,10 @@ def intake_triage(
         occurred_at=now,
         subject=intake_child,
     )
-    if outcome == Outcome.INVESTIGATION:
-        # Barnets Lov § 20, stk. 3: four months from when the municipality became aware
+    if outcome == Outcome.INVESTIGATION and not _investigation_running(case):
+        # Barnets Lov § 20, stk. 3: four months from when the municipality became aware; a
+        # new report during a running investigation goes into it — a second start would open
+        # a second 4-month clock that no conclusion stops (a false miss in compliance)
         event_write(
             ev.AssessmentStarted(aware_at=item.received_at),
             case=case,

@@ -10,7 +10,7 @@ exist. Writing needs ``measures.work_measure`` / ``measures.follow_up`` on the c
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -33,6 +33,8 @@ from boernesag.measures.forms import (
     VisitForm,
 )
 from boernesag.measures.models import FollowUp, Measure
+from boernesag.measures.templatetags.measures_display import place_masked
+from boernesag.persons.display import protected_text
 
 WORK = "measures.work_measure"
 FOLLOW = "measures.follow_up"
@@ -99,9 +101,10 @@ def _url(measure: Measure) -> str:
     return reverse("measures:detail", args=[measure.case_id, measure.pk])
 
 
-def measure_label(measure: Measure) -> str:
+def measure_label(measure: Measure, case: Case, user) -> str:
     name = getattr(measure, "service_name", "") or str(measure.service)
-    return f"{name} – {measure.provider.name}"
+    provider = protected_text() if place_masked(case, measure, user) else measure.provider.name
+    return f"{name} – {provider}"
 
 
 def _context(request, case: Case, **extra):
@@ -116,7 +119,7 @@ def _context(request, case: Case, **extra):
     if measure is not None:
         crumbs += [
             (_("Indsatser"), reverse("measures:list", args=[case.pk])),
-            (measure_label(measure), None),
+            (measure_label(measure, case, request.user), None),
         ]
     else:
         crumbs.append((_("Indsatser"), None))
@@ -260,10 +263,20 @@ def early_support_start(request, pk: int):
 # --- one measure ---------------------------------------------------------------------------
 
 
+def _mask_names(text: str, names) -> str:
+    for name in names:
+        text = text.replace(name, protected_text())
+    return text
+
+
 def measure_detail(request, pk: int, measure_pk: int):
     case, measure = _measure_get(request, pk, measure_pk, what="measure")
     view = selectors.measure_view(measure)
     measure.service_name = view.versions[-1].service_name if view.versions else ""
+    if place_masked(case, measure, request.user):
+        # the contract/rate warnings name the provider: where a protected child lives
+        names = {v.provider.name for v in view.versions if v.provider_id}
+        view.warnings = [_mask_names(text, names) for text in view.warnings]
     return render(
         request,
         "measures/detail.html",
@@ -493,6 +506,12 @@ def supervision_visit(request, pk: int, measure_pk: int):
 def placement_details(request, pk: int, measure_pk: int):
     """The placement's place and the arrangement for contact with the parents."""
     case, measure = _measure_get(request, pk, measure_pk, what="placement_details", action=WORK)
+    if place_masked(case, measure, request.user):
+        # the place is where a protected child lives (CPR-loven § 28): only those with the
+        # right to see protected addresses record or read it
+        raise PermissionDenied(
+            _("Barnet har adressebeskyttelse: du kan ikke se anbringelsesstedet.")
+        )
     initial = {
         "version": measure.version,
         "place_name": measure.place_name or measure.provider.name,

@@ -91,7 +91,10 @@ def my_week(request, shown: set) -> MyWeek:
     soon = timezone.localdate() + timedelta(days=ANSWER_DAYS)
     clocks = _collect(
         shown,
-        deadline_selectors.my_deadlines(user=user).filter(due_at__lt=end)[:LIST_LIMIT],
+        # a paused clock (a recorded reason) is not due while paused: not shown as overdue
+        deadline_selectors.my_deadlines(user=user).filter(
+            due_at__lt=end, paused_since__isnull=True
+        )[:LIST_LIMIT],
     )
     later = deadline_selectors.my_deadlines(user=user).filter(due_at__gte=end).count()
     meetings = _collect(
@@ -231,9 +234,9 @@ def team_front(request, shown: set) -> dict:
         families[worker_id].add(min(holders[child_id]) if holders[child_id] else f"c{child_id}")
     overdue = _collect(
         shown,
-        deadline_selectors.team_deadlines(user=user, within_days=0).filter(due_at__lt=now)[
-            :LIST_LIMIT
-        ],
+        deadline_selectors.team_deadlines(user=user, within_days=0).filter(
+            due_at__lt=now, paused_since__isnull=True
+        )[:LIST_LIMIT],
     )
     overdue_per: dict[int | None, int] = defaultdict(int)
     for clock in overdue:

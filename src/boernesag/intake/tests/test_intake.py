@@ -633,3 +633,33 @@ def test_the_triage_page_asks_for_the_confirmation_and_keeps_what_was_typed(w):
     assert confirmed.status_code == 302
     row.refresh_from_db()
     assert row.outcome == Outcome.NO_ACTION and row.at_risk is True
+
+
+def test_a_second_report_during_a_running_investigation_starts_no_second_clock(w):
+    """Barnets Lov § 20, stk. 3: one 4-month clock per investigation. A new report about a
+    child under investigation goes into the running investigation — a second start would be
+    a second clock no conclusion stops (a false miss in compliance; review of issue 13)."""
+    a, _b = siblings()
+
+    def triage(item):
+        services.intake_triage(
+            intake_child=item.children.get(),
+            by=w.intake,
+            at_risk=True,
+            acute_needed=False,
+            outcome=Outcome.INVESTIGATION,
+            reasons_text="Bekymrende fravær.",
+            expected_version=1,
+            caseworker=w.caseworker,
+            team=w.team_a,
+        )
+
+    first = register(w, children=[services.ChildRef(a.cpr)])
+    triage(first)
+    second = register(w, children=[services.ChildRef(a.cpr)])
+    triage(second)
+    case = first.children.get().case
+    assert second.children.get().case == case
+    assert case.events.filter(kind="assessment_started").count() == 1
+    (clock,) = Clock.objects.filter(case=case, rule_key="assessment_duration")
+    assert clock.started_at == first.received_at
