@@ -135,6 +135,28 @@ def measure_probes():
             relations=RELATIONS,
         ),
         Probe(
+            "measures:early_support",
+            write(ok=200),
+            kwargs=case_kw(),
+            relations=RELATIONS,
+            log=Detail("early_support_start"),
+        ),
+        Probe(
+            "measures:early_support",
+            # no service chosen: the form answers 400 with the reason, for those allowed
+            write(ok=400),
+            method="POST",
+            kwargs=case_kw(),
+            data=lambda w, rel: {
+                "service": "",
+                "starts_on": today,
+                "volume": "2",
+                "volume_unit": "hours_per_week",
+                "requested_by": "Mor",
+            },
+            relations=RELATIONS,
+        ),
+        Probe(
             "measures:detail",
             read(),
             kwargs=measure_kw(),

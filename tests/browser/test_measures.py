@@ -148,3 +148,45 @@ def test_a_placements_place_and_contact_with_the_parents(page, placed, axe, csp_
     expect(page.get_by_text("Samvær i forældrenes hjem")).to_be_visible()
     assert Measure.objects.get(pk=w.placement.pk).contact_frequency == "fortnightly"
     assert axe(page, page.url) == []
+
+
+def test_early_support_without_a_decision_on_the_measures_tab(page, world, axe, csp_watch):
+    """Barnets Lov § 30: a non-visiteret service starts without a decision; the refusal of
+    a missing request keeps the input; axe on the form in both states and on the measure."""
+    from datetime import date
+
+    from boernesag.catalogue import services as catalogue
+
+    w = world
+    version = catalogue.service_create(
+        by=w.admin, name="Åben rådgivning", purpose="Trivsel", visiteret=False
+    )
+    catalogue.version_submit(version=version, by=w.admin)
+    catalogue.version_approve(
+        version=version, by=w.admin, approved_on=date(2024, 1, 1), body="Børne- og Ungeudvalget"
+    )
+    provider = w.decision.provider
+    provider.services.add(version.service)
+    keyboard_login(page, w.caseworker.email)
+    page.goto(f"/sager/{w.case.pk}/indsatser/")
+    activate(page, page.get_by_role("link", name="Start tidlig forebyggende indsats"))
+    assert axe(page, page.url) == []
+    page.get_by_label("Indsats (ikke visiteret)").select_option(str(version.service.pk))
+    page.get_by_label("Leverandør").select_option(str(provider.pk))
+    page.get_by_label("Startdato (iværksat den)").fill(timezone.localdate().isoformat())
+    type_into(page, page.get_by_label("Omfang"), "2")
+    activate(page, page.get_by_role("button", name="Iværksæt"))
+    expect(page.get_by_text("Udfyld feltet.").first).to_be_visible()
+    expect(page.get_by_label("Omfang")).to_have_value("2")
+    assert axe(page, page.url) == []
+    type_into(
+        page,
+        page.get_by_label("Hvem har anmodet om eller givet samtykke til indsatsen"),
+        "Mor har selv bedt om rådgivning",
+    )
+    activate(page, page.get_by_role("button", name="Iværksæt"))
+    expect(page.get_by_text("Den tidlige forebyggende indsats er iværksat.")).to_be_visible()
+    expect(page.get_by_text("Barnets Lov § 30", exact=False).first).to_be_visible()
+    measure = Measure.objects.get(case=w.case)
+    assert measure.decision_id is None and measure.early_support
+    assert axe(page, page.url) == []

@@ -527,6 +527,8 @@ class MeasureStarted(CaseScoped):
     phase = Phase.START
     measure_kind: MeasureKind
     measure: Ref | None = None
+    # early support without a decision (Barnets Lov § 30; Serviceloven § 11)
+    early_support: bool = False
 
 
 @declare

@@ -98,6 +98,52 @@ class StartForm(TokenForm, VolumeMixin):
         self.order_fields(self.field_order)
 
 
+class EarlySupportForm(TokenForm, VolumeMixin):
+    """Early support without a decision (Barnets Lov § 30; Serviceloven § 11 before 2024):
+    only services the catalogue marks as not visiteret."""
+
+    service = forms.ModelChoiceField(
+        label=_("Indsats (ikke visiteret)"),
+        queryset=Provider.objects.none(),
+        empty_label=_("Vælg"),
+        error_messages={
+            "required": _("Vælg indsatsen."),
+            "invalid_choice": _("Vælg en indsats, der ikke kræver en afgørelse."),
+        },
+    )
+    starts_on = BoundedDateField(
+        label=_("Startdato (iværksat den)"),
+        window=Window.PAST,
+        error_messages={"required": _("Skriv startdatoen.")},
+    )
+    requested_by = forms.CharField(
+        label=_("Hvem har anmodet om eller givet samtykke til indsatsen"),
+        max_length=200,
+        help_text=_("Fx »Mor har selv bedt om rådgivning«."),
+        error_messages=REQUIRED,
+    )
+
+    field_order = [
+        "service",
+        "provider",
+        "starts_on",
+        "volume",
+        "volume_unit",
+        "expected_end_on",
+        "requested_by",
+    ]
+
+    def __init__(self, *args, services=None, providers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = services
+        self.fields["provider"].queryset = providers or Provider.objects.none()
+        self.fields["provider"].required = True
+        self.fields["provider"].empty_label = _("Vælg")
+        self.fields["provider"].error_messages["required"] = _("Vælg leverandøren.")
+        self.fields["expected_end_on"].help_text = ""
+        self.order_fields(self.field_order)
+
+
 class ChangeForm(VolumeMixin):
     decision = forms.ChoiceField(
         label=_("Den nye afgørelse"),

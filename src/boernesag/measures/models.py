@@ -51,12 +51,20 @@ class Measure(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=MeasureStatus.choices, default=MeasureStatus.ACTIVE
     )
+    # null for early support without a decision (Barnets Lov § 30; Serviceloven § 11)
     decision = models.ForeignKey(
         "decisions.Decision",
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("afgørelse i kraft"),
     )
+    # early support (tidlig forebyggende indsats) of a service the catalogue marks as not
+    # visiteret: the legal basis chosen by the start date and who asked for it / consented
+    early_support = models.BooleanField(_("tidlig forebyggende indsats"), default=False)
+    legal_basis = models.CharField(_("hjemmel"), max_length=30, blank=True)
+    requested_by = models.CharField(_("anmodet om / samtykke fra"), max_length=200, blank=True)
     service = models.ForeignKey(
         "catalogue.Service", on_delete=models.PROTECT, related_name="+", verbose_name=_("indsats")
     )
@@ -131,6 +139,10 @@ class Measure(models.Model):
                 name="measure_ends_after_start",
             ),
             models.CheckConstraint(condition=Q(volume__gt=0), name="measure_volume_positive"),
+            models.CheckConstraint(
+                condition=Q(decision__isnull=False) | Q(early_support=True),
+                name="measure_decision_or_early_support",
+            ),
         ]
         indexes = [models.Index(fields=["case", "status"], name="measure_case_status")]
 
@@ -159,6 +171,8 @@ class MeasureVersion(models.Model):
     decision = models.OneToOneField(
         "decisions.Decision",
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("afgørelse"),
     )

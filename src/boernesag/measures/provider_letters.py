@@ -109,7 +109,7 @@ def start_letter(measure, *, by, on, provider=None) -> MeasureLetter:
     }
     if consent is not None:
         context.update(
-            purpose=measure.decision.purpose,
+            purpose=measure.decision.purpose if measure.decision_id else "",
             goals=_goals_text(measure),
             contacts=_contacts(measure.case, by),
             consent_note="",

@@ -157,7 +157,9 @@ def decision_problems(decision: Decision) -> list[str]:
 
 def startable_decisions(case) -> list[Decision]:
     """Granted decisions of the case not yet started and not changing a started measure."""
-    used = MeasureVersion.objects.filter(measure__case=case).values("decision_id")
+    used = MeasureVersion.objects.filter(measure__case=case, decision__isnull=False).values(
+        "decision_id"
+    )
     decisions = (
         Decision.objects.filter(
             case=case,
@@ -166,7 +168,11 @@ def startable_decisions(case) -> list[Decision]:
             service__isnull=False,
         )
         .exclude(pk__in=used)
-        .exclude(replaces__in=Measure.objects.filter(case=case).values("decision_id"))
+        .exclude(
+            replaces__in=Measure.objects.filter(case=case, decision__isnull=False).values(
+                "decision_id"
+            )
+        )
         .select_related("provider")
         .order_by("-decided_at", "-id")
     )
@@ -185,8 +191,13 @@ def waiting_decisions(case) -> list[tuple[Decision, list[str]]]:
 
 
 def change_decisions(measure: Measure) -> list[Decision]:
-    """Granted decisions replacing the measure's decision in force, not yet applied."""
-    used = MeasureVersion.objects.filter(measure__case_id=measure.case_id).values("decision_id")
+    """Granted decisions replacing the measure's decision in force, not yet applied (none for
+    early support, which has no decision to replace)."""
+    if measure.decision_id is None:
+        return []
+    used = MeasureVersion.objects.filter(
+        measure__case_id=measure.case_id, decision__isnull=False
+    ).values("decision_id")
     return list(
         Decision.objects.filter(
             case_id=measure.case_id,
@@ -482,6 +493,140 @@ def measure_start(
     return Started(measure, warnings)
 
 
+# --- early support without a decision ---------------------------------------------------------
+
+
+EARLY_SUPPORT_BASIS_BL = "Barnets Lov § 30"
+EARLY_SUPPORT_BASIS_SEL = "Serviceloven § 11"
+
+
+def early_support_basis(starts_on: date) -> str:
+    """The legal basis of early support by the start date: Barnets Lov § 30 from 1 January
+    2024 (the act's commencement), Serviceloven § 11 before."""
+    return EARLY_SUPPORT_BASIS_BL if starts_on >= BARNETS_LOV_FROM else EARLY_SUPPORT_BASIS_SEL
+
+
+def early_support_services():
+    """The services whose version in force the catalogue marks as not visiteret (no decision
+    by the authority needed) — the choices for early support."""
+    from boernesag.catalogue.models import Service
+    from boernesag.catalogue.selectors import current_versions
+
+    ids = current_versions().filter(visiteret=False).values("service_id")
+    return Service.objects.filter(pk__in=ids)
+
+
+@transaction.atomic
+def early_support_start(
+    *,
+    case,
+    service,
+    provider,
+    by,
+    starts_on: date,
+    volume: Decimal,
+    volume_unit: str,
+    requested_by: str,
+    expected_end_on: date | None = None,
+    token=None,
+) -> Started:
+    """Start early support (tidlig forebyggende indsats) without an investigation and without
+    a decision: Barnets Lov § 30 (from 2024-01-01), Serviceloven § 11 before. Only a service
+    whose catalogue version in force is not visiteret (``ServiceVersion.visiteret = False``);
+    a visiteret service needs a granted decision (``measure_start``). The family's request or
+    consent (who asked) is recorded on the measure. Follow-up and end run through the
+    ordinary services; ``measure_started`` carries ``early_support=True`` and the follow-up
+    rule keeps its clock — whether Barnets Lov § 95 applies to § 30 services is
+    **unverified**. Refused: a visiteret service, a provider not offering the service, a start
+    in the future, an expected end before the start, a volume of 0, a missing request."""
+    from boernesag.decisions.constants import DecisionKind
+
+    _require(by, WORK, case)
+    if token is not None:
+        existing = Measure.objects.filter(case=case, submit_token=token).first()
+        if existing is not None:
+            return Started(existing, list(existing.versions.first().warnings), created=False)
+    errors = {}
+    version = service.current_version if service is not None else None
+    if service is None:
+        errors["service"] = _("Vælg indsatsen.")
+    elif version is None or version.visiteret or service.closed_on is not None:
+        errors["service"] = _(
+            "Indsatsen er visiteret og kræver en afgørelse. Træf afgørelsen og iværksæt "
+            "indsatsen derfra."
+        )
+    if provider is None:
+        errors["provider"] = _("Vælg leverandøren.")
+    elif service is not None and not service.providers.filter(pk=provider.pk).exists():
+        errors["provider"] = _("Leverandøren tilbyder ikke indsatsen.")
+    if not (requested_by or "").strip():
+        errors["requested_by"] = _(
+            "Angiv hvem der har anmodet om eller givet samtykke til indsatsen."
+        )
+    if errors:
+        raise ValidationError(errors)
+    _not_future(starts_on, "starts_on", _("Startdatoen"))
+    if expected_end_on is not None and expected_end_on < starts_on:
+        raise ValidationError(
+            {"expected_end_on": _("Den forventede slutdato kan ikke ligge før startdatoen.")}
+        )
+    if volume is None or volume <= 0:
+        raise ValidationError({"volume": _("Angiv et omfang større end 0.")})
+    if volume_unit == VolumeUnit.MONTHS and volume != 1:
+        raise ValidationError(
+            {"volume": _("En månedlig ydelse har omfanget 1 (én ydelse pr. måned).")}
+        )
+    warnings = supply_warnings(provider=provider, service=service, unit=volume_unit, on=starts_on)
+    from boernesag.decisions.services import made_plans
+
+    try:
+        with transaction.atomic():
+            measure = Measure.objects.create(
+                case=case,
+                kind=DecisionKind.SUPPORT,
+                decision=None,
+                early_support=True,
+                legal_basis=early_support_basis(starts_on),
+                requested_by=requested_by.strip(),
+                service=service,
+                provider=provider,
+                volume=volume,
+                volume_unit=volume_unit,
+                starts_on=starts_on,
+                expected_end_on=expected_end_on,
+                plan=made_plans(case).first(),
+                next_follow_up_on=None,
+                created_by=by,
+                submit_token=token,
+            )
+    except IntegrityError:
+        existing = Measure.objects.get(case=case, submit_token=token)
+        return Started(existing, list(existing.versions.first().warnings), created=False)
+    MeasureVersion.objects.create(
+        measure=measure,
+        number=1,
+        decision=None,
+        service=service,
+        provider=provider,
+        volume=volume,
+        volume_unit=volume_unit,
+        valid_from=starts_on,
+        expected_end_on=expected_end_on,
+        warnings=warnings,
+        recorded_by=by,
+    )
+    event_write(
+        ev.MeasureStarted(
+            measure_kind=DecisionKind.SUPPORT, measure=measure.pk, early_support=True
+        ),
+        case=case,
+        actor=by,
+        occurred_at=_at(starts_on),
+    )
+    provider_letters.start_letter(measure, by=by, on=starts_on)
+    return Started(measure, warnings)
+
+
 # --- change ----------------------------------------------------------------------------------
 
 
@@ -508,6 +653,15 @@ def measure_change(
         return Started(measure, list(done.warnings), created=False)
     if not measure.is_active:
         raise ValidationError(_("Indsatsen er ophørt og kan ikke ændres."))
+    if measure.decision_id is None:
+        raise ValidationError(
+            {
+                "decision": _(
+                    "En tidlig forebyggende indsats har ingen afgørelse, der kan ændres. Afslut "
+                    "indsatsen og iværksæt den nye."
+                )
+            }
+        )
     if decision.case_id != measure.case_id or decision.replaces_id != measure.decision_id:
         raise ValidationError(
             {"decision": _("Vælg en afgørelse, der ændrer indsatsens gældende afgørelse.")}

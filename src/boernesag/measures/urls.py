@@ -9,6 +9,7 @@ M = "sager/<int:pk>/indsatser/<int:measure_pk>/"
 urlpatterns = [
     path("sager/<int:pk>/indsatser/", views.measure_list, name="list"),
     path("sager/<int:pk>/indsatser/ny/", views.measure_start, name="start"),
+    path("sager/<int:pk>/indsatser/tidlig/", views.early_support_start, name="early_support"),
     path("sager/<int:pk>/indsatser/overblik/", views.case_panel, name="case_panel"),
     path(M, views.measure_detail, name="detail"),
     path(M + "aendr/", views.measure_change, name="change"),

@@ -24,6 +24,7 @@ from boernesag.measures import selectors, services
 from boernesag.measures.constants import PLACEMENT_KINDS
 from boernesag.measures.forms import (
     ChangeForm,
+    EarlySupportForm,
     EndForm,
     FollowUpPlanForm,
     FollowUpRecordForm,
@@ -212,6 +213,49 @@ def measure_start(request, pk: int):
         request,
         "measures/start.html",
         _context(request, case, form=form, decisions=decisions),
+        status=status,
+    )
+
+
+def early_support_start(request, pk: int):
+    """Start early support without a decision (Barnets Lov § 30; Serviceloven § 11 before
+    2024): the choices are the services the catalogue marks as not visiteret."""
+    case = gate.case_get(request, pk, what="early_support_start", action=WORK)
+    choices = services.early_support_services()
+    form = EarlySupportForm(_posted(request), services=choices, providers=_providers())
+    status = 200
+    if request.method == "POST":
+        token = _uuid(request.POST.get("token"))
+        done = Measure.objects.filter(case=case, submit_token=token).first() if token else None
+        if done is not None:  # a double submit: the measure the first one started
+            return redirect(_url(done))
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                started = services.early_support_start(
+                    case=case,
+                    service=data["service"],
+                    provider=data["provider"],
+                    by=request.user,
+                    starts_on=data["starts_on"],
+                    volume=data["volume"],
+                    volume_unit=data["volume_unit"],
+                    expected_end_on=data["expected_end_on"],
+                    requested_by=data["requested_by"],
+                    token=data["token"],
+                )
+            except ValidationError as exc:
+                form_add_validation_error(form, exc)
+                status = 400
+            else:
+                messages.success(request, _("Den tidlige forebyggende indsats er iværksat."))
+                return redirect(_url(started.measure))
+        else:
+            status = 400
+    return render(
+        request,
+        "measures/early_support.html",
+        _context(request, case, form=form),
         status=status,
     )
 

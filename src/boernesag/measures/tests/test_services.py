@@ -68,7 +68,7 @@ def test_a_measure_starts_from_a_granted_decision_with_its_event_and_first_versi
         f"Familiecentret har ingen gyldig kontrakt om indsatsen den {services._day(today)}."
     ]
     assert _payloads(w.case, "measure_started") == [
-        {"measure_kind": "support", "measure": measure.pk}
+        {"measure_kind": "support", "measure": measure.pk, "early_support": False}
     ]
     assert selectors.measures_open(w.case) == [measure]
     # the follow-up clock runs from the start (Barnets Lov § 95, stk. 2)
